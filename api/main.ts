@@ -1,0 +1,37 @@
+// The API process: one Temporal client and one database pool for every request.
+import type { Server } from 'node:http';
+import { Client, Connection } from '@temporalio/client';
+import { createLogger } from '../config/logger.js';
+import { loadSettings, requireSetting } from '../config/settings.js';
+import { connectDatabase } from '../storage/database.js';
+import { buildApp } from './server.js';
+
+const settings = loadSettings();
+const log = createLogger(settings, 'api');
+const databaseUrl = requireSetting(settings.databaseUrl, 'DATABASE_URL', 'The API needs PostgreSQL; `npm start` sets it for you.');
+const address = settings.temporalAddress ?? `127.0.0.1:${settings.temporalDevPort}`;
+
+const sql = connectDatabase(databaseUrl, { max: 5 });
+const connection = await Connection.connect({ address });
+const client = new Client({ connection, namespace: settings.temporalNamespace });
+const app = buildApp({ client, sql, log, namespace: settings.temporalNamespace });
+
+const server: Server = app.listen(settings.apiPort, settings.apiHost, () => {
+  log.info({ url: `http://${settings.apiHost}:${settings.apiPort}` }, 'API listening');
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'API stopping');
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await connection.close();
+  await sql.end({ timeout: 5 });
+  log.info('API stopped');
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void shutdown(signal).then(() => process.exit(0));
+  });
+}

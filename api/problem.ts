@@ -1,0 +1,28 @@
+import type { Response } from 'express';
+
+/** One error shape for every 4xx/5xx: RFC 9457 problem details. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  issues?: Array<{ path: string; rule: string; message: string }>;
+  [extension: string]: unknown;
+}
+
+export const PROBLEM_BASE = 'https://fepa.dev/problems/';
+
+/** `problem.type` is a short slug; it is sent as a URI under PROBLEM_BASE. */
+export function sendProblem(res: Response, problem: Problem): void {
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .json({ ...problem, type: `${PROBLEM_BASE}${problem.type}` });
+}
+
+/** An error a route throws on purpose; the error handler turns it into problem details. */
+export class HttpProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+  }
+}

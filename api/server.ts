@@ -1,0 +1,31 @@
+import express, { type Express } from 'express';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Sql } from '../storage/database.js';
+import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { requestContext } from './middleware/request-context.js';
+import { diagnosticRoutes } from './routes/diagnostics.js';
+import { healthRoutes } from './routes/health.js';
+
+export interface ApiDeps {
+  client: Client;
+  sql: Sql;
+  log: Logger;
+  namespace: string;
+  /** Overrides the documents task queue (tests run their own worker on a private queue). */
+  taskQueue?: string;
+  bodyLimit?: string;
+}
+
+/** Builds the Express app; `api/main.ts` only listens and shuts down. */
+export function buildApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestContext(deps.log));
+  app.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
+  app.use(healthRoutes(deps));
+  app.use(diagnosticRoutes(deps.taskQueue ? { client: deps.client, taskQueue: deps.taskQueue } : deps));
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,86 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/** Where the project lives; the default data and cache folders hang off it. */
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+
+const port = z.coerce.number().int().min(1).max(65535);
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+const optionalText = z.preprocess(emptyToUndefined, z.string().min(1).optional());
+
+/**
+ * Every setting fepa reads from the environment, validated once at start-up.
+ * The README's settings table and `.env.example` list the same names and defaults.
+ */
+const SettingsSchema = z.object({
+  DATABASE_URL: optionalText,
+  FEPA_EMBEDDED_PG_PORT: port.default(54329),
+  FEPA_DATA_DIR: z.string().min(1).default(resolve(PROJECT_ROOT, '.data')),
+  FEPA_CACHE_DIR: z.string().min(1).default(resolve(PROJECT_ROOT, '.cache')),
+  TEMPORAL_ADDRESS: optionalText,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_CLI_PATH: optionalText,
+  TEMPORAL_DEV_PORT: port.default(7233),
+  TEMPORAL_UI_PORT: port.default(8233),
+  FEPA_API_HOST: z.string().min(1).default('127.0.0.1'),
+  FEPA_API_PORT: port.default(3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['json', 'pretty']).optional()),
+  FEPA_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+});
+
+export type RawSettings = z.infer<typeof SettingsSchema>;
+
+export interface Settings {
+  /** Set: use that PostgreSQL server. Unset: `npm start` runs embedded PGlite. */
+  databaseUrl: string | undefined;
+  embeddedPgPort: number;
+  dataDir: string;
+  cacheDir: string;
+  /** Set: use that Temporal cluster and start nothing. Unset: `npm start` runs the dev server. */
+  temporalAddress: string | undefined;
+  temporalNamespace: string;
+  temporalCliPath: string | undefined;
+  temporalDevPort: number;
+  temporalUiPort: number;
+  apiHost: string;
+  apiPort: number;
+  logLevel: RawSettings['LOG_LEVEL'];
+  logFormat: 'json' | 'pretty';
+  shutdownGraceMs: number;
+}
+
+export class SettingsError extends Error {
+  override readonly name = 'SettingsError';
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const parsed = SettingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new SettingsError(`Invalid settings in the environment:\n${lines.join('\n')}`);
+  }
+  const s = parsed.data;
+  return {
+    databaseUrl: s.DATABASE_URL,
+    embeddedPgPort: s.FEPA_EMBEDDED_PG_PORT,
+    dataDir: resolve(s.FEPA_DATA_DIR),
+    cacheDir: resolve(s.FEPA_CACHE_DIR),
+    temporalAddress: s.TEMPORAL_ADDRESS,
+    temporalNamespace: s.TEMPORAL_NAMESPACE,
+    temporalCliPath: s.TEMPORAL_CLI_PATH,
+    temporalDevPort: s.TEMPORAL_DEV_PORT,
+    temporalUiPort: s.TEMPORAL_UI_PORT,
+    apiHost: s.FEPA_API_HOST,
+    apiPort: s.FEPA_API_PORT,
+    logLevel: s.LOG_LEVEL,
+    logFormat: s.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
+    shutdownGraceMs: s.FEPA_SHUTDOWN_GRACE_MS,
+  };
+}
+
+/** For processes that cannot run without a database (API, worker): a clear message instead of a crash. */
+export function requireSetting<T>(value: T | undefined, name: string, hint: string): T {
+  if (value === undefined) throw new SettingsError(`${name} is not set. ${hint}`);
+  return value;
+}

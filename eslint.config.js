@@ -1,0 +1,66 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+/** Modules that do I/O or are non-deterministic: forbidden in the workflow sandbox and in what it imports. */
+const ioModules = [
+  'postgres',
+  'node-forge',
+  'xml-crypto',
+  'xmlbuilder2',
+  'express',
+  'pino',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+  '@temporalio/testing',
+  '@temporalio/common/lib/internal-non-workflow',
+  '@electric-sql/pglite',
+  '@electric-sql/pglite-socket',
+];
+// The sandbox allows only these built-ins (Temporal guide §1).
+const allowedBuiltins = new Set(['assert', 'url', 'util']);
+const bannedBuiltins = builtinModules
+  .filter((name) => !name.startsWith('_') && !allowedBuiltins.has(name))
+  .flatMap((name) => [name, `node:${name}`]);
+
+export default tseslint.config(
+  { ignores: ['node_modules/', '.cache/', '.data/', 'bench/results/', 'test/histories/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts', 'common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...bannedBuiltins, ...ioModules].map((name) => ({
+            name,
+            message: 'Workflow code runs in the deterministic sandbox: no Node built-ins or I/O modules.',
+          })),
+          patterns: [
+            { group: ['**/activities/*', '**/activities'], allowTypeImports: true, message: 'Import activities type-only.' },
+            { group: ['**/storage/**', '**/api/**', '**/worker/**', '**/config/**'], message: 'Workflow code may not reach I/O layers.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process'],
+    },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

@@ -1,0 +1,43 @@
+// The worker process: runs fepa's workflows and activities until SIGINT/SIGTERM, then drains and exits.
+import { Connection } from '@temporalio/client';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { createLogger } from '../config/logger.js';
+import { loadSettings, requireSetting } from '../config/settings.js';
+import { ensureSearchAttributes } from '../dev-stack/temporal-readiness.js';
+import { connectDatabase } from '../storage/database.js';
+import { createFepaWorker } from './create-worker.js';
+import { temporalLoggerFor } from './runtime-logger.js';
+
+const settings = loadSettings();
+const log = createLogger(settings, 'worker');
+const databaseUrl = requireSetting(settings.databaseUrl, 'DATABASE_URL', 'The worker needs PostgreSQL; `npm start` sets it for you.');
+const address = settings.temporalAddress ?? `127.0.0.1:${settings.temporalDevPort}`;
+
+Runtime.install({ logger: temporalLoggerFor(log) });
+
+const sql = connectDatabase(databaseUrl, { max: 5 });
+const registration = await Connection.connect({ address });
+try {
+  const added = await ensureSearchAttributes(registration, settings.temporalNamespace);
+  if (added.length) log.info({ added }, 'registered search attributes');
+} catch (err) {
+  log.warn({ err }, 'could not check search attributes; an operator must register them');
+} finally {
+  await registration.close();
+}
+
+const connection = await NativeConnection.connect({ address });
+const worker = await createFepaWorker({
+  connection,
+  namespace: settings.temporalNamespace,
+  sql,
+  shutdownGraceMs: settings.shutdownGraceMs,
+});
+log.info({ address, namespace: settings.temporalNamespace }, 'worker polling');
+try {
+  await worker.run(); // resolves after SIGINT/SIGTERM once in-flight tasks drained
+} finally {
+  await connection.close();
+  await sql.end({ timeout: 5 });
+  log.info('worker stopped');
+}

@@ -1,0 +1,26 @@
+import { DefaultLogger, type LogEntry } from '@temporalio/worker';
+import type { Logger } from 'pino';
+
+/** Routes the Temporal SDK's logs (worker, workflow `log`, activity `log`) into our pino logger. */
+export function temporalLoggerFor(log: Logger): DefaultLogger {
+  return new DefaultLogger('INFO', (entry: LogEntry) => {
+    const fields = { ...entry.meta, sdk: true };
+    switch (entry.level) {
+      case 'TRACE':
+        log.trace(fields, entry.message);
+        break;
+      case 'DEBUG':
+        log.debug(fields, entry.message);
+        break;
+      case 'INFO':
+        log.info(fields, entry.message);
+        break;
+      case 'WARN':
+        log.warn(fields, entry.message);
+        break;
+      case 'ERROR':
+        log.error(fields, entry.message);
+        break;
+    }
+  });
+}

@@ -10,7 +10,9 @@ export function createDiagnosticActivities({ sql, workerIdentity }: DiagnosticDe
   return {
     /** Writes the probe row (idempotent on retry: the first write wins) and reads it back. */
     async recordRoundtripProbe(input: { probeId: string; note: string }): Promise<RoundtripResult> {
-      const [row] = await sql<{ probe_id: string; note: string; worker_identity: string; recorded_at: Date }[]>`
+      const [row] = await sql<
+        { probe_id: string; note: string; worker_identity: string; recorded_at: Date }[]
+      >`
         insert into diagnostic_probes (probe_id, note, worker_identity)
         values (${input.probeId}, ${input.note}, ${workerIdentity})
         on conflict (probe_id) do update set probe_id = excluded.probe_id

@@ -8,7 +8,11 @@ import { buildApp } from './server.js';
 
 const settings = loadSettings();
 const log = createLogger(settings, 'api');
-const databaseUrl = requireSetting(settings.databaseUrl, 'DATABASE_URL', 'The API needs PostgreSQL; `npm start` sets it for you.');
+const databaseUrl = requireSetting(
+  settings.databaseUrl,
+  'DATABASE_URL',
+  'The API needs PostgreSQL; `npm start` sets it for you.',
+);
 const address = settings.temporalAddress ?? `127.0.0.1:${settings.temporalDevPort}`;
 
 const sql = connectDatabase(databaseUrl, { max: 5 });

@@ -31,6 +31,9 @@ const SettingsSchema = z.object({
 
 export type RawSettings = z.infer<typeof SettingsSchema>;
 
+/** Every environment variable fepa reads. */
+export const SETTING_NAMES = Object.keys(SettingsSchema.shape) as Array<keyof RawSettings>;
+
 export interface Settings {
   /** Set: use that PostgreSQL server. Unset: `npm start` runs embedded PGlite. */
   databaseUrl: string | undefined;

@@ -21,7 +21,12 @@ export interface SpawnOptions {
  * Starts a child in its own process group, so a Ctrl-C in the terminal reaches only the parent,
  * which then stops the children in the order it chooses (worker drains before the server goes).
  */
-export function spawnManaged(name: string, command: string, args: string[], options: SpawnOptions = {}): ManagedProcess {
+export function spawnManaged(
+  name: string,
+  command: string,
+  args: string[],
+  options: SpawnOptions = {},
+): ManagedProcess {
   const child = spawn(command, args, {
     env: options.env ?? process.env,
     cwd: options.cwd,

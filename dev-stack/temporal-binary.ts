@@ -47,7 +47,10 @@ export async function resolveTemporalBinary(options: {
 
   const go = await goVersion();
   if (!go.ok) {
-    options.log.warn({ reason: go.reason }, 'cannot build the Temporal CLI here; the SDK will try to download the dev server');
+    options.log.warn(
+      { reason: go.reason },
+      'cannot build the Temporal CLI here; the SDK will try to download the dev server',
+    );
     return { kind: 'sdk-download', reason: go.reason };
   }
   await buildWithGo(cached, options.log);
@@ -65,7 +68,11 @@ async function buildWithGo(target: string, log: Logger): Promise<void> {
     'building the Temporal CLI with go install (first start only; a few minutes)',
   );
   const ticker = setInterval(
-    () => log.info({ elapsedSeconds: Math.round((Date.now() - started) / 1000) }, 'still building the Temporal CLI'),
+    () =>
+      log.info(
+        { elapsedSeconds: Math.round((Date.now() - started) / 1000) },
+        'still building the Temporal CLI',
+      ),
     30_000,
   );
   try {
@@ -77,7 +84,7 @@ async function buildWithGo(target: string, log: Logger): Promise<void> {
     log.info({ seconds: Math.round((Date.now() - started) / 1000) }, 'Temporal CLI built');
   } catch (err) {
     const detail = (err as { stderr?: string }).stderr?.split('\n').slice(-15).join('\n') ?? String(err);
-    throw new Error(`go install of the Temporal CLI failed:\n${detail}\n${INSTALL_HELP}`);
+    throw new Error(`go install of the Temporal CLI failed:\n${detail}\n${INSTALL_HELP}`, { cause: err });
   } finally {
     clearInterval(ticker);
     await rm(scratch, { recursive: true, force: true });
@@ -91,7 +98,10 @@ async function goVersion(): Promise<{ ok: true } | { ok: false; reason: string }
     if (!match) return { ok: false, reason: `unrecognised go version output: ${stdout.trim()}` };
     const [major, minor] = [Number(match[1]), Number(match[2])];
     if (major > 1 || minor >= MIN_GO_MINOR) return { ok: true };
-    return { ok: false, reason: `Go ${major}.${minor} is too old; the Temporal CLI needs Go >= 1.${MIN_GO_MINOR}` };
+    return {
+      ok: false,
+      reason: `Go ${major}.${minor} is too old; the Temporal CLI needs Go >= 1.${MIN_GO_MINOR}`,
+    };
   } catch {
     return { ok: false, reason: 'Go is not installed' };
   }

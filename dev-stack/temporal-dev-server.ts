@@ -52,7 +52,10 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
     ...(options.uiPort === undefined ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
   ];
-  options.log.info({ binary: options.binary.path, address, uiUrl, dbFile: options.dbFile }, 'starting Temporal dev server');
+  options.log.info(
+    { binary: options.binary.path, address, uiUrl, dbFile: options.dbFile },
+    'starting Temporal dev server',
+  );
   const server = spawnManaged('temporal', options.binary.path, args, { logFile: options.logFile });
   const died = server.exited.then((code) => {
     throw new Error(`Temporal dev server exited early (${code}); see ${options.logFile}`);
@@ -90,6 +93,6 @@ async function startThroughSdkDownload(
     return { address, uiUrl, stop: () => env.teardown() };
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new Error(`Could not obtain a Temporal dev server (${reason}).\n${INSTALL_HELP}`);
+    throw new Error(`Could not obtain a Temporal dev server (${reason}).\n${INSTALL_HELP}`, { cause: err });
   }
 }

@@ -1,10 +1,11 @@
 import { Connection } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
+import proto from '@temporalio/proto';
 import { SearchAttributeType } from '@temporalio/common';
 import { ALL_SEARCH_ATTRIBUTES } from '../common/search-attributes.js';
 
-const { IndexedValueType } = temporal.api.enums.v1;
-const indexedTypes: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+const { IndexedValueType } = proto.temporal.api.enums.v1;
+type IndexedValueType = proto.temporal.api.enums.v1.IndexedValueType;
+const indexedTypes: Record<string, IndexedValueType> = {
   [SearchAttributeType.KEYWORD]: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   [SearchAttributeType.BOOL]: IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
 };
@@ -38,7 +39,7 @@ export async function ensureSearchAttributes(connection: Connection, namespace: 
   const known = new Set(Object.keys(existing.customAttributes ?? {}));
   const missing = ALL_SEARCH_ATTRIBUTES.filter((key) => !known.has(key.name));
   if (missing.length === 0) return [];
-  const searchAttributes: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
+  const searchAttributes: Record<string, IndexedValueType> = {};
   for (const key of missing) {
     searchAttributes[key.name] = indexedTypes[key.type] ?? IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
   }

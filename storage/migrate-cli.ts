@@ -4,7 +4,11 @@ import { ensureDatabaseExists } from './ensure-database.js';
 import { runMigrations } from './migrate.js';
 
 const settings = loadSettings();
-const url = requireSetting(settings.databaseUrl, 'DATABASE_URL', 'Point it at the PostgreSQL server to migrate.');
+const url = requireSetting(
+  settings.databaseUrl,
+  'DATABASE_URL',
+  'Point it at the PostgreSQL server to migrate.',
+);
 const { created, database } = await ensureDatabaseExists(url);
 if (created) console.log(`created database ${database}`);
 const applied = await runMigrations(url);

@@ -28,9 +28,13 @@ const lockedPostgresDriver = {
   loop(sql: LeySql, files: Array<{ name: string; abs: string }>, method: 'up' | 'down') {
     return sql.begin(async (tx) => {
       for (const file of files) {
-        const migration = (await import(pathToFileURL(file.abs).href)) as Record<string, (sql: unknown) => Promise<void>>;
+        const migration = (await import(pathToFileURL(file.abs).href)) as Record<
+          string,
+          (sql: unknown) => Promise<void>
+        >;
         await migration[method]?.(tx);
-        if (method === 'up') await tx`insert into schema_migrations (name, created_at) values (${file.name}, now())`;
+        if (method === 'up')
+          await tx`insert into schema_migrations (name, created_at) values (${file.name}, now())`;
         else await tx`delete from schema_migrations where name = ${file.name}`;
       }
     });
@@ -43,9 +47,19 @@ const lockedPostgresDriver = {
 
 /** Applies every pending migration; returns the names applied (empty when already up to date). */
 export async function runMigrations(databaseUrl: string): Promise<string[]> {
-  return ley.up({ cwd: MIGRATIONS_DIR, dir: '.', driver: lockedPostgresDriver as unknown as LeyDriver, config: { url: databaseUrl } });
+  return ley.up({
+    cwd: MIGRATIONS_DIR,
+    dir: '.',
+    driver: lockedPostgresDriver as unknown as LeyDriver,
+    config: { url: databaseUrl },
+  });
 }
 
 export async function pendingMigrations(databaseUrl: string): Promise<string[]> {
-  return ley.status({ cwd: MIGRATIONS_DIR, dir: '.', driver: lockedPostgresDriver as unknown as LeyDriver, config: { url: databaseUrl } });
+  return ley.status({
+    cwd: MIGRATIONS_DIR,
+    dir: '.',
+    driver: lockedPostgresDriver as unknown as LeyDriver,
+    config: { url: databaseUrl },
+  });
 }

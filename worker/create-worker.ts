@@ -28,7 +28,9 @@ export async function createFepaWorker(options: FepaWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue ?? TASK_QUEUES.documents,
     identity,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({ sql: options.sql, workerIdentity: identity }),
     shutdownGraceTime: options.shutdownGraceMs ?? 30_000,
   });

@@ -10,7 +10,11 @@ import { temporalLoggerFor } from './runtime-logger.js';
 
 const settings = loadSettings();
 const log = createLogger(settings, 'worker');
-const databaseUrl = requireSetting(settings.databaseUrl, 'DATABASE_URL', 'The worker needs PostgreSQL; `npm start` sets it for you.');
+const databaseUrl = requireSetting(
+  settings.databaseUrl,
+  'DATABASE_URL',
+  'The worker needs PostgreSQL; `npm start` sets it for you.',
+);
 const address = settings.temporalAddress ?? `127.0.0.1:${settings.temporalDevPort}`;
 
 Runtime.install({ logger: temporalLoggerFor(log) });

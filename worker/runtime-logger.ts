@@ -13,7 +13,9 @@ export function temporalLoggerFor(log: Logger): DefaultLogger {
         log.debug(fields, entry.message);
         break;
       case 'INFO':
-        log.info(fields, entry.message);
+        // webpack's multi-line bundle report is noise at INFO.
+        if (entry.message.startsWith('asset workflow-bundle')) log.debug(fields, entry.message);
+        else log.info(fields, entry.message);
         break;
       case 'WARN':
         log.warn(fields, entry.message);

@@ -9,11 +9,21 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
   }
   const e = err as { type?: string; status?: number; statusCode?: number; message?: string };
   if (e.type === 'entity.parse.failed') {
-    sendProblem(res, { type: 'malformed-json', title: 'Malformed JSON', status: 400, detail: 'The request body is not valid JSON.' });
+    sendProblem(res, {
+      type: 'malformed-json',
+      title: 'Malformed JSON',
+      status: 400,
+      detail: 'The request body is not valid JSON.',
+    });
     return;
   }
   if (e.type === 'entity.too.large') {
-    sendProblem(res, { type: 'body-too-large', title: 'Request body too large', status: 413, detail: e.message ?? '' });
+    sendProblem(res, {
+      type: 'body-too-large',
+      title: 'Request body too large',
+      status: 413,
+      detail: e.message ?? '',
+    });
     return;
   }
   const status = e.status ?? e.statusCode;
@@ -31,5 +41,10 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
 }
 
 export function notFoundHandler(req: Request, res: Response): void {
-  sendProblem(res, { type: 'not-found', title: 'Not found', status: 404, detail: `No route for ${req.method} ${req.path}.` });
+  sendProblem(res, {
+    type: 'not-found',
+    title: 'Not found',
+    status: 404,
+    detail: `No route for ${req.method} ${req.path}.`,
+  });
 }

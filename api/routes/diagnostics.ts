@@ -4,6 +4,7 @@ import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import { roundtripWorkflowId } from '../../common/roundtrip.js';
 import { TASK_QUEUES } from '../../common/task-queues.js';
+import type { roundtripWorkflow } from '../../workflows/roundtrip-workflow.js';
 import { HttpProblem } from '../problem.js';
 import { parseBody } from '../validation.js';
 
@@ -19,7 +20,7 @@ export function diagnosticRoutes(deps: { client: Client; taskQueue?: string; tim
     const body = parseBody(RoundtripRequest, req.body);
     const started = Date.now();
     const workflowId = roundtripWorkflowId(randomUUID());
-    const handle = await deps.client.workflow.start('roundtripWorkflow', {
+    const handle = await deps.client.workflow.start<typeof roundtripWorkflow>('roundtripWorkflow', {
       taskQueue: deps.taskQueue ?? TASK_QUEUES.documents,
       workflowId,
       args: [{ note: body.note }],
@@ -46,7 +47,12 @@ export function diagnosticRoutes(deps: { client: Client; taskQueue?: string; tim
       res.json({ workflowId, elapsedMs: Date.now() - started, result });
     } catch (err) {
       if (err instanceof WorkflowFailedError) {
-        throw new HttpProblem({ type: 'roundtrip-failed', title: 'Round trip failed', status: 502, detail: err.message });
+        throw new HttpProblem({
+          type: 'roundtrip-failed',
+          title: 'Round trip failed',
+          status: 502,
+          detail: err.message,
+        });
       }
       throw err;
     } finally {

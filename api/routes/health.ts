@@ -35,7 +35,9 @@ export function healthRoutes(deps: { client: Client; sql: Sql; namespace: string
       timed(() => pingDatabase(deps.sql)),
     ]);
     const ready = temporal.ok && postgres.ok;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', checks: { temporal, postgres } });
+    res
+      .status(ready ? 200 : 503)
+      .json({ status: ready ? 'ready' : 'not_ready', checks: { temporal, postgres } });
   });
   return router;
 }

@@ -1,0 +1,14 @@
+// `npm run temporal:provision`: find or build the temporal binary now (CI does this before the tests).
+import { createLogger } from '../config/logger.js';
+import { loadSettings } from '../config/settings.js';
+import { INSTALL_HELP, resolveTemporalBinary } from './temporal-binary.js';
+
+const settings = loadSettings();
+const log = createLogger(settings, 'provision');
+const binary = await resolveTemporalBinary({ cliPath: settings.temporalCliPath, cacheDir: settings.cacheDir, log });
+if (binary.kind === 'path') {
+  log.info({ path: binary.path, source: binary.source }, 'temporal binary ready');
+} else {
+  log.error({ reason: binary.reason }, `no temporal binary could be provisioned.\n${INSTALL_HELP}`);
+  process.exit(1);
+}

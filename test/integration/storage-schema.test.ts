@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import { connectDatabase, type Sql } from '../../storage/database.js';
+import { dropDatabase, ensureDatabaseExists } from '../../storage/ensure-database.js';
+import { pendingMigrations, runMigrations } from '../../storage/migrate.js';
+import { harnessSetting } from '../helpers/test-stack.js';
+
+describe('database schema', () => {
+  const admin = harnessSetting('FEPA_TEST_ADMIN_DATABASE_URL');
+  const name = `fepa_schema_${randomBytes(4).toString('hex')}`;
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  let sql: Sql;
+
+  before(async () => {
+    assert.deepEqual(await ensureDatabaseExists(url.toString()), { created: true, database: name });
+    sql = connectDatabase(url.toString(), { max: 2 });
+  });
+  after(async () => {
+    await sql.end({ timeout: 5 });
+    await dropDatabase(admin, name);
+  });
+
+  it('applies every migration once, even when two processes migrate at the same moment', async () => {
+    const [first, second] = await Promise.all([runMigrations(url.toString()), runMigrations(url.toString())]);
+    assert.equal(first.length + second.length, 1, 'the initial migration ran exactly once');
+    assert.deepEqual(await runMigrations(url.toString()), []);
+    assert.deepEqual(await pendingMigrations(url.toString()), []);
+  });
+
+  it('creates the database only when it is missing', async () => {
+    assert.deepEqual(await ensureDatabaseExists(url.toString()), { created: false, database: name });
+  });
+
+  it('refuses a second document with the same business key', async () => {
+    const [company] = await sql<{ id: string }[]>`
+      insert into companies (ruc_type, ruc, dv, name) values (2, '155123456-2-2023', '95', 'EMISOR') returning id`;
+    const row = (workflowId: string) => ({
+      company_id: company!.id,
+      environment: 2,
+      doc_type: '01',
+      branch: '0000',
+      point_of_sale: '001',
+      number: '0000000001',
+      workflow_id: workflowId,
+      status: 'received',
+      request_hash: 'h',
+    });
+    await sql`insert into documents ${sql(row('wf-1'))}`;
+    await assert.rejects(sql`insert into documents ${sql(row('wf-2'))}`, /documents_business_key/);
+  });
+
+  it('keeps document_events append-only', async () => {
+    const [doc] = await sql<{ id: string }[]>`select id from documents limit 1`;
+    await sql`insert into document_events (document_id, seq, kind, to_status, actor) values (${doc!.id}, 1, 'created', 'received', 'test')`;
+    await assert.rejects(sql`update document_events set actor = 'someone else'`, /append-only/);
+    await assert.rejects(sql`delete from document_events`, /append-only/);
+    const [{ count }] = (await sql`select count(*)::int as count from document_events`) as unknown as [
+      { count: number },
+    ];
+    assert.equal(count, 1);
+  });
+});

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { parse } from 'yaml';
+import { loadSettings, PROJECT_ROOT, SETTING_NAMES } from '../../config/settings.js';
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  ports?: string[];
+  healthcheck?: { test: string[] };
+}
+
+const compose = parse(await readFile(join(PROJECT_ROOT, 'docker-compose.yml'), 'utf8'), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const services = compose.services;
+const fepaProcesses = ['api', 'worker'] as const;
+
+describe('docker-compose.yml', () => {
+  it('has every service fepa needs, each long-running one with a health check', () => {
+    for (const name of ['postgresql', 'temporal', 'temporal-ui', 'api', 'worker']) {
+      assert.ok(services[name], `service ${name} is missing`);
+      assert.ok(services[name]?.healthcheck?.test.length, `service ${name} has no health check`);
+    }
+  });
+
+  it('builds the API and the worker from the Dockerfile and runs their real entry points', () => {
+    assert.deepEqual(services.api?.command?.slice(-1), ['api/main.ts']);
+    assert.deepEqual(services.worker?.command?.slice(-1), ['worker/main.ts']);
+    for (const name of fepaProcesses)
+      assert.ok(services[name]?.build, `${name} is built from the Dockerfile`);
+  });
+
+  it('sets only settings fepa knows, with values its settings parser accepts', () => {
+    for (const name of fepaProcesses) {
+      const env = services[name]?.environment ?? {};
+      for (const key of Object.keys(env)) {
+        assert.ok((SETTING_NAMES as string[]).includes(key), `${name} sets unknown setting ${key}`);
+      }
+      assert.doesNotThrow(() => loadSettings(env));
+    }
+  });
+
+  it('points fepa at the compose PostgreSQL with the credentials that server is created with', () => {
+    const pg = services.postgresql?.environment ?? {};
+    const url = new URL(services.api?.environment?.DATABASE_URL ?? '');
+    assert.equal(url.hostname, 'postgresql');
+    assert.equal(url.port, '5432');
+    assert.equal(url.username, pg.POSTGRES_USER);
+    assert.equal(url.password, pg.POSTGRES_PASSWORD);
+    assert.equal(url.pathname, `/${pg.POSTGRES_DB}`);
+    assert.equal(services.temporal?.environment?.POSTGRES_SEEDS, 'postgresql');
+  });
+
+  it('agrees on the Temporal address and the API port everywhere they appear', () => {
+    const api = services.api?.environment ?? {};
+    assert.equal(api.TEMPORAL_ADDRESS, 'temporal:7233');
+    assert.equal(services['temporal-ui']?.environment?.TEMPORAL_ADDRESS, api.TEMPORAL_ADDRESS);
+    assert.ok(services.temporal?.ports?.some((p) => p.endsWith(':7233')));
+    const apiPort = loadSettings(api).apiPort;
+    assert.ok(
+      services.api?.ports?.some((p) => p.endsWith(`:${apiPort}`)),
+      'API port is published',
+    );
+    assert.match(services.api?.healthcheck?.test.join(' ') ?? '', new RegExp(`:${apiPort}/readyz`));
+    assert.equal(loadSettings(api).apiHost, '0.0.0.0', 'the API listens outside its container');
+  });
+});

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadSettings, SettingsError } from '../../config/settings.js';
+import { searchAttributeFlags } from '../../common/search-attributes.js';
+
+describe('settings', () => {
+  it('starts with embedded defaults when nothing is set', () => {
+    const s = loadSettings({});
+    assert.equal(s.databaseUrl, undefined);
+    assert.equal(s.temporalAddress, undefined);
+    assert.equal(s.temporalDevPort, 7233);
+    assert.equal(s.temporalUiPort, 8233);
+    assert.equal(s.apiPort, 3000);
+    assert.equal(s.temporalNamespace, 'default');
+  });
+
+  it('treats an empty DATABASE_URL as unset rather than as a broken URL', () => {
+    assert.equal(loadSettings({ DATABASE_URL: '' }).databaseUrl, undefined);
+  });
+
+  it('names the setting and the rule when a value is invalid', () => {
+    assert.throws(
+      () => loadSettings({ FEPA_API_PORT: '70000', LOG_LEVEL: 'loud' }),
+      (err: unknown) =>
+        err instanceof SettingsError && /FEPA_API_PORT/.test(err.message) && /LOG_LEVEL/.test(err.message),
+    );
+  });
+});
+
+describe('search attributes', () => {
+  it('lists every attribute support filters on, in the dev server flag form', () => {
+    const flags = searchAttributeFlags();
+    for (const expected of [
+      'DocStatus=Keyword',
+      'EmitterRuc=Keyword',
+      'Cufe=Keyword',
+      'DocType=Keyword',
+      'DocNumber=Keyword',
+      'Pac=Keyword',
+      'CompanyId=Keyword',
+      'NeedsPerson=Bool',
+    ]) {
+      assert.ok(flags.includes(expected), `missing ${expected}`);
+    }
+  });
+});

@@ -77,12 +77,12 @@ export function computeCufe(fields: CufeFields): string {
 }
 
 export type CufeParseResult =
-  | { ok: true; fields: CufeFields; checkDigit: string }
-  | { ok: false; reason: string; fields?: CufeFields };
+  { ok: true; fields: CufeFields; checkDigit: string } | { ok: false; reason: string; fields?: CufeFields };
 
 /** Splits a CUFE into its fields and verifies its layout and check digit. */
 export function parseCufe(cufe: string): CufeParseResult {
-  if (cufe.length !== CUFE_LENGTH) return { ok: false, reason: `a CUFE has ${CUFE_LENGTH} characters, this one has ${cufe.length}` };
+  if (cufe.length !== CUFE_LENGTH)
+    return { ok: false, reason: `a CUFE has ${CUFE_LENGTH} characters, this one has ${cufe.length}` };
   if (!cufe.startsWith('FE')) return { ok: false, reason: 'a CUFE starts with "FE"' };
   const fields: Partial<CufeFields> = {};
   let pos = 2;
@@ -97,9 +97,11 @@ export function parseCufe(cufe: string): CufeParseResult {
   }
   const complete = fields as CufeFields;
   for (const { field, pattern } of LAYOUT) {
-    if (!pattern.test(complete[field])) return { ok: false, reason: `${field} "${complete[field]}" is not valid`, fields: complete };
+    if (!pattern.test(complete[field]))
+      return { ok: false, reason: `${field} "${complete[field]}" is not valid`, fields: complete };
   }
-  if (!isCalendarDate(complete.issueDate)) return { ok: false, reason: `issue date ${complete.issueDate} is not a calendar date`, fields: complete };
+  if (!isCalendarDate(complete.issueDate))
+    return { ok: false, reason: `issue date ${complete.issueDate} is not a calendar date`, fields: complete };
   const checkDigit = cufe.slice(65);
   const expected = cufeCheckDigit(cufe.slice(2, 65));
   if (checkDigit !== expected) {

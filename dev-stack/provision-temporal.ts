@@ -5,7 +5,11 @@ import { INSTALL_HELP, resolveTemporalBinary } from './temporal-binary.js';
 
 const settings = loadSettings();
 const log = createLogger(settings, 'provision');
-const binary = await resolveTemporalBinary({ cliPath: settings.temporalCliPath, cacheDir: settings.cacheDir, log });
+const binary = await resolveTemporalBinary({
+  cliPath: settings.temporalCliPath,
+  cacheDir: settings.cacheDir,
+  log,
+});
 if (binary.kind === 'path') {
   log.info({ path: binary.path, source: binary.source }, 'temporal binary ready');
 } else {

@@ -1,0 +1,32 @@
+/**
+ * Every choice the spec marks [UNCERTAIN] or newer than the XSD copy, in one place (spec §16).
+ * Change a value here when your PAC or the DGI's current technical sheet says otherwise.
+ */
+export const FORMAT_PROFILE = {
+  /** `dVerForm`. */
+  formatVersion: '1.00',
+  /** `dMotCont` length: 15–250 per the XSD and HKA (one TS model says 150). */
+  contingencyReasonMaxLength: 250,
+  /** `dNombEm` length: 100 in the XSD copy (200 after the April 2025 change, per secondary sources). */
+  emitterNameMaxLength: 100,
+  /** `dCorElectRec` length (raised to 100 in 2025 per secondary sources; the XSD copy has no limit). */
+  receiverEmailMaxLength: 100,
+  /**
+   * Accept codes added after the XSD copy ([PAC] sources): `iDoc` 10, `iNatOp` 03/04, `iFormaPago` 09,
+   * `dCodOTI` 03–11. Documents using them do not validate against the old XSD copy.
+   */
+  acceptPost2025Codes: true,
+  /** `dTotGravado` is the sum of taxes (ITBMS + ISC + OTI), as the DGI-authorized sample does (§6 note 1). */
+  taxedTotalIsSumOfTaxes: true,
+  /** `dVTot` adds invoice-level freight and insurance ([PAC], HKA); the sample has neither (§6 note 2). */
+  totalAddsInvoiceFreightAndInsurance: true,
+  /** Item total includes Σ dValOTI ([PAC]). */
+  itemTotalIncludesOtherTaxes: true,
+  /** Panama has one offset all year (no DST). */
+  panamaUtcOffset: '-05:00',
+  /** QR base URLs per environment (§12). The test host is [UNCERTAIN]: `dgi-fep-test…:40001` per the signed sample. */
+  qrBaseUrl: {
+    '1': 'https://dgi-fep.mef.gob.pa/Consultas/FacturasPorQR?',
+    '2': 'https://dgi-fep-test.mef.gob.pa:40001/Consultas/FacturasPorQR?',
+  },
+} as const;

@@ -70,6 +70,14 @@ export const AMOUNT_TYPES = {
   montoTipo02: { maxInt: 9, minDec: 2, maxDec: 2 },
   /** Quantities: 1–9 integer digits, 0–6 decimals. */
   montoTipo31: { maxInt: 9, minDec: 0, maxDec: 6 },
+  /** dCambio: up to 11 integer digits, 2–4 decimals. */
+  exchangeRate: { maxInt: 11, minDec: 2, maxDec: 4 },
+  /** dVTotEst: 20 digits in all, up to 4 decimals. */
+  foreignTotal: { maxInt: 16, minDec: 0, maxDec: 4 },
+  /** pesoType, dCapTracc, dEntreEj: up to 11 digits, up to 4 decimals. */
+  measure: { maxInt: 11, minDec: 0, maxDec: 4 },
+  /** dPesoTot: up to 10 digits, up to 6 decimals. */
+  totalWeight: { maxInt: 4, minDec: 0, maxDec: 6 },
 } as const;
 export type AmountType = keyof typeof AMOUNT_TYPES;
 
@@ -186,3 +194,37 @@ export const coordinates = z
     /^[-+]?[0-9]{1,2}\.[0-9]{4,6},-[0-9]{2}\.[0-9]{4,6}$/,
     'must be latitude,longitude like +8.983300,-79.516700',
   );
+
+/** An xs:integer kept as its text (so "001" survives a round trip), with a digit limit and a minimum. */
+export function integerText(options: { maxDigits: number; min?: number; max?: number }) {
+  return z.preprocess(
+    (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+    z.string().superRefine((value, ctx) => {
+      if (!/^[0-9]+$/.test(value)) return fail(ctx, 'pattern', 'must be a whole number');
+      if (value.replace(/^0+(?=.)/, '').length > options.maxDigits)
+        fail(ctx, 'integer-digits', `must have at most ${options.maxDigits} digits`);
+      const n = Number(value);
+      if (options.min !== undefined && n < options.min)
+        fail(ctx, 'minimum', `must be at least ${options.min}`);
+      if (options.max !== undefined && n > options.max)
+        fail(ctx, 'maximum', `must be at most ${options.max}`);
+    }),
+  );
+}
+
+/** An element that may repeat: a single value or an array, always an array after parsing. */
+export function oneOrMany<T extends z.ZodType>(item: T, min: number, max: number) {
+  return z.preprocess(
+    (value) => (value === undefined || Array.isArray(value) ? value : [value]),
+    z
+      .array(item)
+      .min(min, `must have at least ${min} entr${min === 1 ? 'y' : 'ies'}`)
+      .max(max, `must have at most ${max} entries`),
+  );
+}
+
+/** GTIN: 0, or 8 or 12–14 digits (gGtinType). */
+export const gtin = z.preprocess(
+  (value) => (typeof value === 'number' && Number.isInteger(value) ? String(value) : value),
+  z.string().regex(/^(0|[0-9]{8}|[0-9]{12,14})$/, 'must be 0, or a GTIN of 8 or 12–14 digits'),
+);

@@ -27,6 +27,7 @@ const SettingsSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['json', 'pretty']).optional()),
   FEPA_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
+  FEPA_DGI_SCHEMA_DIR: optionalText,
 });
 
 export type RawSettings = z.infer<typeof SettingsSchema>;
@@ -51,6 +52,8 @@ export interface Settings {
   logLevel: RawSettings['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   shutdownGraceMs: number;
+  /** Folder with the DGI's FE_v1.00.xsd (xmllint-compatible); set: signed documents are schema-checked. */
+  dgiSchemaDir: string | undefined;
 }
 
 export class SettingsError extends Error {
@@ -79,6 +82,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logLevel: s.LOG_LEVEL,
     logFormat: s.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownGraceMs: s.FEPA_SHUTDOWN_GRACE_MS,
+    dgiSchemaDir: s.FEPA_DGI_SCHEMA_DIR === undefined ? undefined : resolve(s.FEPA_DGI_SCHEMA_DIR),
   };
 }
 

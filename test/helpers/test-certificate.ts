@@ -31,7 +31,7 @@ export function testCertificate(): TestCertificate {
   const certificatePem = forge.pki.certificateToPem(cert);
   const x509 = new X509Certificate(certificatePem);
   cached = {
-    privateKey: createPrivateKey(privateKeyPem) as KeyObject,
+    privateKey: createPrivateKey(privateKeyPem),
     privateKeyPem,
     certificatePem,
     certificateBase64: x509.raw.toString('base64'),

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, it } from 'node:test';
+import { PROJECT_ROOT } from '../../config/settings.js';
+
+const exec = promisify(execFile);
+const FEPA = join(PROJECT_ROOT, 'bin', 'fepa.js');
+
+async function fepa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(FEPA, args, { cwd: PROJECT_ROOT });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('the fepa command', () => {
+  it('validates a good document and prints its CUFE', async () => {
+    const r = await fepa('validate', 'examples/credit-note.json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^valid: iDoc 04 number 0000000001, total 53\.50, CUFE FE04/);
+  });
+
+  it('prints every issue of a bad document on stderr and exits 1', async () => {
+    const r = await fepa('validate', 'test/fixtures/documents/two-mistakes.json');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /2 issue\(s\)/);
+    assert.match(r.stderr, /gDGen\.dNroDF \(B07\): must not be all zeros — rule not-zero/);
+    assert.match(r.stderr, /gItem\[0\]\.cUnidad \(C05\): is not in the DGI catalog of units of measure/);
+  });
+
+  it('builds the XML of a document on stdout', async () => {
+    const r = await fepa('build', 'examples/invoice-spec-example.json');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      r.stdout,
+      /^<\?xml version="1\.0" encoding="UTF-8"\?>\n<rFE xmlns="http:\/\/dgi-fep\.mef\.gob\.pa"><dVerForm>1\.00<\/dVerForm><dId>FE0120000155123456-2-2023-9500002025031000000000010010124829135707<\/dId>/,
+    );
+  });
+
+  it('explains a CUFE field by field, and exits 1 when its check digit is wrong', async () => {
+    const good = await fepa('cufe', 'FE0120000155123456-2-2023-9500002025031000000000010010124829135707');
+    assert.equal(good.code, 0);
+    assert.match(good.stdout, /dRuc\s+155123456-2-2023/);
+    assert.match(good.stdout, /dFechaEm\s+2025-03-10/);
+    const bad = await fepa('cufe', 'FE0120000155123456-2-2023-9500002025031000000000010010124829135708');
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /check digit is 8, expected 7/);
+  });
+
+  it('computes RUC check digits, natural and juridical', async () => {
+    assert.equal((await fepa('ruc-dv', '155123456-2-2023')).stdout.trim(), '95');
+    assert.equal((await fepa('ruc-dv', '8-NT-1-419', '--type', '2')).stdout.trim(), '68');
+    assert.equal((await fepa('ruc-dv', '8-NT-1-24', '--type', '1')).stdout.trim(), '33');
+    assert.equal((await fepa('ruc-dv', '8-274-125')).stdout.trim(), '91', 'a cédula is guessed as natural');
+    assert.equal((await fepa('ruc-dv', 'E-8-110361')).stdout.trim(), '95');
+  });
+
+  it('answers a usage mistake with exit 2 and the usage line', async () => {
+    const r = await fepa('ruc-dv', 'X-1', '--type', '3');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /usage: fepa ruc-dv <RUC> \[--type 1\|2\]/);
+    const missing = await fepa('validate', 'no-such-file.json');
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read no-such-file\.json: ENOENT/);
+    assert.equal((await fepa('frobnicate')).code, 2);
+  });
+
+  it('has help for every command', async () => {
+    for (const command of ['validate', 'build', 'cufe', 'ruc-dv']) {
+      const r = await fepa(command, '--help');
+      assert.equal(r.code, 0);
+      assert.match(r.stdout, new RegExp(`^usage: fepa ${command}`));
+    }
+  });
+});

@@ -8,7 +8,7 @@ const ioModules = [
   'postgres',
   'node-forge',
   'xml-crypto',
-  'xmlbuilder2',
+  '@xmldom/xmldom',
   'express',
   'pino',
   '@temporalio/client',

@@ -1,0 +1,22 @@
+// `npm run bench`: measures fepa's hot paths and writes bench/results/*.json. Timings are reported,
+// never asserted: tests check behaviour, this file records speed on the machine it ran on.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../config/settings.js';
+import { benchDocumentBuild } from './document-bench.js';
+import { machineFacts } from './measure.js';
+
+const only = process.argv.slice(2);
+const RESULTS_DIR = join(PROJECT_ROOT, 'bench', 'results');
+await mkdir(RESULTS_DIR, { recursive: true });
+
+async function record(name: string, measure: () => unknown): Promise<void> {
+  if (only.length && !only.includes(name)) return;
+  process.stdout.write(`bench ${name}…\n`);
+  const results = await measure();
+  const file = join(RESULTS_DIR, `${name}.json`);
+  await writeFile(file, `${JSON.stringify({ ...machineFacts(), results }, null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\nwritten to ${file}\n`);
+}
+
+await record('document', benchDocumentBuild);

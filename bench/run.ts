@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../config/settings.js';
 import { benchDocumentBuild } from './document-bench.js';
 import { machineFacts } from './measure.js';
+import { benchSigning } from './signing-bench.js';
 
 const only = process.argv.slice(2);
 const RESULTS_DIR = join(PROJECT_ROOT, 'bench', 'results');
@@ -20,3 +21,4 @@ async function record(name: string, measure: () => unknown): Promise<void> {
 }
 
 await record('document', benchDocumentBuild);
+await record('signing', benchSigning);

@@ -27,27 +27,40 @@ function signedInfo(digestValue: string, standalone: boolean): string {
   );
 }
 
+/** The reference digest: SHA-256 of the canonical unsigned `rFE` (no Signature, no gNoFirm), base64. */
+export function digestCanonicalRfe(canonicalRfe: string): string {
+  return createHash('sha256').update(canonicalRfe, 'utf8').digest('base64');
+}
+
 /**
- * Signs an unsigned `rFE` that is already in canonical form (as `writeCanonicalRfe` writes it): its
- * SHA-256 is the reference digest, and one RSA operation signs the canonical SignedInfo.
- * Returns the `Signature` element (canonical form) and the digest value the QR needs.
+ * The `Signature` element (canonical form) for a document whose reference digest is known: one RSA
+ * operation over the canonical SignedInfo. The build step computes the digest while the bytes are at
+ * hand, so signing needs neither the document nor a DOM.
  */
-export function signCanonicalRfe(
-  canonicalRfe: string,
-  key: SigningKey,
-): { signature: string; digestValue: string } {
-  const digestValue = createHash('sha256').update(canonicalRfe, 'utf8').digest('base64');
+export function signatureForDigest(digestValue: string, key: SigningKey): string {
   const signatureValue = sign(
     'sha256',
     Buffer.from(signedInfo(digestValue, true), 'utf8'),
     key.privateKey,
   ).toString('base64');
-  const signature =
+  return (
     `<Signature xmlns="${P.namespace}">${signedInfo(digestValue, false)}` +
     `<SignatureValue>${signatureValue}</SignatureValue>` +
     `<KeyInfo><X509Data><X509SubjectName>${escapeCanonicalText(key.subjectName)}</X509SubjectName>` +
-    `<X509Certificate>${key.certificateBase64}</X509Certificate></X509Data></KeyInfo></Signature>`;
-  return { signature, digestValue };
+    `<X509Certificate>${key.certificateBase64}</X509Certificate></X509Data></KeyInfo></Signature>`
+  );
+}
+
+/**
+ * Signs an unsigned `rFE` already in canonical form (as `writeCanonicalRfe` writes it): its SHA-256 is the
+ * reference digest. Returns the `Signature` element and the digest value the QR needs.
+ */
+export function signCanonicalRfe(
+  canonicalRfe: string,
+  key: SigningKey,
+): { signature: string; digestValue: string } {
+  const digestValue = digestCanonicalRfe(canonicalRfe);
+  return { signature: signatureForDigest(digestValue, key), digestValue };
 }
 
 /** The document as sent: declaration, `rFE` with `Signature`, then `gNoFirm/dQRCode` (outside the signature). */

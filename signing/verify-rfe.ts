@@ -52,7 +52,7 @@ function ancestorNamespaces(element: Element): Array<{ prefix: string; namespace
 
 function canonicalize(node: Element, algorithm: string): string {
   const c14n = algorithm === EXC_C14N ? new ExclusiveCanonicalization() : new C14nCanonicalization();
-  return c14n.process(node, { ancestorNamespaces: ancestorNamespaces(node) }) as string;
+  return c14n.process(node, { ancestorNamespaces: ancestorNamespaces(node) });
 }
 
 /**

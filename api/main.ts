@@ -3,6 +3,8 @@ import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { createLogger } from '../config/logger.js';
 import { loadSettings, requireSetting } from '../config/settings.js';
+import { CertificateService } from '../services/certificate-service.js';
+import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { connectDatabase } from '../storage/database.js';
 import { buildApp } from './server.js';
 
@@ -18,7 +20,12 @@ const address = settings.temporalAddress ?? `127.0.0.1:${settings.temporalDevPor
 const sql = connectDatabase(databaseUrl, { max: 5 });
 const connection = await Connection.connect({ address });
 const client = new Client({ connection, namespace: settings.temporalNamespace });
-const app = buildApp({ client, sql, log, namespace: settings.temporalNamespace });
+const certificates = new CertificateService(
+  sql,
+  await secretBoxFromSettings(settings),
+  settings.certificateExpiryWarningDays,
+);
+const app = buildApp({ client, sql, log, namespace: settings.temporalNamespace, certificates });
 
 const server: Server = app.listen(settings.apiPort, settings.apiHost, () => {
   log.info({ url: `http://${settings.apiHost}:${settings.apiPort}` }, 'API listening');

@@ -1,9 +1,12 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { CertificateService } from '../services/certificate-service.js';
 import type { Sql } from '../storage/database.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { requestContext } from './middleware/request-context.js';
+import { certificateRoutes } from './routes/certificates.js';
+import { companyRoutes } from './routes/companies.js';
 import { diagnosticRoutes } from './routes/diagnostics.js';
 import { healthRoutes } from './routes/health.js';
 
@@ -15,6 +18,7 @@ export interface ApiDeps {
   /** Overrides the documents task queue (tests run their own worker on a private queue). */
   taskQueue?: string;
   bodyLimit?: string;
+  certificates: CertificateService;
 }
 
 /** Builds the Express app; `api/main.ts` only listens and shuts down. */
@@ -25,6 +29,8 @@ export function buildApp(deps: ApiDeps): Express {
   app.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
   app.use(healthRoutes(deps));
   app.use(diagnosticRoutes(deps.taskQueue ? { client: deps.client, taskQueue: deps.taskQueue } : deps));
+  app.use(companyRoutes(deps));
+  app.use(certificateRoutes(deps));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -9,7 +9,8 @@ export type CertificateErrorCode =
   | 'expired'
   | 'not-yet-valid'
   | 'not-for-signing'
-  | 'ca-certificate';
+  | 'ca-certificate'
+  | 'missing';
 
 const MESSAGES: Record<CertificateErrorCode, string> = {
   'wrong-password': 'The password does not open this certificate file.',
@@ -21,6 +22,7 @@ const MESSAGES: Record<CertificateErrorCode, string> = {
   'not-yet-valid': 'The certificate is not valid yet.',
   'not-for-signing': 'The certificate may not be used for digital signatures (key usage).',
   'ca-certificate': 'The certificate is a certification authority, not an issuer’s signing certificate.',
+  missing: 'The company has no active signing certificate: upload its P12 first.',
 };
 
 /**

@@ -28,6 +28,10 @@ const SettingsSchema = z.object({
   LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['json', 'pretty']).optional()),
   FEPA_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   FEPA_DGI_SCHEMA_DIR: optionalText,
+  FEPA_MASTER_KEY: optionalText,
+  FEPA_MASTER_KEY_FILE: optionalText,
+  FEPA_CERT_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  FEPA_QR_KEY: z.string().min(1).default('fepa-sandbox-qr-key-not-for-production'),
 });
 
 export type RawSettings = z.infer<typeof SettingsSchema>;
@@ -54,6 +58,13 @@ export interface Settings {
   shutdownGraceMs: number;
   /** Folder with the DGI's FE_v1.00.xsd (xmllint-compatible); set: signed documents are schema-checked. */
   dgiSchemaDir: string | undefined;
+  /** 32-byte key (hex or base64) sealing secrets at rest; or a file holding it. */
+  masterKey: string | undefined;
+  masterKeyFile: string | undefined;
+  /** A certificate is `expiring` this many days before it expires. */
+  certificateExpiryWarningDays: number;
+  /** The DGI QR security code (HMAC key of the QR's JWT) used when a company has none of its own. */
+  qrKey: string;
 }
 
 export class SettingsError extends Error {
@@ -83,6 +94,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     logFormat: s.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownGraceMs: s.FEPA_SHUTDOWN_GRACE_MS,
     dgiSchemaDir: s.FEPA_DGI_SCHEMA_DIR === undefined ? undefined : resolve(s.FEPA_DGI_SCHEMA_DIR),
+    masterKey: s.FEPA_MASTER_KEY,
+    masterKeyFile: s.FEPA_MASTER_KEY_FILE === undefined ? undefined : resolve(s.FEPA_MASTER_KEY_FILE),
+    certificateExpiryWarningDays: s.FEPA_CERT_EXPIRY_WARNING_DAYS,
+    qrKey: s.FEPA_QR_KEY,
   };
 }
 

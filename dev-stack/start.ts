@@ -7,6 +7,7 @@ import { loadSettings, PROJECT_ROOT, type Settings } from '../config/settings.js
 import { startEmbeddedPostgres } from '../storage/embedded-postgres.js';
 import { ensureDatabaseExists } from '../storage/ensure-database.js';
 import { runMigrations } from '../storage/migrate.js';
+import { resolveMasterKey } from '../secrets/master-key.js';
 import { spawnManaged, type ManagedProcess } from './managed-process.js';
 import { resolveTemporalBinary } from './temporal-binary.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
@@ -78,6 +79,21 @@ function startNodeProcess(
   return child;
 }
 
+/**
+ * Secrets at rest are sealed with a master key. Without FEPA_MASTER_KEY(_FILE), a fresh machine gets a
+ * generated key file in the data folder, with a warning: fine for trying fepa, not for production.
+ */
+async function provideMasterKey(): Promise<NodeJS.ProcessEnv> {
+  if (settings.masterKey || settings.masterKeyFile) return {};
+  const file = join(settings.dataDir, 'master.key');
+  const { source } = await resolveMasterKey({ value: undefined, file, createIfMissing: true });
+  log.warn(
+    { file, generated: source === 'generated' },
+    'FEPA_MASTER_KEY is not set: secrets are sealed with the key file in the data folder. Set FEPA_MASTER_KEY in production and keep it outside the data.',
+  );
+  return { FEPA_MASTER_KEY_FILE: file };
+}
+
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -133,12 +149,14 @@ try {
   const applied = await runMigrations(database.url);
   log.info({ applied }, applied.length ? 'migrations applied' : 'schema is up to date');
   const temporal = await startTemporal();
+  const masterKeyEnv = await provideMasterKey();
 
   const childEnv: NodeJS.ProcessEnv = {
     ...process.env,
     DATABASE_URL: database.url,
     TEMPORAL_ADDRESS: temporal.address,
     LOG_FORMAT: settings.logFormat,
+    ...masterKeyEnv,
   };
   startNodeProcess('API', 'api/main.ts', childEnv, 10_000);
   startNodeProcess('worker', 'worker/main.ts', childEnv, settings.shutdownGraceMs + 5_000);

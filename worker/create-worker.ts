@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
+import type { SigningKeyCache } from '../signing/signing-key-cache.js';
 import type { Sql } from '../storage/database.js';
 
 export const WORKFLOWS_PATH = resolve(import.meta.dirname, '../workflows/index.ts');
@@ -15,6 +16,9 @@ export interface FepaWorkerOptions {
   /** A prebuilt bundle (tests build one per process); without it the worker bundles `workflows/`. */
   workflowBundle?: WorkflowBundleWithSourceMap;
   shutdownGraceMs?: number;
+  signingKeys: SigningKeyCache;
+  qrKey: string;
+  dgiSchemaDir?: string | undefined;
 }
 
 export function workerIdentity(): string {
@@ -31,7 +35,13 @@ export async function createFepaWorker(options: FepaWorkerOptions): Promise<Work
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({ sql: options.sql, workerIdentity: identity }),
+    activities: createActivities({
+      sql: options.sql,
+      workerIdentity: identity,
+      signingKeys: options.signingKeys,
+      qrKey: options.qrKey,
+      dgiSchemaDir: options.dgiSchemaDir,
+    }),
     shutdownGraceTime: options.shutdownGraceMs ?? 30_000,
   });
 }

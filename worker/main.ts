@@ -4,6 +4,9 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createLogger } from '../config/logger.js';
 import { loadSettings, requireSetting } from '../config/settings.js';
 import { ensureSearchAttributes } from '../dev-stack/temporal-readiness.js';
+import { CertificateService } from '../services/certificate-service.js';
+import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
+import { SigningKeyCache } from '../signing/signing-key-cache.js';
 import { connectDatabase } from '../storage/database.js';
 import { createFepaWorker } from './create-worker.js';
 import { temporalLoggerFor } from './runtime-logger.js';
@@ -30,12 +33,20 @@ try {
   await registration.close();
 }
 
+const certificates = new CertificateService(
+  sql,
+  await secretBoxFromSettings(settings),
+  settings.certificateExpiryWarningDays,
+);
 const connection = await NativeConnection.connect({ address });
 const worker = await createFepaWorker({
   connection,
   namespace: settings.temporalNamespace,
   sql,
   shutdownGraceMs: settings.shutdownGraceMs,
+  signingKeys: new SigningKeyCache(certificates.keySource()),
+  qrKey: settings.qrKey,
+  dgiSchemaDir: settings.dgiSchemaDir,
 });
 log.info({ address, namespace: settings.temporalNamespace }, 'worker polling');
 try {

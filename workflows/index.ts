@@ -1,2 +1,3 @@
 // Every workflow type the worker registers.
 export { roundtripWorkflow } from './roundtrip-workflow.js';
+export { documentWorkflow } from './document-workflow.js';

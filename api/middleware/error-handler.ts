@@ -26,6 +26,12 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     });
     return;
   }
+  if (e.type === undefined && (err as { name?: string }).name === 'MulterError') {
+    const code = (err as { code?: string }).code;
+    const status = code === 'LIMIT_FILE_SIZE' ? 413 : 400;
+    sendProblem(res, { type: 'bad-upload', title: 'Upload refused', status, detail: e.message ?? '' });
+    return;
+  }
   const status = e.status ?? e.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
     sendProblem(res, { type: 'bad-request', title: 'Bad request', status, detail: e.message ?? '' });

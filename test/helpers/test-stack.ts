@@ -42,9 +42,22 @@ let runtimeInstalled = false;
 /** SDK logs at WARN and above only; must run before any connection or worker exists in this process. */
 export function installQuietRuntime(): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // Everything the SDK logs (worker, workflow and activity logs) is kept, so tests can search it for
+  // secrets; only warnings and errors are printed.
+  Runtime.install({
+    logger: new DefaultLogger('DEBUG', (entry) => {
+      capturedSdkLogs.push(
+        JSON.stringify(entry, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+      );
+      if (entry.level === 'WARN' || entry.level === 'ERROR')
+        console.error(`[${entry.level}] ${entry.message}`, entry.meta ?? '');
+    }),
+  });
   runtimeInstalled = true;
 }
+
+/** Every SDK log line of this test process, as JSON text. */
+export const capturedSdkLogs: string[] = [];
 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** One workflow bundle per test process (about 1 s each). */

@@ -1,55 +1,26 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { buildApp } from '../../api/server.js';
 import { connectDatabase } from '../../storage/database.js';
-import { createFepaWorker } from '../../worker/create-worker.js';
-import {
-  closeTestStack,
-  silentLog,
-  testDatabase,
-  testTemporal,
-  testWorkflowBundle,
-} from '../helpers/test-stack.js';
-
-async function listen(app: ReturnType<typeof buildApp>): Promise<{ server: Server; url: string }> {
-  return new Promise((resolve) => {
-    const server = app.listen(0, '127.0.0.1', () => {
-      resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
-    });
-  });
-}
+import { startTestApi, type TestApi } from '../helpers/test-api.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import { closeTestStack, testDatabase, testTemporal, testWorkflowBundle } from '../helpers/test-stack.js';
 
 describe('API → Temporal → worker → PostgreSQL round trip on the real dev server', () => {
-  const taskQueue = `test-roundtrip-${randomUUID()}`;
-  let worker: Worker;
-  let running: Promise<void>;
-  let api: { server: Server; url: string };
+  let worker: TestWorker;
+  let api: TestApi;
 
   before(async () => {
     const env = await testTemporal();
-    worker = await createFepaWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      sql: testDatabase(),
-      taskQueue,
-      workflowBundle: await testWorkflowBundle(),
-    });
-    running = worker.run();
-    api = await listen(
-      buildApp({ client: env.client, sql: testDatabase(), log: silentLog, namespace: 'default', taskQueue }),
-    );
+    worker = await startTestWorker();
+    api = await startTestApi({ client: env.client, sql: testDatabase(), taskQueue: worker.taskQueue });
   });
 
   after(async () => {
-    api.server.close();
-    worker.shutdown();
-    await running;
+    await api.close();
+    await worker.stop();
     await closeTestStack();
   });
 
@@ -71,9 +42,7 @@ describe('API → Temporal → worker → PostgreSQL round trip on the real dev 
   it('is not ready, and says PostgreSQL is the reason, when the database is unreachable', async () => {
     const env = await testTemporal();
     const deadDb = connectDatabase('postgres://postgres@127.0.0.1:1/none', { max: 1 });
-    const broken = await listen(
-      buildApp({ client: env.client, sql: deadDb, log: silentLog, namespace: 'default' }),
-    );
+    const broken = await startTestApi({ client: env.client, sql: deadDb });
     try {
       const res = await fetch(`${broken.url}/readyz`);
       const body = (await res.json()) as {
@@ -85,7 +54,7 @@ describe('API → Temporal → worker → PostgreSQL round trip on the real dev 
       assert.equal(body.checks.postgres?.ok, false);
       assert.ok(body.checks.postgres?.error);
     } finally {
-      broken.server.close();
+      await broken.close();
       await deadDb.end({ timeout: 1 });
     }
   });

@@ -1,0 +1,85 @@
+import { buildQrUrl, validateDocument, writeCanonicalRfe } from '../dgi-document/index.js';
+import { assembleSignedRfe, digestCanonicalRfe, signatureForDigest } from '../signing/sign-rfe.js';
+import type { SigningKeyCache } from '../signing/signing-key-cache.js';
+import { loadDocumentRequest, saveSignedDocument, savePreparedDocument } from '../storage/document-store.js';
+import type { Sql } from '../storage/database.js';
+import { checkAgainstDgiSchema } from '../xsd-check/xmllint-schema-check.js';
+import { schemaFailure, validationFailure, withTypedFailures } from './failures.js';
+
+export interface DocumentActivityDeps {
+  sql: Sql;
+  signingKeys: SigningKeyCache;
+  /** HMAC key of the QR's JWT (the DGI's QR security code). */
+  qrKey: string;
+  /** Set: every signed document is checked against the DGI schema before it goes anywhere. */
+  dgiSchemaDir?: string | undefined;
+}
+
+export interface PreparedSummary {
+  cufe: string;
+  digestValue: string;
+  total: string;
+}
+
+/**
+ * Activities of the document workflow. They take ids and return small summaries: documents, keys and
+ * passwords stay in PostgreSQL and in this process, never in workflow history.
+ */
+export function createDocumentActivities(deps: DocumentActivityDeps) {
+  return {
+    /** Validates the stored request and writes its canonical XML, digest and CUFE (once: retries reuse them). */
+    async prepareDocument(input: { documentId: string }): Promise<PreparedSummary> {
+      const { request, prepared } = await loadDocumentRequest(deps.sql, input.documentId);
+      if (prepared) return { cufe: prepared.cufe, digestValue: prepared.digestValue, total: prepared.total };
+      const result = validateDocument(request);
+      if (!result.ok) throw validationFailure(result.issues);
+      const unsignedXml = writeCanonicalRfe(result.document);
+      const saved = await savePreparedDocument(deps.sql, input.documentId, {
+        cufe: result.document.dId,
+        digestValue: digestCanonicalRfe(unsignedXml),
+        unsignedXml,
+        total: result.document.gTot.dVTot ?? '0.00',
+      });
+      return { cufe: saved.cufe, digestValue: saved.digestValue, total: saved.total };
+    },
+
+    /** Signs with the company's active certificate (fetched here by company id) and appends the QR. */
+    async signDocument(input: {
+      documentId: string;
+      companyId: string;
+    }): Promise<{ certificateFingerprint: string; signedBytes: number }> {
+      return withTypedFailures(async () => {
+        const key = await deps.signingKeys.keyFor(input.companyId);
+        const { request, prepared } = await loadDocumentRequest(deps.sql, input.documentId);
+        if (!prepared) throw new Error(`document ${input.documentId} is not prepared yet`);
+        const iAmb = (request as { gDGen?: { iAmb?: unknown } }).gDGen?.iAmb;
+        const qrUrl = buildQrUrl({
+          cufe: prepared.cufe,
+          iAmb: String(iAmb),
+          digestValue: prepared.digestValue,
+          key: deps.qrKey,
+        });
+        const signedXml = assembleSignedRfe(
+          prepared.unsignedXml,
+          signatureForDigest(prepared.digestValue, key),
+          qrUrl,
+        );
+        if (deps.dgiSchemaDir) {
+          const check = await checkAgainstDgiSchema(signedXml, deps.dgiSchemaDir);
+          if (!check.ok) throw schemaFailure(check.errors);
+        }
+        await saveSignedDocument(deps.sql, input.documentId, {
+          signedXml,
+          qrUrl,
+          certificateId: key.certificateId,
+        });
+        return {
+          certificateFingerprint: key.facts.fingerprintSha256,
+          signedBytes: Buffer.byteLength(signedXml),
+        };
+      });
+    },
+  };
+}
+
+export type DocumentActivities = ReturnType<typeof createDocumentActivities>;

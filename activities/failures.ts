@@ -1,0 +1,50 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import { CertificateError } from '../certificates/certificate-error.js';
+import type { DocumentIssue } from '../dgi-document/index.js';
+
+/**
+ * Failure types the workflow never retries (declared once there, in `nonRetryableErrorTypes`).
+ * Messages and details carry no secrets: certificate errors are written for people, issues are public.
+ */
+export const NON_RETRYABLE = {
+  validation: 'ValidationError',
+  certificate: 'CertificateError',
+  schema: 'SchemaError',
+} as const;
+
+export function validationFailure(issues: DocumentIssue[]): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: NON_RETRYABLE.validation,
+    message: `the document has ${issues.length} issue(s); first: ${issues[0]?.path} ${issues[0]?.message}`,
+    nonRetryable: true,
+    details: [issues],
+  });
+}
+
+export function certificateFailure(err: CertificateError): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: NON_RETRYABLE.certificate,
+    message: `${err.code}: ${err.message}`,
+    nonRetryable: true,
+    details: [{ code: err.code }],
+  });
+}
+
+export function schemaFailure(errors: string[]): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: NON_RETRYABLE.schema,
+    message: `the signed document fails the DGI schema: ${errors[0]}`,
+    nonRetryable: true,
+    details: [errors.slice(0, 20)],
+  });
+}
+
+/** Runs `fn`, turning known domain errors into typed, non-retryable failures. */
+export async function withTypedFailures<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CertificateError) throw certificateFailure(err);
+    throw err;
+  }
+}

@@ -1,0 +1,87 @@
+import { CertificateError } from '../certificates/certificate-error.js';
+import { checkCertificateCompany, type CertificateFacts } from '../certificates/certificate-facts.js';
+import { loadP12 } from '../certificates/p12-loader.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import {
+  activeCertificate,
+  deleteActiveCertificate,
+  openActiveCertificate,
+  saveCertificate,
+  type StoredCertificate,
+} from '../storage/certificate-store.js';
+import { findCompany } from '../storage/company-store.js';
+import type { Sql } from '../storage/database.js';
+import type { SigningKeySource } from '../signing/signing-key-cache.js';
+
+export type CertificateStatus = 'ready' | 'expiring' | 'expired' | 'missing';
+
+export interface CertificateStatusReport {
+  status: CertificateStatus;
+  notAfter?: string;
+  daysLeft?: number;
+  certificate?: Omit<StoredCertificate, 'companyId'>;
+}
+
+export class CompanyNotFoundError extends Error {
+  override readonly name = 'CompanyNotFoundError';
+}
+
+const DAY_MS = 86_400_000;
+
+/** Certificates of companies: upload (with every check), status, deletion, and keys for signing. */
+export class CertificateService {
+  constructor(
+    private readonly sql: Sql,
+    private readonly box: SecretBox,
+    private readonly expiryWarningDays: number,
+  ) {}
+
+  /**
+   * Opens the P12 (typed CertificateError when it cannot be used), checks it belongs to the company,
+   * and makes it the active certificate, keeping the previous one as history.
+   */
+  async upload(
+    companyId: string,
+    p12: Buffer,
+    password: string,
+  ): Promise<{ certificate: StoredCertificate; facts: CertificateFacts; warnings: string[] }> {
+    const company = await findCompany(this.sql, companyId);
+    if (!company) throw new CompanyNotFoundError(`no company ${companyId}`);
+    const loaded = loadP12(p12, password);
+    const match = checkCertificateCompany(loaded.facts, company.ruc);
+    const certificate = await saveCertificate(this.sql, this.box, {
+      companyId,
+      p12,
+      password,
+      facts: loaded.facts,
+    });
+    return { certificate, facts: loaded.facts, warnings: match.matches ? [] : [match.warning] };
+  }
+
+  async status(companyId: string, now = new Date()): Promise<CertificateStatusReport> {
+    const certificate = await activeCertificate(this.sql, companyId);
+    if (!certificate) return { status: 'missing' };
+    const daysLeft = Math.floor((certificate.notAfter.getTime() - now.getTime()) / DAY_MS);
+    const status: CertificateStatus =
+      now > certificate.notAfter ? 'expired' : daysLeft < this.expiryWarningDays ? 'expiring' : 'ready';
+    const { companyId: _omit, ...publicFacts } = certificate;
+    return { status, notAfter: certificate.notAfter.toISOString(), daysLeft, certificate: publicFacts };
+  }
+
+  async delete(companyId: string): Promise<boolean> {
+    return deleteActiveCertificate(this.sql, companyId);
+  }
+
+  /** What the signing key cache reads from. */
+  keySource(): SigningKeySource {
+    return {
+      activeCertificateId: async (companyId) => (await activeCertificate(this.sql, companyId))?.id,
+      openActiveCertificate: async (companyId) => {
+        const opened = await openActiveCertificate(this.sql, this.box, companyId);
+        return opened && { certificateId: opened.certificate.id, p12: opened.p12, password: opened.password };
+      },
+    };
+  }
+}
+
+export { CertificateError };

@@ -1,0 +1,140 @@
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { documentWorkflowId, type DocumentWorkflowInput } from '../common/document-workflow-types.js';
+import {
+  CompanyId,
+  DocNumber,
+  DocStatus,
+  DocType,
+  EmitterRuc,
+  NeedsPerson,
+  Pac,
+} from '../common/search-attributes.js';
+import { TASK_QUEUES } from '../common/task-queues.js';
+import { validateDocument, type DocumentIssue } from '../dgi-document/index.js';
+import { issueAt } from '../dgi-document/issues.js';
+import { findCompany, type Company } from '../storage/company-store.js';
+import type { Sql } from '../storage/database.js';
+import { insertDocument } from '../storage/document-store.js';
+import type { documentWorkflow } from '../workflows/document-workflow.js';
+
+export type CreateDocumentResult =
+  | { outcome: 'created' | 'existing'; documentId: string; workflowId: string }
+  | { outcome: 'invalid'; issues: DocumentIssue[] }
+  | { outcome: 'conflict'; workflowId: string }
+  | { outcome: 'company-not-found' };
+
+/** Stable JSON (sorted keys) so the same document always hashes the same, whatever the key order. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const requestHash = (request: unknown) =>
+  createHash('sha256').update(canonicalJson(request)).digest('hex');
+
+/** Creates fiscal documents: validated, recorded under their business key, then one workflow each. */
+export class DocumentService {
+  constructor(
+    private readonly deps: {
+      sql: Sql;
+      client: Client;
+      taskQueue?: string;
+      pacFor?: (company: Company) => string;
+    },
+  ) {}
+
+  async create(companyId: string, request: unknown): Promise<CreateDocumentResult> {
+    const company = await findCompany(this.deps.sql, companyId);
+    if (!company) return { outcome: 'company-not-found' };
+    const validation = validateDocument(request);
+    if (!validation.ok) return { outcome: 'invalid', issues: validation.issues };
+    const doc = validation.document;
+    const emitter = doc.gDGen.gEmis.gRucEmi;
+    if (emitter.dRuc !== company.ruc || emitter.dDV !== company.dv) {
+      return {
+        outcome: 'invalid',
+        issues: [
+          issueAt(
+            ['gDGen', 'gEmis', 'gRucEmi', 'dRuc'],
+            'emitter-company',
+            `must be the company's RUC ${company.ruc}-${company.dv}`,
+            emitter.dRuc,
+          ),
+        ],
+      };
+    }
+    const key = {
+      companyId,
+      environment: doc.gDGen.iAmb as '1' | '2',
+      docType: doc.gDGen.iDoc,
+      branch: doc.gDGen.gEmis.dSucEm,
+      pointOfSale: doc.gDGen.dPtoFacDF,
+      number: doc.gDGen.dNroDF,
+    };
+    const workflowId = documentWorkflowId(key);
+    const hash = requestHash(request);
+
+    // The row is the lasting guard against issuing twice (workflow-id deduplication ends with retention).
+    let documentId: string;
+    try {
+      documentId = (
+        await insertDocument(this.deps.sql, {
+          ...key,
+          workflowId,
+          requestHash: hash,
+          request,
+          status: 'received',
+        })
+      ).id;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '23505') throw err;
+      const [existing] = await this.deps.sql<Array<{ id: string; request_hash: string }>>`
+        select id, request_hash from documents where workflow_id = ${workflowId}`;
+      if (!existing || existing.request_hash !== hash) return { outcome: 'conflict', workflowId };
+      await this.startWorkflow(existing.id, company, key, workflowId); // a crash may have happened between insert and start
+      return { outcome: 'existing', documentId: existing.id, workflowId };
+    }
+    await this.startWorkflow(documentId, company, key, workflowId);
+    return { outcome: 'created', documentId, workflowId };
+  }
+
+  private async startWorkflow(
+    documentId: string,
+    company: Company,
+    key: Omit<DocumentWorkflowInput, 'documentId' | 'emitterRuc' | 'pac'>,
+    workflowId: string,
+  ): Promise<void> {
+    const pac = this.deps.pacFor?.(company) ?? 'sandbox';
+    const input: DocumentWorkflowInput = { ...key, documentId, emitterRuc: company.ruc, pac };
+    try {
+      await this.deps.client.workflow.start<typeof documentWorkflow>('documentWorkflow', {
+        workflowId,
+        taskQueue: this.deps.taskQueue ?? TASK_QUEUES.documents,
+        args: [input],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        typedSearchAttributes: [
+          { key: CompanyId, value: company.id },
+          { key: EmitterRuc, value: company.ruc },
+          { key: DocType, value: key.docType },
+          { key: DocNumber, value: key.number },
+          { key: Pac, value: pac },
+          { key: DocStatus, value: 'received' },
+          { key: NeedsPerson, value: false },
+        ],
+        staticSummary: `iDoc ${key.docType} · ${key.branch}-${key.pointOfSale}-${key.number} · RUC ${company.ruc}`,
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  }
+}

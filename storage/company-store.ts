@@ -1,0 +1,44 @@
+import type { Sql } from './database.js';
+
+export interface Company {
+  id: string;
+  rucType: '1' | '2';
+  ruc: string;
+  dv: string;
+  name: string;
+}
+
+interface CompanyRow {
+  id: string;
+  ruc_type: number;
+  ruc: string;
+  dv: string;
+  name: string;
+}
+
+const toCompany = (row: CompanyRow): Company => ({
+  id: row.id,
+  rucType: String(row.ruc_type) as '1' | '2',
+  ruc: row.ruc,
+  dv: row.dv,
+  name: row.name,
+});
+
+export async function createCompany(sql: Sql, company: Omit<Company, 'id'>): Promise<Company> {
+  const [row] = await sql<CompanyRow[]>`
+    insert into companies (ruc_type, ruc, dv, name)
+    values (${Number(company.rucType)}, ${company.ruc}, ${company.dv}, ${company.name})
+    returning id, ruc_type, ruc, dv, name`;
+  return toCompany(row!);
+}
+
+export async function findCompany(sql: Sql, id: string): Promise<Company | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  const [row] = await sql<CompanyRow[]>`select id, ruc_type, ruc, dv, name from companies where id = ${id}`;
+  return row ? toCompany(row) : undefined;
+}
+
+export async function findCompanyByRuc(sql: Sql, ruc: string): Promise<Company | undefined> {
+  const [row] = await sql<CompanyRow[]>`select id, ruc_type, ruc, dv, name from companies where ruc = ${ruc}`;
+  return row ? toCompany(row) : undefined;
+}

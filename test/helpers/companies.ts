@@ -1,0 +1,28 @@
+import { randomInt } from 'node:crypto';
+import { computeRucDv } from '../../dgi-document/index.js';
+import { createCompany, type Company } from '../../storage/company-store.js';
+import type { Sql } from '../../storage/database.js';
+
+/** A fictitious juridical RUC with a valid DV, different in every test. */
+export function randomJuridicalRuc(): { ruc: string; dv: string } {
+  const ruc = `${randomInt(100_000_000, 999_999_999)}-2-20${randomInt(10, 26)}`;
+  return { ruc, dv: computeRucDv(ruc, '2') };
+}
+
+export async function createTestCompany(sql: Sql, name = 'EMPRESA DE PRUEBA, S.A.'): Promise<Company> {
+  const { ruc, dv } = randomJuridicalRuc();
+  return createCompany(sql, { rucType: '2', ruc, dv, name });
+}
+
+/** An example document re-addressed to a test company as its emitter. */
+export function documentFor(
+  company: Company,
+  example: Record<string, any>,
+  number: string,
+): Record<string, any> {
+  const doc = structuredClone(example);
+  doc.gDGen.gEmis.gRucEmi = { dTipoRuc: company.rucType, dRuc: company.ruc, dDV: company.dv };
+  doc.gDGen.dNroDF = number;
+  delete doc.gDGen.dSeg;
+  return doc;
+}

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { buildApp, type ApiDeps } from '../../api/server.js';
+import { SecretBox } from '../../secrets/secret-box.js';
+import { CertificateService } from '../../services/certificate-service.js';
+import type { Sql } from '../../storage/database.js';
+import { silentLog } from './test-stack.js';
+
+/** One master key per test process: what the API seals, the worker opens. */
+export const testSecretBox = new SecretBox([randomBytes(32)]);
+
+export interface TestApi {
+  url: string;
+  deps: ApiDeps;
+  close(): Promise<void>;
+}
+
+/** The real Express app on a random port, with test dependencies unless overridden. */
+export async function startTestApi(
+  base: { client: Client; sql: Sql; log?: Logger } & Partial<ApiDeps>,
+): Promise<TestApi> {
+  const deps: ApiDeps = {
+    namespace: 'default',
+    log: silentLog,
+    certificates: new CertificateService(base.sql, testSecretBox, 30),
+    ...base,
+  };
+  const app = buildApp(deps);
+  const server = await new Promise<Server>((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    deps,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

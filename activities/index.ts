@@ -1,3 +1,4 @@
+import { createCertificateWatchActivities } from './certificate-watch-activities.js';
 import { createDiagnosticActivities, type DiagnosticDeps } from './diagnostic-activities.js';
 import { createDocumentActivities, type DocumentActivityDeps } from './document-activities.js';
 
@@ -8,6 +9,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createDiagnosticActivities(deps),
     ...createDocumentActivities(deps),
+    ...createCertificateWatchActivities(deps),
   };
 }
 

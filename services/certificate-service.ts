@@ -4,6 +4,7 @@ import { loadP12 } from '../certificates/p12-loader.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import {
   activeCertificate,
+  certificateEvents,
   deleteActiveCertificate,
   openActiveCertificate,
   saveCertificate,
@@ -20,6 +21,8 @@ export interface CertificateStatusReport {
   notAfter?: string;
   daysLeft?: number;
   certificate?: Omit<StoredCertificate, 'companyId'>;
+  /** What the daily expiry watch recorded for the active certificate. */
+  notices?: Array<{ kind: string; createdAt: Date }>;
 }
 
 export class CompanyNotFoundError extends Error {
@@ -65,7 +68,8 @@ export class CertificateService {
     const status: CertificateStatus =
       now > certificate.notAfter ? 'expired' : daysLeft < this.expiryWarningDays ? 'expiring' : 'ready';
     const { companyId: _omit, ...publicFacts } = certificate;
-    return { status, notAfter: certificate.notAfter.toISOString(), daysLeft, certificate: publicFacts };
+    const notices = await certificateEvents(this.sql, certificate.id);
+    return { status, notAfter: certificate.notAfter.toISOString(), daysLeft, certificate: publicFacts, notices };
   }
 
   async delete(companyId: string): Promise<boolean> {

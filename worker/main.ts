@@ -1,5 +1,5 @@
 // The worker process: runs fepa's workflows and activities until SIGINT/SIGTERM, then drains and exits.
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
 import { createLogger } from '../config/logger.js';
 import { loadSettings, requireSetting } from '../config/settings.js';
@@ -8,6 +8,7 @@ import { CertificateService } from '../services/certificate-service.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { SigningKeyCache } from '../signing/signing-key-cache.js';
 import { connectDatabase } from '../storage/database.js';
+import { ensureCertificateExpirySchedule } from './certificate-expiry-schedule.js';
 import { createFepaWorker } from './create-worker.js';
 import { temporalLoggerFor } from './runtime-logger.js';
 
@@ -29,6 +30,13 @@ try {
   if (added.length) log.info({ added }, 'registered search attributes');
 } catch (err) {
   log.warn({ err }, 'could not check search attributes; an operator must register them');
+}
+try {
+  const client = new Client({ connection: registration, namespace: settings.temporalNamespace });
+  const outcome = await ensureCertificateExpirySchedule(client, { warningDays: settings.certificateExpiryWarningDays });
+  log.info({ outcome }, 'certificate expiry watch scheduled daily');
+} catch (err) {
+  log.warn({ err }, 'could not register the certificate expiry schedule');
 } finally {
   await registration.close();
 }

@@ -1,3 +1,4 @@
 // Every workflow type the worker registers.
 export { roundtripWorkflow } from './roundtrip-workflow.js';
 export { documentWorkflow } from './document-workflow.js';
+export { certificateExpiryWatchWorkflow } from './certificate-expiry-watch-workflow.js';

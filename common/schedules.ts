@@ -1,0 +1,2 @@
+/** Schedule ids are fixed, so registering at every worker start is idempotent. */
+export const CERTIFICATE_EXPIRY_SCHEDULE_ID = 'fepa-certificate-expiry-watch';

@@ -1,9 +1,18 @@
 // `fepa <command>`: tools for integrators and support. Errors go to stderr with a non-zero exit.
 import { parseArgs } from 'node:util';
 import { CliUsageError, type Command } from './command.js';
+import { certCommand, signCommand, verifyCommand } from './certificate-commands.js';
 import { buildCommand, cufeCommand, rucDvCommand, validateCommand } from './document-commands.js';
 
-const COMMANDS: Command[] = [validateCommand, buildCommand, cufeCommand, rucDvCommand];
+const COMMANDS: Command[] = [
+  validateCommand,
+  buildCommand,
+  cufeCommand,
+  rucDvCommand,
+  certCommand,
+  signCommand,
+  verifyCommand,
+];
 
 const out = (text: string) => process.stdout.write(`${text}\n`);
 const err = (text: string) => process.stderr.write(`${text}\n`);

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../../config/settings.js';
+import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js';
 
 const exec = promisify(execFile);
 const FEPA = join(PROJECT_ROOT, 'bin', 'fepa.js');
@@ -76,5 +79,80 @@ describe('the fepa command', () => {
       assert.equal(r.code, 0);
       assert.match(r.stdout, new RegExp(`^usage: fepa ${command}`));
     }
+  });
+});
+
+describe('the fepa certificate commands', () => {
+  const password = 'cli-p12-password';
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'fepa-cli-'));
+    const keys = makeKeyPair();
+    await writeFile(
+      join(dir, 'good.p12'),
+      makeP12({ keyPem: keys.privateKeyPem, certificatesPem: [makeCertificate({ keys })], password }),
+    );
+    const build = await fepa('build', 'examples/credit-note.json');
+    await writeFile(join(dir, 'doc.xml'), build.stdout);
+  });
+
+  const withEnv = async (env: Record<string, string>, ...args: string[]) => {
+    try {
+      const { stdout, stderr } = await exec(FEPA, args, {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ...env },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      return err as { code: number; stdout: string; stderr: string };
+    }
+  };
+
+  it('prints certificate facts, with the password from an environment variable', async () => {
+    const r = await withEnv(
+      { P12_PASS: password },
+      'cert',
+      join(dir, 'good.p12'),
+      '--password-env',
+      'P12_PASS',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /RUC\s+155123456-2-2023/);
+    assert.match(r.stdout, /sha256\s+([0-9A-F]{2}:){31}[0-9A-F]{2}/);
+  });
+
+  it('reads the password from stdin when piped, and names a wrong one', async () => {
+    const child = execFile(FEPA, ['cert', join(dir, 'good.p12')], { cwd: PROJECT_ROOT });
+    child.stdin!.end('wrong-password\n');
+    const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+    assert.equal(code, 1);
+  });
+
+  it('signs a built document, verifies it, and catches a one-byte change', async () => {
+    const env = { P12_PASS: password, FEPA_QR_KEY: 'cli-qr-key' };
+    const signed = await withEnv(
+      env,
+      'sign',
+      join(dir, 'doc.xml'),
+      '--p12',
+      join(dir, 'good.p12'),
+      '--password-env',
+      'P12_PASS',
+    );
+    assert.equal(signed.code, 0, signed.stderr);
+    await writeFile(join(dir, 'signed.xml'), signed.stdout);
+    const ok = await fepa('verify', join(dir, 'signed.xml'));
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stdout, /^signature holds: signed by CN=EMPRESA EMISORA DE EJEMPLO/);
+    await writeFile(join(dir, 'tampered.xml'), signed.stdout.replace('Devolucion', 'Devolucian'));
+    const bad = await fepa('verify', join(dir, 'tampered.xml'));
+    assert.equal(bad.code, 1);
+    assert.match(bad.stderr, /digest-mismatch/);
+  });
+
+  it('never takes the password as an argument', async () => {
+    const r = await fepa('cert', join(dir, 'good.p12'), '--password', password);
+    assert.equal(r.code, 2);
+    assert.ok(!r.stderr.includes(password));
   });
 });

@@ -69,7 +69,13 @@ export class CertificateService {
       now > certificate.notAfter ? 'expired' : daysLeft < this.expiryWarningDays ? 'expiring' : 'ready';
     const { companyId: _omit, ...publicFacts } = certificate;
     const notices = await certificateEvents(this.sql, certificate.id);
-    return { status, notAfter: certificate.notAfter.toISOString(), daysLeft, certificate: publicFacts, notices };
+    return {
+      status,
+      notAfter: certificate.notAfter.toISOString(),
+      daysLeft,
+      certificate: publicFacts,
+      notices,
+    };
   }
 
   async delete(companyId: string): Promise<boolean> {

@@ -20,7 +20,12 @@ export async function ensureCertificateExpirySchedule(
   };
   const spec = { calendars: [{ hour: 6, minute: 0 }], timezone: 'America/Panama' };
   try {
-    await client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP } });
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP },
+    });
     return 'created';
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;

@@ -33,7 +33,9 @@ try {
 }
 try {
   const client = new Client({ connection: registration, namespace: settings.temporalNamespace });
-  const outcome = await ensureCertificateExpirySchedule(client, { warningDays: settings.certificateExpiryWarningDays });
+  const outcome = await ensureCertificateExpirySchedule(client, {
+    warningDays: settings.certificateExpiryWarningDays,
+  });
   log.info({ outcome }, 'certificate expiry watch scheduled daily');
 } catch (err) {
   log.warn({ err }, 'could not register the certificate expiry schedule');

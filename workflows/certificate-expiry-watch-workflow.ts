@@ -1,5 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { CertificateWatchActivities, ExpiryScanResult } from '../activities/certificate-watch-activities.js';
+import type {
+  CertificateWatchActivities,
+  ExpiryScanResult,
+} from '../activities/certificate-watch-activities.js';
 
 const { scanCertificateExpiry } = proxyActivities<CertificateWatchActivities>({
   startToCloseTimeout: '2m',
@@ -7,6 +10,8 @@ const { scanCertificateExpiry } = proxyActivities<CertificateWatchActivities>({
 });
 
 /** Run daily by a Temporal Schedule: notices certificates about to expire, or expired. */
-export async function certificateExpiryWatchWorkflow(input: { warningDays: number }): Promise<ExpiryScanResult> {
+export async function certificateExpiryWatchWorkflow(input: {
+  warningDays: number;
+}): Promise<ExpiryScanResult> {
   return scanCertificateExpiry(input);
 }

@@ -32,6 +32,10 @@ const SettingsSchema = z.object({
   FEPA_MASTER_KEY_FILE: optionalText,
   FEPA_CERT_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   FEPA_QR_KEY: z.string().min(1).default('fepa-sandbox-qr-key-not-for-production'),
+  FEPA_SIMULATOR_PORT: port.default(3100),
+  FEPA_SIMULATOR_URL: optionalText,
+  FEPA_SIMULATOR_DATABASE_URL: optionalText,
+  FEPA_SIMULATOR_LATENCY: z.enum(['none', 'realistic']).default('none'),
 });
 
 export type RawSettings = z.infer<typeof SettingsSchema>;
@@ -65,6 +69,13 @@ export interface Settings {
   certificateExpiryWarningDays: number;
   /** The DGI QR security code (HMAC key of the QR's JWT) used when a company has none of its own. */
   qrKey: string;
+  /** Port of the PAC simulator `npm start` runs (the sandbox PAC). */
+  simulatorPort: number;
+  /** Where the sandbox PAC answers; default: the simulator started by `npm start`. */
+  simulatorUrl: string;
+  /** Set: the simulator keeps its state in PostgreSQL; unset: in memory. */
+  simulatorDatabaseUrl: string | undefined;
+  simulatorLatency: 'none' | 'realistic';
 }
 
 export class SettingsError extends Error {
@@ -98,6 +109,10 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     masterKeyFile: s.FEPA_MASTER_KEY_FILE === undefined ? undefined : resolve(s.FEPA_MASTER_KEY_FILE),
     certificateExpiryWarningDays: s.FEPA_CERT_EXPIRY_WARNING_DAYS,
     qrKey: s.FEPA_QR_KEY,
+    simulatorPort: s.FEPA_SIMULATOR_PORT,
+    simulatorUrl: s.FEPA_SIMULATOR_URL ?? `http://127.0.0.1:${s.FEPA_SIMULATOR_PORT}`,
+    simulatorDatabaseUrl: s.FEPA_SIMULATOR_DATABASE_URL,
+    simulatorLatency: s.FEPA_SIMULATOR_LATENCY,
   };
 }
 

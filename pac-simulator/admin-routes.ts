@@ -1,0 +1,119 @@
+import { Router } from 'express';
+import { z } from 'zod';
+import { HttpProblem } from '../api/problem.js';
+import { parseBody } from '../api/validation.js';
+import type { PacSimulator } from './pac-simulator.js';
+import { ScenarioError } from './scenario-script.js';
+
+const AccountRequest = z.discriminatedUnion('pac', [
+  z.strictObject({
+    id: z.string().min(1),
+    pac: z.literal('aludra'),
+    environment: z.enum(['1', '2']),
+    apiKey: z.string().min(8),
+    companyCode: z.string().min(1),
+  }),
+  z.strictObject({
+    id: z.string().min(1),
+    pac: z.literal('edoc'),
+    environment: z.enum(['1', '2']),
+    user: z.string().min(1),
+    password: z.string().min(1),
+  }),
+]);
+
+const RuleRequest = z.strictObject({
+  pac: z.enum(['aludra', 'edoc']).optional(),
+  match: z.strictObject({
+    ruc: z.string().optional(),
+    number: z.string().optional(),
+    receiverName: z.string().optional(),
+  }),
+  script: z.array(z.string()).min(1).max(50),
+  sticky: z.boolean().optional(),
+});
+
+const SettingsRequest = z.strictObject({
+  latency: z
+    .discriminatedUnion('mode', [
+      z.strictObject({ mode: z.literal('none') }),
+      z.strictObject({ mode: z.literal('fixed'), ms: z.number().int().min(0).max(120_000) }),
+      z.strictObject({ mode: z.literal('realistic') }),
+    ])
+    .optional(),
+  tokenLifetimeSeconds: z.number().int().min(1).max(86_400).optional(),
+  random: z
+    .strictObject({
+      seed: z.number().int(),
+      pendingRate: z.number().min(0).max(1),
+      rejectRate: z.number().min(0).max(1),
+      errorRate: z.number().min(0).max(1),
+    })
+    .nullable()
+    .optional(),
+});
+
+/**
+ * `/_sim`: the simulator's control panel. Register accounts, script outcomes per document (matched by
+ * RUC, number or receiver name), switch latency or seeded random outcomes, inspect and reset.
+ */
+export function adminRoutes(sim: PacSimulator): Router {
+  const router = Router();
+  router.post('/_sim/accounts', (req, res) => {
+    const { id, ...account } = parseBody(AccountRequest, req.body);
+    sim.addAccount(id, account);
+    res.status(201).json({ id });
+  });
+  router.post('/_sim/rules', (req, res) => {
+    const body = parseBody(RuleRequest, req.body);
+    try {
+      const match = Object.fromEntries(Object.entries(body.match).filter(([, v]) => v !== undefined));
+      res.status(201).json(sim.addRule({ ...body, match } as Parameters<PacSimulator['addRule']>[0]));
+    } catch (err) {
+      if (err instanceof ScenarioError)
+        throw new HttpProblem({
+          type: 'validation',
+          title: 'Bad scenario',
+          status: 400,
+          detail: err.message,
+        });
+      throw err;
+    }
+  });
+  router.get('/_sim/rules', (_req, res) => {
+    res.json(sim.listRules());
+  });
+  router.delete('/_sim/rules', (_req, res) => {
+    sim.clearRules();
+    res.status(204).end();
+  });
+  router.post('/_sim/settings', (req, res) => {
+    const body = parseBody(SettingsRequest, req.body);
+    const { random, ...rest } = body;
+    sim.updateSettings(Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)));
+    if (random !== undefined) {
+      if (random === null) {
+        const { random: _drop, ...others } = sim.settings;
+        sim.settings = others;
+        sim.updateSettings({});
+      } else sim.updateSettings({ random });
+    }
+    res.json(sim.settings);
+  });
+  router.post('/_sim/accounts/:id/expire-tokens', (req, res) => {
+    sim.expireTokens(req.params.id);
+    res.status(204).end();
+  });
+  router.get('/_sim/documents', async (req, res) => {
+    const { ruc, number } = req.query as { ruc?: string; number?: string };
+    const docs = (await sim.store.list()).filter(
+      (d) => (!ruc || d.ruc === ruc) && (!number || Number(d.number) === Number(number)),
+    );
+    res.json(docs.map(({ signedXml: _xml, ...d }) => d));
+  });
+  router.post('/_sim/reset', async (_req, res) => {
+    await sim.reset();
+    res.status(204).end();
+  });
+  return router;
+}

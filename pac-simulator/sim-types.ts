@@ -1,0 +1,59 @@
+/** What the simulator remembers about one document it received. */
+export interface SimDocument {
+  key: string;
+  pac: 'aludra' | 'edoc';
+  account: string;
+  environment: string;
+  ruc: string;
+  docType: string;
+  branch: string;
+  pointOfSale: string;
+  number: string;
+  cufe: string;
+  contentHash: string;
+  status: 'pending' | 'authorized' | 'rejected' | 'error' | 'annulled';
+  /** What the next status queries answer (pending steps, then the outcome). */
+  remaining: string[];
+  submissions: number;
+  queries: number;
+  signedXml?: string;
+  protocol?: string;
+  receivedAt: string;
+  authorizedAt?: string;
+  rejection?: { code: string; message: string };
+  edocState?: string;
+}
+
+export interface SimRule {
+  id: string;
+  pac?: 'aludra' | 'edoc';
+  match: { ruc?: string; number?: string; receiverName?: string };
+  /**
+   * Steps, in order: `pending` (once per status query), `authorized`, `reject:<DGI code>`,
+   * `edoc-state:<n>`, `duplicate`, `lose-reply`, `http-500`, `hang:<ms>`, `token-expires-now`,
+   * `malformed:html|empty|json`.
+   */
+  script: string[];
+  /** Applies to every submission of a matching document, not only the first. */
+  sticky?: boolean;
+}
+
+export interface SimAccount {
+  pac: 'aludra' | 'edoc';
+  environment: '1' | '2';
+  /** Aludra: api-key and company code. */
+  apiKey?: string;
+  companyCode?: string;
+  /** eDoc: user and password. */
+  user?: string;
+  password?: string;
+}
+
+export interface SimSettings {
+  latency: { mode: 'none' } | { mode: 'fixed'; ms: number } | { mode: 'realistic'; seed?: number };
+  tokenLifetimeSeconds: number;
+  /** Seeded random outcomes for load tests (rules still win). */
+  random?: { seed: number; pendingRate: number; rejectRate: number; errorRate: number };
+  /** Sandbox: unknown Aludra api-keys starting with `sandbox-` are registered on first use. */
+  autoRegisterSandbox: boolean;
+}

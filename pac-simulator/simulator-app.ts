@@ -1,0 +1,27 @@
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { errorHandler, notFoundHandler } from '../api/middleware/error-handler.js';
+import { requestContext } from '../api/middleware/request-context.js';
+import { adminRoutes } from './admin-routes.js';
+import { aludraRoutes } from './aludra-routes.js';
+import { edocRoutes } from './edoc-routes.js';
+import type { PacSimulator } from './pac-simulator.js';
+
+/** Both PAC APIs on one port: Aludra under `/aludra`, eDoc under `/edoc/EdocPanama/4.0`, control under `/_sim`. */
+export function buildSimulatorApp(sim: PacSimulator, log: Logger): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(requestContext(log));
+  app.use(express.json({ limit: '5mb' }));
+  app.use('/aludra', aludraRoutes(sim));
+  app.use('/edoc/EdocPanama/4.0', edocRoutes(sim));
+  app.use(adminRoutes(sim));
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', pacs: ['aludra', 'edoc'] });
+  });
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+export const SIMULATOR_PATHS = { aludra: '/aludra', edoc: '/edoc/EdocPanama/4.0' } as const;

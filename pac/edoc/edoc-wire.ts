@@ -1,0 +1,72 @@
+/**
+ * Gurusoft eDoc's wire format (API 4.0), in one module. Authentication, emission and annulment follow
+ * public clients ([C]/[S]); the status query and XML download paths are not public for Panama ([U]) and
+ * follow the simulator's contract. `CodigoRespuesta` (sub-code of Estado 15) is fepa's assumption too:
+ * it lets state 15 be classified by code instead of by message text.
+ */
+export const EDOC_SERVICE = { emission: 1, query: 3, annulment: 16 } as const;
+export type EdocService = keyof typeof EDOC_SERVICE;
+
+export const EDOC_PATHS = {
+  token: (serviceId: number) => `/Autenticacion/Api/ServicioEDOC?Id=${serviceId}`,
+  invoice: '/Emision/Api/Factura',
+  creditNote: '/Emision/Api/NotaCredito',
+  debitNote: '/Emision/Api/NotaDebito',
+  annul: '/Emision/Eventos/API/Anulacion',
+  status: '/Emision/Consulta/Estado/Api/Documento',
+  xml: '/Emision/Consulta/Api/DocumentoXml',
+} as const;
+
+/** Emission endpoint by document type: notes have their own. */
+export function edocEmissionPath(iDoc: string): string {
+  if (iDoc === '04' || iDoc === '06') return EDOC_PATHS.creditNote;
+  if (iDoc === '05' || iDoc === '07') return EDOC_PATHS.debitNote;
+  return EDOC_PATHS.invoice;
+}
+
+export interface EdocCredentials {
+  user: string;
+  password: string;
+}
+
+export interface EdocToken {
+  token: string;
+  expedido: string;
+  expira: string;
+  codigoError?: string | null;
+  mensajeRespuesta?: string | null;
+}
+
+export interface RespuestaEdoc {
+  Estado?: string | number;
+  Cufe?: string | null;
+  MensajeRespuesta?: string | null;
+  CodigoRespuesta?: string | null;
+  XML?: string | null;
+  UrlCodeQR?: string | null;
+  Protocolo?: string | null;
+  FechaAutorizacion?: string | null;
+  ErroresDGI?: Array<{ Codigo: string; Mensaje: string }> | null;
+}
+
+export interface RespuestaAnulacion {
+  estado?: string | number;
+  fechaAutorizacion?: string | null;
+  codigoRespuestaDGI?: string | null;
+  mensajeRespuesta?: string | null;
+}
+
+/** eDoc's extra emission fields (product documentation): passed through when the company sets them. */
+export const EDOC_EXTRA_FIELDS = [
+  'CorreoResponsable',
+  'CodigoDocumentoERP',
+  'CodigoUnicoERP',
+  'Usuario',
+  'NombreIntegracion',
+  'IpOrigen',
+  'AutorizacionPrevia',
+  ...Array.from({ length: 10 }, (_, i) => `Campo${i + 1}`),
+] as const;
+
+export const basicAuth = (c: EdocCredentials) =>
+  `Basic ${Buffer.from(`${c.user}:${c.password}`).toString('base64')}`;

@@ -1,0 +1,76 @@
+import type { RawExchange } from './pac-result.js';
+
+export type HttpOutcome =
+  | { kind: 'response'; status: number; text: string; json: unknown; raw: RawExchange }
+  /** No answer within the timeout: the PAC may or may not have committed the request. */
+  | { kind: 'timeout'; raw: RawExchange }
+  /** The connection failed; `beforeSend` when nothing can have reached the PAC (refused, DNS). */
+  | { kind: 'network-error'; beforeSend: boolean; raw: RawExchange };
+
+const REFUSED_BEFORE_SEND = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/**
+ * One HTTP exchange with a PAC, never retried here. The audit record keeps URL, body and answer but
+ * drops headers (they carry credentials and tokens).
+ */
+export async function exchange(options: {
+  method: 'GET' | 'POST';
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  timeoutMs: number;
+  /** What to keep of the request body for audit (defaults to the body itself). */
+  auditBody?: unknown;
+}): Promise<HttpOutcome> {
+  const started = Date.now();
+  const request = {
+    method: options.method,
+    url: options.url.replace(/([?&](?:key|token|password)=)[^&]*/gi, '$1[redacted]'),
+    ...(options.body === undefined ? {} : { body: options.auditBody ?? options.body }),
+  };
+  try {
+    const response = await fetch(options.url, {
+      method: options.method,
+      headers: {
+        accept: 'application/json',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
+    const text = await response.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return {
+      kind: 'response',
+      status: response.status,
+      text,
+      json,
+      raw: {
+        request,
+        response: { status: response.status, body: text.slice(0, 20_000) },
+        elapsedMs: Date.now() - started,
+      },
+    };
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string } };
+    const raw = {
+      request,
+      error: `${e.name}: ${e.cause?.code ?? e.message}`,
+      elapsedMs: Date.now() - started,
+    };
+    if (e.name === 'TimeoutError' || e.name === 'AbortError') return { kind: 'timeout', raw };
+    return { kind: 'network-error', beforeSend: REFUSED_BEFORE_SEND.has(e.cause?.code ?? ''), raw };
+  }
+}

@@ -1,0 +1,51 @@
+import type { PacResult } from './pac-result.js';
+
+/** The document's business key (spec pac-apis §6.1). */
+export interface DocumentKey {
+  environment: '1' | '2';
+  emitterRuc: string;
+  branch: string;
+  pointOfSale: string;
+  number: string;
+  docType: string;
+  emissionType: string;
+}
+
+/** What the PAC needs to find a document again. */
+export interface DocumentRef {
+  key: DocumentKey;
+  cufe?: string;
+}
+
+/**
+ * A document to submit. Adapters whose PAC expects a client-signed document (Aludra) send `signedXml`;
+ * adapters whose PAC signs (eDoc) send the document JSON with the DGI's names.
+ */
+export interface Submission {
+  ref: DocumentRef;
+  signedXml?: string;
+  document?: unknown;
+  /** Idempotency key: the workflow id, stable across retries. */
+  idempotencyKey: string;
+  /** eDoc extras (responsible e-mail, ERP codes, Campo1..10…), passed through when the PAC has them. */
+  extras?: Record<string, unknown>;
+}
+
+export interface PacCapabilities {
+  /** Who signs: fepa (the document is sent signed) or the PAC (it signs and returns the XML). */
+  signs: 'fepa' | 'pac';
+  annul: boolean;
+  downloadXml: boolean;
+}
+
+/** One PAC. Adapters never retry: retrying is the workflow's job. */
+export interface PacAdapter {
+  readonly name: string;
+  readonly capabilities: PacCapabilities;
+  /** Obtains (or reuses) what the PAC needs to authenticate; a no-op for static keys. */
+  authenticate(): Promise<void>;
+  submit(submission: Submission): Promise<PacResult>;
+  queryStatus(ref: DocumentRef): Promise<PacResult>;
+  annul(ref: DocumentRef, reason: string): Promise<PacResult>;
+  downloadXml(ref: DocumentRef): Promise<PacResult>;
+}

@@ -1,0 +1,90 @@
+/**
+ * The unified outcome of any PAC call (spec pac-apis §6.2). Every adapter maps its own codes onto this,
+ * in one table, by code; callers switch on `status` exhaustively.
+ */
+export type PacStatus =
+  | 'authorized'
+  | 'pending'
+  | 'unknown'
+  | 'rejected-correctable'
+  | 'duplicate'
+  | 'error-needs-support'
+  | 'auth-failed'
+  | 'transient'
+  | 'annulled'
+  | 'not-found';
+
+export type RetryAdvice = 'auto' | 'after-reconcile' | 'never';
+
+export interface DgiIssue {
+  code: string;
+  message: string;
+  /** E rejects the document; N is a notification that does not block authorization. */
+  effect: 'E' | 'N';
+}
+
+/** What was sent and received, for audit (credentials and tokens are never included). */
+export interface RawExchange {
+  request: { method: string; url: string; body?: unknown };
+  response?: { status: number; body: string };
+  error?: string;
+  elapsedMs: number;
+}
+
+export interface PacResult {
+  status: PacStatus;
+  terminal: boolean;
+  retry: RetryAdvice;
+  needsHuman: boolean;
+  /** Aludra 0260: authorized, to be confirmed later (spec pac-apis §3.5, uncertain). */
+  needsConfirmation?: boolean;
+  cufe?: string;
+  qrUrl?: string;
+  protocol?: string;
+  receivedAt?: string;
+  authorizedAt?: string;
+  pacCode?: string;
+  pacMessage?: string;
+  dgiIssues: DgiIssue[];
+  /** The XML returned by a PAC that signs (eDoc). */
+  signedXml?: string;
+  raw: RawExchange;
+}
+
+/** Terminal / retry / human flags per status, from the unified model's table. */
+const STATUS_TRAITS: Record<PacStatus, Pick<PacResult, 'terminal' | 'retry' | 'needsHuman'>> = {
+  authorized: { terminal: true, retry: 'never', needsHuman: false },
+  pending: { terminal: false, retry: 'never', needsHuman: false },
+  unknown: { terminal: false, retry: 'after-reconcile', needsHuman: false },
+  'rejected-correctable': { terminal: true, retry: 'never', needsHuman: true },
+  duplicate: { terminal: false, retry: 'after-reconcile', needsHuman: false },
+  'error-needs-support': { terminal: true, retry: 'never', needsHuman: true },
+  'auth-failed': { terminal: false, retry: 'auto', needsHuman: false },
+  transient: { terminal: false, retry: 'auto', needsHuman: false },
+  annulled: { terminal: true, retry: 'never', needsHuman: false },
+  'not-found': { terminal: true, retry: 'never', needsHuman: false },
+};
+
+export function pacResult(
+  status: PacStatus,
+  fields: Omit<PacResult, 'status' | 'terminal' | 'retry' | 'needsHuman' | 'dgiIssues'> & {
+    dgiIssues?: DgiIssue[];
+    needsHuman?: boolean;
+  },
+): PacResult {
+  const traits = STATUS_TRAITS[status];
+  return {
+    status,
+    ...traits,
+    ...fields,
+    dgiIssues: fields.dgiIssues ?? [],
+    needsHuman: fields.needsHuman ?? traits.needsHuman,
+  };
+}
+
+/** DGI codes whose effect is a notification (spec §13.3): informative, never a rejection. */
+export const DGI_NOTIFICATION_CODES = new Set(['1607', '1608', '1609', '1616', '1617']);
+
+export function dgiIssue(code: string, message: string): DgiIssue {
+  return { code, message, effect: DGI_NOTIFICATION_CODES.has(code) ? 'N' : 'E' };
+}

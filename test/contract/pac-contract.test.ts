@@ -1,0 +1,347 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { validateDocument, type DgiDocument } from '../../dgi-document/index.js';
+import { AludraAdapter } from '../../pac/aludra/aludra-adapter.js';
+import { EdocAdapter } from '../../pac/edoc/edoc-adapter.js';
+import { EdocTokenCache } from '../../pac/edoc/edoc-token-cache.js';
+import type { DocumentRef, PacAdapter, Submission } from '../../pac/pac-adapter.js';
+import type { PacResult } from '../../pac/pac-result.js';
+import { verifySignedRfe } from '../../signing/verify-rfe.js';
+import { randomJuridicalRuc } from '../helpers/companies.js';
+import { loadExample, signForTests } from '../helpers/dgi-fixtures.js';
+import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
+
+/** What the shared suite needs to know about one adapter + simulator pair. */
+interface PacUnderTest {
+  name: 'aludra' | 'edoc';
+  accountId: string;
+  adapter(options?: { timeoutMs?: number; badCredentials?: boolean }): PacAdapter;
+  submission(doc: DgiDocument): Submission;
+}
+
+let simulator: RunningSimulator;
+let example: Record<string, any>;
+const emitter = randomJuridicalRuc();
+let number = 1000;
+
+/** A fresh valid document (new number) from this test's emitter. */
+function nextDocument(mutate?: (d: Record<string, any>) => void): DgiDocument {
+  const doc = structuredClone(example);
+  doc.gDGen.gEmis.gRucEmi = { dTipoRuc: '2', dRuc: emitter.ruc, dDV: emitter.dv };
+  doc.gDGen.dNroDF = String(++number);
+  delete doc.gDGen.dSeg;
+  mutate?.(doc);
+  const result = validateDocument(doc);
+  assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.issues));
+  return result.document;
+}
+
+const refOf = (doc: DgiDocument): DocumentRef => ({
+  key: {
+    environment: doc.gDGen.iAmb as '1' | '2',
+    emitterRuc: doc.gDGen.gEmis.gRucEmi.dRuc,
+    branch: doc.gDGen.gEmis.dSucEm,
+    pointOfSale: doc.gDGen.dPtoFacDF,
+    number: doc.gDGen.dNroDF,
+    docType: doc.gDGen.iDoc,
+    emissionType: doc.gDGen.iTpEmis,
+  },
+  cufe: doc.dId,
+});
+
+const rule = (script: string[], doc: DgiDocument, pac: string) =>
+  simulator.admin('/rules', {
+    pac,
+    match: { ruc: doc.gDGen.gEmis.gRucEmi.dRuc, number: doc.gDGen.dNroDF },
+    script,
+  });
+
+async function submissionsOf(doc: DgiDocument): Promise<number> {
+  const res = await simulator.admin(
+    `/documents?ruc=${doc.gDGen.gEmis.gRucEmi.dRuc}&number=${doc.gDGen.dNroDF}`,
+  );
+  const docs = (await res.json()) as Array<{ submissions: number }>;
+  return docs.reduce((n, d) => n + d.submissions, 0);
+}
+
+const edocTokens = new EdocTokenCache();
+
+const PACS: PacUnderTest[] = [
+  {
+    name: 'aludra',
+    accountId: 'contract-aludra',
+    adapter: (o = {}) =>
+      new AludraAdapter({
+        baseUrl: simulator.aludraUrl,
+        credentials: {
+          apiKey: o.badCredentials ? 'not-a-valid-key-000' : 'contract-aludra-api-key',
+          companyCode: 'EMP-001',
+        },
+        ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+      }),
+    submission: (doc) => ({ ref: refOf(doc), signedXml: signForTests(doc).xml, idempotencyKey: doc.dId }),
+  },
+  {
+    name: 'edoc',
+    accountId: 'contract-edoc',
+    adapter: (o = {}) =>
+      new EdocAdapter({
+        baseUrl: simulator.edocUrl,
+        companyId: 'contract-company',
+        credentials: { user: 'contract-user', password: o.badCredentials ? 'wrong' : 'contract-password' },
+        tokens: edocTokens,
+        ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+      }),
+    submission: (doc) => {
+      const { dId: _cufe, ...json } = doc;
+      return {
+        ref: refOf(doc),
+        document: { ...json, gDGen: { ...json.gDGen } },
+        idempotencyKey: doc.dId,
+        extras: {
+          CorreoResponsable: 'facturacion@emisor.example',
+          Campo1: 'ERP-42',
+          AutorizacionPrevia: true,
+        },
+      };
+    },
+  },
+];
+
+before(async () => {
+  simulator = await startSimulator();
+  example = await loadExample('invoice-spec-example.json');
+  await simulator.admin('/accounts', {
+    id: 'contract-aludra',
+    pac: 'aludra',
+    environment: '2',
+    apiKey: 'contract-aludra-api-key',
+    companyCode: 'EMP-001',
+  });
+  await simulator.admin('/accounts', {
+    id: 'contract-edoc',
+    pac: 'edoc',
+    environment: '2',
+    user: 'contract-user',
+    password: 'contract-password',
+  });
+});
+after(async () => {
+  await simulator.close();
+});
+
+/** The PAC's CUFE: Aludra echoes fepa's; eDoc computes its own (it signs). */
+const expectCufe = (pac: PacUnderTest, result: PacResult, doc: DgiDocument) => {
+  if (pac.name === 'aludra') assert.equal(result.cufe, doc.dId);
+  else assert.match(result.cufe ?? '', /^FE01/);
+};
+
+for (const pac of PACS) {
+  describe(`PAC contract: ${pac.name} adapter against the simulator over HTTP`, () => {
+    it('authorizes a valid document at once, with CUFE, protocol and date', async () => {
+      const doc = nextDocument();
+      const result = await pac.adapter().submit(pac.submission(doc));
+      assert.equal(result.status, 'authorized', JSON.stringify(result));
+      assert.equal(result.terminal, true);
+      assert.equal(result.needsHuman, false);
+      assert.equal(result.needsConfirmation, undefined);
+      expectCufe(pac, result, doc);
+      assert.match(result.protocol ?? '', /^[0-9]{20}$/);
+      assert.match(result.authorizedAt ?? '', /-05:00$/);
+      assert.ok(
+        !JSON.stringify(result.raw).includes('contract-password') &&
+          !JSON.stringify(result.raw).includes('contract-aludra-api-key'),
+        'no credentials in the audit record',
+      );
+      if (pac.name === 'edoc') {
+        const verified = verifySignedRfe(result.signedXml ?? '');
+        assert.ok(verified.ok, 'the XML eDoc signed verifies');
+      }
+    });
+
+    it('keeps a pending document non-terminal until a status query finds it authorized', async () => {
+      const doc = nextDocument();
+      await rule(['pending', 'pending', 'authorized'], doc, pac.name);
+      const adapter = pac.adapter();
+      const first = await adapter.submit(pac.submission(doc));
+      // Aludra's pending answer is 0260 (DGI-authorized, to be confirmed); eDoc's is state 5.
+      if (pac.name === 'aludra')
+        assert.deepEqual(
+          [first.status, first.needsConfirmation, first.pacCode],
+          ['authorized', true, '0260'],
+        );
+      else
+        assert.deepEqual(
+          [first.status, first.terminal, first.retry, first.pacCode],
+          ['pending', false, 'never', '5'],
+        );
+      const ref = { ...refOf(doc), ...(first.cufe ? { cufe: first.cufe } : {}) };
+      const second = await adapter.queryStatus(ref);
+      assert.ok(second.status === 'pending' || second.needsConfirmation, JSON.stringify(second.pacCode));
+      const third = await adapter.queryStatus(ref);
+      assert.equal(third.status, 'authorized');
+      assert.equal(third.needsConfirmation, undefined);
+      assert.equal(await submissionsOf(doc), 1, 'polled, never resubmitted');
+    });
+
+    it('reports a DGI rejection with its issues, for a person to correct', async () => {
+      const doc = nextDocument();
+      await rule(['reject:1601'], doc, pac.name);
+      const result = await pac.adapter().submit(pac.submission(doc));
+      assert.equal(result.status, 'rejected-correctable');
+      assert.equal(result.needsHuman, true);
+      assert.deepEqual(
+        result.dgiIssues.map((i) => [i.code, i.effect]),
+        [['1601', 'E']],
+      );
+    });
+
+    it('answers a second submission of the same number with a different content as a duplicate', async () => {
+      const doc = nextDocument();
+      assert.equal((await pac.adapter().submit(pac.submission(doc))).status, 'authorized');
+      const changed = nextDocument((d) => {
+        d.gDGen.dNroDF = doc.gDGen.dNroDF;
+        d.gItem[0].dDescProd = 'Otro contenido con el mismo numero';
+      });
+      const again = await pac.adapter().submit(pac.submission(changed));
+      assert.equal(again.status, 'duplicate');
+      assert.equal(again.retry, 'after-reconcile');
+    });
+
+    it('refuses bad credentials as auth-failed', async () => {
+      const result = await pac.adapter({ badCredentials: true }).submit(pac.submission(nextDocument()));
+      assert.equal(result.status, 'auth-failed');
+    });
+
+    it('after a lost reply, the status query finds the committed document: one submission only', async () => {
+      const doc = nextDocument();
+      await rule(['lose-reply'], doc, pac.name);
+      const adapter = pac.adapter();
+      const lost = await adapter.submit(pac.submission(doc));
+      assert.equal(lost.status, 'unknown');
+      assert.equal(lost.retry, 'after-reconcile');
+      const found = await adapter.queryStatus(refOf(doc));
+      assert.equal(found.status, 'authorized');
+      assert.equal(await submissionsOf(doc), 1);
+    });
+
+    it('treats an HTTP 500 on submission as unknown, and the query says the PAC never took it', async () => {
+      const doc = nextDocument();
+      await rule(['http-500'], doc, pac.name);
+      const adapter = pac.adapter();
+      assert.equal((await adapter.submit(pac.submission(doc))).status, 'unknown');
+      assert.equal((await adapter.queryStatus(refOf(doc))).status, 'not-found');
+      assert.equal(
+        (await adapter.submit(pac.submission(doc))).status,
+        'authorized',
+        'resubmitted only after the query proved absence',
+      );
+    });
+
+    it('treats a timeout as unknown, never as a failure to resend blindly', async () => {
+      const doc = nextDocument();
+      await rule(['hang:1500', 'authorized'], doc, pac.name);
+      const result = await pac.adapter({ timeoutMs: 300 }).submit(pac.submission(doc));
+      assert.equal(result.status, 'unknown');
+      assert.match(result.pacMessage ?? '', /no answer in time/);
+      await new Promise((r) => setTimeout(r, 1600));
+      assert.equal((await pac.adapter().queryStatus(refOf(doc))).status, 'authorized');
+    });
+
+    for (const form of ['html', 'empty', 'json'] as const) {
+      it(`treats a malformed answer (${form}) as unknown, and reconciles by query`, async () => {
+        const doc = nextDocument();
+        await rule([`malformed:${form}`], doc, pac.name);
+        const adapter = pac.adapter();
+        assert.equal((await adapter.submit(pac.submission(doc))).status, 'unknown');
+        assert.equal((await adapter.queryStatus(refOf(doc))).status, 'authorized');
+      });
+    }
+
+    it('annuls an authorized document, idempotently, and refuses to annul what is not authorized', async () => {
+      const doc = nextDocument();
+      const adapter = pac.adapter();
+      const submitted = await adapter.submit(pac.submission(doc));
+      const ref = { ...refOf(doc), cufe: submitted.cufe! };
+      const annulled = await adapter.annul(ref, 'Operacion no realizada por el cliente');
+      assert.equal(annulled.status, 'annulled');
+      const again = await adapter.annul(ref, 'Operacion no realizada por el cliente');
+      assert.equal(again.status, 'annulled', 'repeating an annulment is success');
+      const pendingDoc = nextDocument();
+      await rule(['pending', 'pending', 'pending'], pendingDoc, pac.name);
+      const pendingResult = await adapter.submit(pac.submission(pendingDoc));
+      if (pac.name === 'edoc') {
+        const refused = await adapter.annul(
+          { ...refOf(pendingDoc), cufe: pendingResult.cufe! },
+          'Operacion no realizada',
+        );
+        assert.equal(refused.status, 'rejected-correctable');
+      }
+    });
+
+    it('downloads the XML of an authorized document', async () => {
+      const doc = nextDocument();
+      const adapter = pac.adapter();
+      const submitted = await adapter.submit(pac.submission(doc));
+      const downloaded = await adapter.downloadXml({ ...refOf(doc), cufe: submitted.cufe! });
+      assert.equal(downloaded.status, 'authorized');
+      assert.ok(verifySignedRfe(downloaded.signedXml ?? '').ok);
+    });
+  });
+}
+
+describe('PAC contract: eDoc tokens', () => {
+  it('keeps one token per company and service, renews it after a 401 when it expires mid-run', async () => {
+    const tokens = new EdocTokenCache();
+    const adapter = new EdocAdapter({
+      baseUrl: simulator.edocUrl,
+      companyId: 'token-co',
+      credentials: { user: 'contract-user', password: 'contract-password' },
+      tokens,
+    });
+    assert.equal((await adapter.submit(PACS[1]!.submission(nextDocument()))).status, 'authorized');
+    assert.equal(tokens.size, 1);
+    await simulator.admin('/accounts/contract-edoc/expire-tokens', {});
+    assert.equal(
+      (await adapter.submit(PACS[1]!.submission(nextDocument()))).status,
+      'authorized',
+      'renewed once after the 401',
+    );
+    const doc = nextDocument();
+    await rule(['token-expires-now', 'authorized'], doc, 'edoc');
+    assert.equal((await adapter.submit(PACS[1]!.submission(doc))).status, 'authorized');
+    assert.equal(await submissionsOf(doc), 1);
+  });
+
+  it('renews a token a safety margin before it expires, and drops tokens at once on revocation or new credentials', () => {
+    let now = 1_000_000;
+    const cache = new EdocTokenCache(5 * 60_000, () => now);
+    const credentials = { user: 'u', password: 'p' };
+    const key = EdocTokenCache.key('co-1', 'emission', credentials);
+    cache.set(key, 'tok', now + 10 * 60_000);
+    assert.equal(cache.get(key), 'tok');
+    now += 5 * 60_000 + 1;
+    assert.equal(cache.get(key), undefined, 'renewed 5 minutes before expira');
+    cache.set(key, 'tok2', now + 60 * 60_000);
+    assert.notEqual(
+      EdocTokenCache.key('co-1', 'emission', { user: 'u', password: 'new' }),
+      key,
+      'new credentials never reuse the old token',
+    );
+    cache.set(EdocTokenCache.key('co-1', 'query', credentials), 'tok3', now + 60 * 60_000);
+    assert.equal(cache.revoke('co-1'), 2);
+    assert.equal(cache.size, 0);
+  });
+
+  it('refuses a document sent to the wrong endpoint by code (state 15), not by message', async () => {
+    const doc = nextDocument();
+    const adapter = PACS[1]!.adapter();
+    const submission = PACS[1]!.submission(doc);
+    const result = await adapter.submit({
+      ...submission,
+      ref: { ...submission.ref, key: { ...submission.ref.key, docType: '04' } },
+    });
+    assert.equal(result.status, 'rejected-correctable');
+    assert.equal(result.pacCode, '15');
+  });
+});

@@ -127,7 +127,7 @@ async function shutdown(exitCode: number): Promise<never> {
 function printBanner(
   s: Settings,
   log: Logger,
-  urls: { api: string; ui: string | undefined; db: string },
+  urls: { api: string; ui: string | undefined; db: string; simulator: string },
 ): void {
   log.info(
     { api: urls.api, temporalUi: urls.ui ?? '(external cluster)', database: urls.db, dataDir: s.dataDir },
@@ -136,7 +136,8 @@ function printBanner(
   process.stderr.write(
     `\n  fepa is up\n  API          ${urls.api}  (try ${urls.api}/readyz)\n` +
       `  Temporal UI  ${urls.ui ?? '(external cluster: use its own UI)'}\n` +
-      `  PostgreSQL   ${urls.db}\n  Data folder  ${s.dataDir}\n  Ctrl-C stops everything.\n\n`,
+      `  PostgreSQL   ${urls.db}\n  PAC sandbox  ${urls.simulator} (Aludra /aludra, eDoc /edoc/EdocPanama/4.0, control /_sim)\n` +
+      `  Data folder  ${s.dataDir}\n  Ctrl-C stops everything.\n\n`,
   );
 }
 
@@ -158,6 +159,8 @@ try {
     LOG_FORMAT: settings.logFormat,
     ...masterKeyEnv,
   };
+  startNodeProcess('PAC simulator', 'pac-simulator/main.ts', childEnv, 10_000);
+  await waitForHttp(`${settings.simulatorUrl}/healthz`, 60_000);
   startNodeProcess('API', 'api/main.ts', childEnv, 10_000);
   startNodeProcess('worker', 'worker/main.ts', childEnv, settings.shutdownGraceMs + 5_000);
   const apiUrl = `http://${settings.apiHost}:${settings.apiPort}`;
@@ -166,6 +169,7 @@ try {
     api: apiUrl,
     ui: temporal.uiUrl,
     db: database.mode === 'embedded' ? `embedded (${database.url})` : 'DATABASE_URL',
+    simulator: settings.simulatorUrl,
   });
 } catch (err) {
   log.error({ err }, 'fepa could not start');

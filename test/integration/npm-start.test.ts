@@ -40,6 +40,7 @@ async function startFepa(env: Record<string, string>, dataDir: string): Promise<
         FEPA_DATA_DIR: dataDir,
         FEPA_API_PORT: String(apiPort),
         FEPA_EMBEDDED_PG_PORT: String(await freePort()),
+        FEPA_SIMULATOR_PORT: String(await freePort()),
         ...env,
       },
     },
@@ -119,7 +120,13 @@ describe('npm start', { concurrency: false }, () => {
       assert.match(stdout, new RegExp(name));
     const stopped = await pressCtrlC(first);
     assert.equal(stopped.code, 0);
-    assertStoppedInOrder(stopped.log, ['worker', 'API', 'Temporal dev server', 'embedded PostgreSQL']);
+    assertStoppedInOrder(stopped.log, [
+      'worker',
+      'API',
+      'PAC simulator',
+      'Temporal dev server',
+      'embedded PostgreSQL',
+    ]);
 
     const second = await startFepa(env, dataDir);
     cleanups.push(async () => void (await second.process.stop('SIGINT', 30_000)));

@@ -1,8 +1,10 @@
 import { createCertificateWatchActivities } from './certificate-watch-activities.js';
 import { createDiagnosticActivities, type DiagnosticDeps } from './diagnostic-activities.js';
 import { createDocumentActivities, type DocumentActivityDeps } from './document-activities.js';
+import { createPacActivities, type PacActivityDeps } from './pac-activities.js';
+import { createRecordActivities } from './record-activities.js';
 
-export type ActivityDeps = DiagnosticDeps & DocumentActivityDeps;
+export type ActivityDeps = DiagnosticDeps & DocumentActivityDeps & PacActivityDeps;
 
 /** Every activity the worker registers, built from injected dependencies so tests can swap them. */
 export function createActivities(deps: ActivityDeps) {
@@ -10,6 +12,9 @@ export function createActivities(deps: ActivityDeps) {
     ...createDiagnosticActivities(deps),
     ...createDocumentActivities(deps),
     ...createCertificateWatchActivities(deps),
+    ...createRecordActivities(deps),
+    // Only the signature mode runs here; PAC calls run on the per-PAC task queues.
+    pacSignatureMode: (input: { companyId: string }) => createPacActivities(deps).pacSignatureMode(input),
   };
 }
 

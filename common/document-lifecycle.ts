@@ -28,7 +28,28 @@ export interface DocumentState {
   cufe?: string;
   total?: string;
   certificateFingerprint?: string;
+  /** fepa signed (false: the PAC signs; fepa's signing step was skipped). */
+  signedByFepa?: boolean;
+  protocol?: string;
+  authorizedAt?: string;
   /** Why a person is needed, when one is. */
   needsPerson?: { reason: string; code?: string };
+  /** Still asking the PAC (also in needs_support after the pending deadline). */
+  polling?: boolean;
+  submissions: number;
+  polls: number;
+  reconciliations: number;
+  lastPac?: { status: string; code?: string; message?: string };
+  dgiIssues: Array<{ code: string; message: string; effect: 'E' | 'N' }>;
+  corrections: string[];
+  /** Operator actions, accepted or ignored, with who and why. */
+  actions: Array<{
+    at: string;
+    kind: string;
+    actor: string;
+    reason?: string;
+    accepted: boolean;
+    note?: string;
+  }>;
   history: DocumentEvent[];
 }

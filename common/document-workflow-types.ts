@@ -1,5 +1,5 @@
-import { defineQuery } from '@temporalio/workflow';
 import type { DocumentState } from './document-lifecycle.js';
+import type { DocumentTimings } from './document-messages.js';
 
 /** What starts a document workflow: ids and the business key, never the document itself or secrets. */
 export interface DocumentWorkflowInput {
@@ -12,6 +12,11 @@ export interface DocumentWorkflowInput {
   pointOfSale: string;
   number: string;
   pac: string;
+  /** Task queue of this PAC's activities (rate-limited per PAC). */
+  pacTaskQueue: string;
+  timings?: Partial<DocumentTimings>;
+  /** State carried over by continue-as-new. */
+  carried?: DocumentState;
 }
 
 /** Workflow id from the business key: the same document always maps to the same workflow. */
@@ -24,4 +29,4 @@ export function documentWorkflowId(
   return `document:${k.companyId}:${k.environment}:${k.docType}:${k.branch}-${k.pointOfSale}-${k.number}`;
 }
 
-export const getDocumentState = defineQuery<DocumentState>('getDocumentState');
+export { getDocumentState } from './document-messages.js';

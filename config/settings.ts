@@ -36,6 +36,7 @@ const SettingsSchema = z.object({
   FEPA_SIMULATOR_URL: optionalText,
   FEPA_SIMULATOR_DATABASE_URL: optionalText,
   FEPA_SIMULATOR_LATENCY: z.enum(['none', 'realistic']).default('none'),
+  FEPA_PAC_MAX_CALLS_PER_SECOND: z.coerce.number().positive().default(20),
 });
 
 export type RawSettings = z.infer<typeof SettingsSchema>;
@@ -76,6 +77,8 @@ export interface Settings {
   /** Set: the simulator keeps its state in PostgreSQL; unset: in memory. */
   simulatorDatabaseUrl: string | undefined;
   simulatorLatency: 'none' | 'realistic';
+  /** Calls per second to each PAC across all workers (task-queue rate limit). */
+  pacMaxCallsPerSecond: number;
 }
 
 export class SettingsError extends Error {
@@ -113,6 +116,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     simulatorUrl: s.FEPA_SIMULATOR_URL ?? `http://127.0.0.1:${s.FEPA_SIMULATOR_PORT}`,
     simulatorDatabaseUrl: s.FEPA_SIMULATOR_DATABASE_URL,
     simulatorLatency: s.FEPA_SIMULATOR_LATENCY,
+    pacMaxCallsPerSecond: s.FEPA_PAC_MAX_CALLS_PER_SECOND,
   };
 }
 

@@ -36,6 +36,8 @@ export interface PacResult {
   terminal: boolean;
   retry: RetryAdvice;
   needsHuman: boolean;
+  /** The request never left (connection refused, DNS): resending is safe without a status query. */
+  notSent?: boolean;
   /** Aludra 0260: authorized, to be confirmed later (spec pac-apis §3.5, uncertain). */
   needsConfirmation?: boolean;
   cufe?: string;

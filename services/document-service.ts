@@ -11,7 +11,10 @@ import {
   NeedsPerson,
   Pac,
 } from '../common/search-attributes.js';
+import type { DocumentTimings } from '../common/document-messages.js';
+import { pacTaskQueue } from '../common/pac-outcome.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
+import { findPacSettings } from '../storage/pac-settings-store.js';
 import { validateDocument, type DocumentIssue } from '../dgi-document/index.js';
 import { issueAt } from '../dgi-document/issues.js';
 import { findCompany, type Company } from '../storage/company-store.js';
@@ -48,7 +51,9 @@ export class DocumentService {
       sql: Sql;
       client: Client;
       taskQueue?: string;
-      pacFor?: (company: Company) => string;
+      /** Prefix of the per-PAC activity task queues (tests use their own). */
+      pacTaskQueuePrefix?: string;
+      timings?: Partial<DocumentTimings>;
     },
   ) {}
 
@@ -110,11 +115,21 @@ export class DocumentService {
   private async startWorkflow(
     documentId: string,
     company: Company,
-    key: Omit<DocumentWorkflowInput, 'documentId' | 'emitterRuc' | 'pac'>,
+    key: Pick<
+      DocumentWorkflowInput,
+      'companyId' | 'environment' | 'docType' | 'branch' | 'pointOfSale' | 'number'
+    >,
     workflowId: string,
   ): Promise<void> {
-    const pac = this.deps.pacFor?.(company) ?? 'sandbox';
-    const input: DocumentWorkflowInput = { ...key, documentId, emitterRuc: company.ruc, pac };
+    const pac = (await findPacSettings(this.deps.sql, company.id)).pac;
+    const input: DocumentWorkflowInput = {
+      ...key,
+      documentId,
+      emitterRuc: company.ruc,
+      pac,
+      pacTaskQueue: `${this.deps.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`,
+      ...(this.deps.timings ? { timings: this.deps.timings } : {}),
+    };
     try {
       await this.deps.client.workflow.start<typeof documentWorkflow>('documentWorkflow', {
         workflowId,

@@ -88,3 +88,130 @@ export async function loadSignedXml(sql: Sql, documentId: string): Promise<strin
   >`select signed_xml from documents where id = ${documentId}`;
   return row?.signed_xml ?? undefined;
 }
+
+export interface SubmissionMaterial {
+  companyId: string;
+  ruc: string;
+  environment: '1' | '2';
+  docType: string;
+  branch: string;
+  pointOfSale: string;
+  number: string;
+  emissionType: string;
+  cufe: string | null;
+  signedXml: string | null;
+  request: Record<string, unknown>;
+}
+
+export async function loadSubmissionMaterial(sql: Sql, documentId: string): Promise<SubmissionMaterial> {
+  const [row] = await sql<
+    Array<{
+      company_id: string;
+      ruc: string;
+      environment: number;
+      doc_type: string;
+      branch: string;
+      point_of_sale: string;
+      number: string;
+      cufe: string | null;
+      signed_xml: string | null;
+      request: Record<string, unknown>;
+    }>
+  >`
+    select d.company_id, c.ruc, d.environment, d.doc_type, d.branch, d.point_of_sale, d.number, d.cufe, d.signed_xml, d.request
+    from documents d join companies c on c.id = d.company_id where d.id = ${documentId}`;
+  if (!row) throw new Error(`document ${documentId} does not exist`);
+  const gDGen = (row.request.gDGen ?? {}) as Record<string, unknown>;
+  return {
+    companyId: row.company_id,
+    ruc: row.ruc,
+    environment: String(row.environment) as '1' | '2',
+    docType: row.doc_type,
+    branch: row.branch,
+    pointOfSale: row.point_of_sale,
+    number: row.number,
+    emissionType: (typeof gDGen.iTpEmis === 'string' || typeof gDGen.iTpEmis === 'number'
+      ? String(gDGen.iTpEmis)
+      : '01'
+    ).padStart(2, '0'),
+    cufe: row.cufe,
+    signedXml: row.signed_xml,
+    request: row.request,
+  };
+}
+
+export async function recordPacExchange(
+  sql: Sql,
+  documentId: string,
+  exchange: {
+    operation: string;
+    status: string;
+    pacCode?: string | undefined;
+    pacMessage?: string | undefined;
+    dgiIssues: unknown[];
+    raw: unknown;
+  },
+): Promise<void> {
+  await sql`insert into document_pac_exchanges (document_id, operation, status, pac_code, pac_message, dgi_issues, raw)
+    values (${documentId}, ${exchange.operation}, ${exchange.status}, ${exchange.pacCode ?? null}, ${exchange.pacMessage ?? null},
+            ${sql.json(exchange.dgiIssues as never)}, ${sql.json(exchange.raw as never)})`;
+}
+
+export async function savePacFacts(
+  sql: Sql,
+  documentId: string,
+  facts: {
+    cufe?: string | undefined;
+    protocol?: string | undefined;
+    authorizedAt?: string | undefined;
+    pacCode?: string | undefined;
+    pac: string;
+    signedXml?: string | undefined;
+  },
+): Promise<void> {
+  await sql`update documents set
+      cufe = coalesce(${facts.cufe ?? null}, cufe), protocol = coalesce(${facts.protocol ?? null}, protocol),
+      authorized_at = coalesce(${facts.authorizedAt ?? null}, authorized_at), last_pac_code = coalesce(${facts.pacCode ?? null}, last_pac_code),
+      pac = ${facts.pac}, signed_xml = coalesce(${facts.signedXml ?? null}, signed_xml), updated_at = now()
+    where id = ${documentId}`;
+}
+
+/** One state change: the row's status and an append-only event; a retried call records nothing twice. */
+export async function recordTransition(
+  sql: Sql,
+  t: {
+    documentId: string;
+    seq: number;
+    from: string | null;
+    to: string;
+    actor: string;
+    kind: string;
+    detail: Record<string, unknown>;
+  },
+): Promise<void> {
+  await sql.begin(async (tx) => {
+    const inserted =
+      await tx`insert into document_events (document_id, seq, kind, from_status, to_status, actor, detail)
+      values (${t.documentId}, ${t.seq}, ${t.kind}, ${t.from}, ${t.to}, ${t.actor}, ${tx.json(t.detail as never)})
+      on conflict (document_id, seq) do nothing returning id`;
+    if (inserted.length)
+      await tx`update documents set status = ${t.to}, updated_at = now() where id = ${t.documentId}`;
+  });
+}
+
+/** Applies an operator's correction: the new request replaces the old one, and the built XML is cleared. */
+export async function applyCorrection(
+  sql: Sql,
+  documentId: string,
+  correction: { request: unknown; actor: string; reason?: string | undefined },
+): Promise<string> {
+  return sql.begin(async (tx) => {
+    const [row] = await tx<
+      { id: string }[]
+    >`insert into document_corrections (document_id, request, actor, reason)
+      values (${documentId}, ${tx.json(correction.request as never)}, ${correction.actor}, ${correction.reason ?? null}) returning id`;
+    await tx`update documents set request = ${tx.json(correction.request as never)}, cufe = null, digest_value = null,
+      unsigned_xml = null, signed_xml = null, qr_url = null, total = null, updated_at = now() where id = ${documentId}`;
+    return row!.id;
+  });
+}

@@ -2,7 +2,10 @@ import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import { createPacActivities } from '../activities/pac-activities.js';
+import { PAC_NAMES, pacTaskQueue } from '../common/pac-outcome.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
+import type { PacRegistry } from '../services/pac-registry.js';
 import type { SigningKeyCache } from '../signing/signing-key-cache.js';
 import type { Sql } from '../storage/database.js';
 
@@ -19,19 +22,32 @@ export interface FepaWorkerOptions {
   signingKeys: SigningKeyCache;
   qrKey: string;
   dgiSchemaDir?: string | undefined;
+  pacs: PacRegistry;
+  /** Prefix of the per-PAC task queues (tests use their own). */
+  pacTaskQueuePrefix?: string;
+  /** Calls per second to each PAC, across every worker (server-side task-queue rate limit). */
+  pacMaxCallsPerSecond?: number;
 }
 
 export function workerIdentity(): string {
   return `fepa-worker@${hostname()}:${process.pid}`;
 }
 
-export async function createFepaWorker(options: FepaWorkerOptions): Promise<Worker> {
+/**
+ * The worker process's workers: one for workflows and local work (building, signing, records), and one
+ * per PAC whose task queue carries a rate limit, so thousands of pending documents never flood a PAC.
+ */
+export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Worker[]> {
   const identity = workerIdentity();
-  return Worker.create({
+  const common = {
     connection: options.connection,
     namespace: options.namespace,
-    taskQueue: options.taskQueue ?? TASK_QUEUES.documents,
     identity,
+    shutdownGraceTime: options.shutdownGraceMs ?? 30_000,
+  };
+  const main = await Worker.create({
+    ...common,
+    taskQueue: options.taskQueue ?? TASK_QUEUES.documents,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
@@ -41,7 +57,19 @@ export async function createFepaWorker(options: FepaWorkerOptions): Promise<Work
       signingKeys: options.signingKeys,
       qrKey: options.qrKey,
       dgiSchemaDir: options.dgiSchemaDir,
+      pacs: options.pacs,
     }),
-    shutdownGraceTime: options.shutdownGraceMs ?? 30_000,
   });
+  const pacActivities = createPacActivities({ sql: options.sql, pacs: options.pacs });
+  const perPac = await Promise.all(
+    PAC_NAMES.map((pac) =>
+      Worker.create({
+        ...common,
+        taskQueue: `${options.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`,
+        activities: pacActivities,
+        maxTaskQueueActivitiesPerSecond: options.pacMaxCallsPerSecond ?? 20,
+      }),
+    ),
+  );
+  return [main, ...perPac];
 }

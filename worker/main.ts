@@ -5,11 +5,12 @@ import { createLogger } from '../config/logger.js';
 import { loadSettings, requireSetting } from '../config/settings.js';
 import { ensureSearchAttributes } from '../dev-stack/temporal-readiness.js';
 import { CertificateService } from '../services/certificate-service.js';
+import { PacRegistry } from '../services/pac-registry.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { SigningKeyCache } from '../signing/signing-key-cache.js';
 import { connectDatabase } from '../storage/database.js';
 import { ensureCertificateExpirySchedule } from './certificate-expiry-schedule.js';
-import { createFepaWorker } from './create-worker.js';
+import { createFepaWorkers } from './create-worker.js';
 import { temporalLoggerFor } from './runtime-logger.js';
 
 const settings = loadSettings();
@@ -43,13 +44,10 @@ try {
   await registration.close();
 }
 
-const certificates = new CertificateService(
-  sql,
-  await secretBoxFromSettings(settings),
-  settings.certificateExpiryWarningDays,
-);
+const box = await secretBoxFromSettings(settings);
+const certificates = new CertificateService(sql, box, settings.certificateExpiryWarningDays);
 const connection = await NativeConnection.connect({ address });
-const worker = await createFepaWorker({
+const workers = await createFepaWorkers({
   connection,
   namespace: settings.temporalNamespace,
   sql,
@@ -57,10 +55,12 @@ const worker = await createFepaWorker({
   signingKeys: new SigningKeyCache(certificates.keySource()),
   qrKey: settings.qrKey,
   dgiSchemaDir: settings.dgiSchemaDir,
+  pacs: new PacRegistry({ sql, box, simulatorUrl: settings.simulatorUrl }),
+  pacMaxCallsPerSecond: settings.pacMaxCallsPerSecond,
 });
 log.info({ address, namespace: settings.temporalNamespace }, 'worker polling');
 try {
-  await worker.run(); // resolves after SIGINT/SIGTERM once in-flight tasks drained
+  await Promise.all(workers.map((w) => w.run())); // resolve after SIGINT/SIGTERM once in-flight tasks drained
 } finally {
   await connection.close();
   await sql.end({ timeout: 5 });

@@ -1,14 +1,40 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  condition,
+  continueAsNew,
+  allHandlersFinished,
+  log,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { DocumentActivities } from '../activities/document-activities.js';
+import type { PacActivities } from '../activities/pac-activities.js';
+import type { RecordActivities } from '../activities/record-activities.js';
 import type { DocumentState, DocumentStatus } from '../common/document-lifecycle.js';
-import { getDocumentState, type DocumentWorkflowInput } from '../common/document-workflow-types.js';
+import {
+  annulSignal,
+  annulUpdate,
+  cancelSignal,
+  cancelUpdate,
+  correctSignal,
+  correctUpdate,
+  DEFAULT_TIMINGS,
+  getDocumentState,
+  resubmitSignal,
+  resubmitUpdate,
+  submitSignal,
+  submitUpdate,
+  type ActionKind,
+  type CorrectionAction,
+  type DocumentTimings,
+  type OperatorAction,
+} from '../common/document-messages.js';
+import type { DocumentWorkflowInput } from '../common/document-workflow-types.js';
+import type { PacOutcome } from '../common/pac-outcome.js';
 import {
   CompanyId,
   Cufe,
@@ -20,39 +46,139 @@ import {
   Pac,
 } from '../common/search-attributes.js';
 
-const { prepareDocument, signDocument } = proxyActivities<DocumentActivities>({
+const NON_RETRYABLE = ['ValidationError', 'CertificateError', 'SchemaError', 'PacConfigurationError'];
+
+const local = proxyActivities<
+  DocumentActivities & RecordActivities & Pick<PacActivities, 'pacSignatureMode'>
+>({
   startToCloseTimeout: '30s',
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,
     maximumInterval: '1m',
     maximumAttempts: 10,
-    nonRetryableErrorTypes: ['ValidationError', 'CertificateError', 'SchemaError'],
+    nonRetryableErrorTypes: NON_RETRYABLE,
   },
 });
 
-/** The failure type an activity gave up with, e.g. `CertificateError`. */
-function failureType(err: unknown): { type: string; message: string } | undefined {
-  if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
-    return { type: err.cause.type ?? 'Error', message: err.cause.message };
+/** Where each action may be taken (the validator's rule, written once). */
+const ALLOWED: Record<ActionKind, DocumentStatus[]> = {
+  submit: ['awaiting_submission'],
+  correct: ['rejected'],
+  resubmit: ['needs_support'],
+  annul: ['authorized'],
+  cancel: ['awaiting_submission', 'queued_offline', 'rejected', 'needs_support'],
+};
+
+type Pending = { kind: ActionKind; action: OperatorAction & Partial<CorrectionAction> };
+type Settled = 'authorized' | 'rejected' | 'needs_support' | 'resubmit' | 'annulled';
+
+function failureOf(err: unknown): { type: string; message: string } | undefined {
+  if (err instanceof ActivityFailure) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Error', message: cause.message };
+    return { type: cause?.name ?? 'ActivityFailure', message: cause?.message ?? err.message };
   }
   return undefined;
 }
 
-/** One fiscal document, durable from request to its final state: build → sign → (submit, poll: PAC layer). */
+/**
+ * One fiscal document, durable from request to its final DGI state (docs/document-lifecycle.md):
+ * build → sign (when fepa signs for this PAC) → submit → poll until terminal, with people stepping in
+ * where the PAC says a person must. Never resubmits after an unknown outcome without asking the PAC first.
+ */
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<DocumentState> {
-  const state: DocumentState = { documentId: input.documentId, status: 'received', history: [] };
-  setHandler(getDocumentState, () => state);
-
-  const moveTo = (status: DocumentStatus, actor = 'fepa', note?: string) => {
-    state.status = status;
-    state.history.push({ at: new Date().toISOString(), status, actor, ...(note ? { note } : {}) });
-    upsertSearchAttributes([
-      { key: DocStatus, value: status },
-      { key: NeedsPerson, value: state.needsPerson !== undefined },
-      ...(state.cufe ? [{ key: Cufe, value: state.cufe }] : []),
-    ]);
+  const t: DocumentTimings = { ...DEFAULT_TIMINGS, ...input.timings };
+  const pac = proxyActivities<PacActivities>({
+    taskQueue: input.pacTaskQueue,
+    startToCloseTimeout: '2m',
+    retry: { maximumAttempts: 1 },
+  });
+  const pacQuery = proxyActivities<PacActivities>({
+    taskQueue: input.pacTaskQueue,
+    startToCloseTimeout: '2m',
+    retry: {
+      initialInterval: '2s',
+      maximumInterval: '1m',
+      maximumAttempts: 5,
+      nonRetryableErrorTypes: NON_RETRYABLE,
+    },
+  });
+  const state: DocumentState = input.carried ?? {
+    documentId: input.documentId,
+    status: 'received',
+    submissions: 0,
+    polls: 0,
+    reconciliations: 0,
+    dgiIssues: [],
+    corrections: [],
+    actions: [],
+    history: [],
   };
+  let pending: Pending | undefined;
+  let pollsThisRun = 0;
+
+  // ---- handlers first (before any await) ----
+  setHandler(getDocumentState, () => state);
+  const refusal = (kind: ActionKind, action: unknown): string | undefined => {
+    const a = action as Partial<CorrectionAction> | undefined;
+    if (!a || typeof a.actor !== 'string' || a.actor.trim() === '') return 'actor (who acts) is required';
+    if (!ALLOWED[kind].includes(state.status)) return `cannot ${kind} a document in status ${state.status}`;
+    if (pending) return `another action (${pending.kind}) is already queued`;
+    if (kind === 'resubmit' && state.polling)
+      return 'the PAC is still being asked about this document; resubmitting could issue it twice';
+    if (kind === 'correct' && (typeof a.correctionId !== 'string' || !a.correctionId))
+      return 'correctionId is required';
+    if (kind === 'annul' && (typeof a.reason !== 'string' || a.reason.length < 15))
+      return 'reason must have at least 15 characters';
+    return undefined;
+  };
+  const accept = (kind: ActionKind, action: OperatorAction & Partial<CorrectionAction>) => {
+    pending = { kind, action };
+    state.actions.push({
+      at: new Date().toISOString(),
+      kind,
+      actor: action.actor,
+      ...(action.reason ? { reason: action.reason } : {}),
+      accepted: true,
+    });
+  };
+  const kinds: Array<[ActionKind, typeof submitUpdate, typeof submitSignal]> = [
+    ['submit', submitUpdate, submitSignal],
+    ['resubmit', resubmitUpdate, resubmitSignal],
+    ['correct', correctUpdate, correctSignal],
+    ['annul', annulUpdate, annulSignal],
+    ['cancel', cancelUpdate, cancelSignal],
+  ];
+  for (const [kind, update, signal] of kinds) {
+    setHandler(
+      update,
+      (action) => {
+        accept(kind, action);
+        return state;
+      },
+      {
+        validator: (action) => {
+          const why = refusal(kind, action);
+          if (why) throw new Error(why);
+        },
+        description: `Operator action: ${kind} (refused with a reason when not allowed now)`,
+      },
+    );
+    setHandler(signal, (action) => {
+      const why = refusal(kind, action);
+      if (why) {
+        const actor =
+          typeof (action as OperatorAction | undefined)?.actor === 'string' ? action.actor : 'unknown';
+        state.actions.push({ at: new Date().toISOString(), kind, actor, accepted: false, note: why });
+        log.warn('operator signal ignored', { kind, why });
+        return;
+      }
+      accept(kind, action);
+    });
+  }
+
+  // ---- state changes: query, search attributes and PostgreSQL stay in step ----
   upsertSearchAttributes([
     { key: CompanyId, value: input.companyId },
     { key: EmitterRuc, value: input.emitterRuc },
@@ -60,21 +186,348 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     { key: DocNumber, value: input.number },
     { key: Pac, value: input.pac },
   ]);
-  moveTo('received', 'api');
+  const moveTo = async (
+    status: DocumentStatus,
+    actor = 'fepa',
+    note?: string,
+    detail: Record<string, unknown> = {},
+  ) => {
+    const from = state.history.at(-1)?.status ?? null;
+    state.status = status;
+    if (status !== 'needs_support' && status !== 'rejected') delete state.needsPerson;
+    state.history.push({ at: new Date().toISOString(), status, actor, ...(note ? { note } : {}) });
+    upsertSearchAttributes([
+      { key: DocStatus, value: status },
+      { key: NeedsPerson, value: state.needsPerson !== undefined },
+      ...(state.cufe ? [{ key: Cufe, value: state.cufe }] : []),
+    ]);
+    await local.recordDocumentTransition({
+      documentId: input.documentId,
+      seq: state.history.length,
+      from,
+      to: status,
+      actor,
+      kind: 'status',
+      detail: { ...detail, ...(note ? { note } : {}) },
+    });
+    if (state.needsPerson)
+      log.warn('document needs a person', {
+        status,
+        reason: state.needsPerson.reason,
+        code: state.needsPerson.code,
+      });
+  };
+  const needPerson = async (status: 'needs_support' | 'rejected', reason: string, code?: string) => {
+    state.needsPerson = { reason, ...(code ? { code } : {}) };
+    await moveTo(status, 'fepa', reason);
+  };
+  const remember = (o: PacOutcome) => {
+    state.lastPac = {
+      status: o.status,
+      ...(o.pacCode ? { code: o.pacCode } : {}),
+      ...(o.pacMessage ? { message: o.pacMessage } : {}),
+    };
+    if (o.dgiIssues.length) state.dgiIssues = o.dgiIssues;
+    if (o.cufe) state.cufe = o.cufe;
+    if (o.protocol) state.protocol = o.protocol;
+    if (o.authorizedAt) state.authorizedAt = o.authorizedAt;
+  };
+  const waitForPerson = async (): Promise<Pending> => {
+    await condition(() => pending !== undefined);
+    const taken = pending!;
+    pending = undefined;
+    return taken;
+  };
+  const jittered = (ms: number) => Math.round(ms * (1 + t.pollJitter * Math.random()));
 
-  try {
-    const prepared = await prepareDocument({ documentId: input.documentId });
-    state.cufe = prepared.cufe;
-    state.total = prepared.total;
-    moveTo('prepared');
-    const signed = await signDocument({ documentId: input.documentId, companyId: input.companyId });
-    state.certificateFingerprint = signed.certificateFingerprint;
-    moveTo('signed');
-  } catch (err) {
-    const failure = failureType(err);
-    if (!failure) throw err;
-    state.needsPerson = { reason: failure.message, code: failure.type };
-    moveTo('needs_support', 'fepa', `${failure.type} in ${workflowInfo().workflowType}`);
+  // ---- steps ----
+  const buildAndSign = async (): Promise<'ok' | 'stopped'> => {
+    try {
+      const prepared = await local.prepareDocument({ documentId: input.documentId });
+      state.cufe = prepared.cufe;
+      state.total = prepared.total;
+      await moveTo('prepared');
+      const mode = await local.pacSignatureMode({ companyId: input.companyId });
+      state.signedByFepa = mode.fepaSigns;
+      if (mode.fepaSigns) {
+        const signed = await local.signDocument({ documentId: input.documentId, companyId: input.companyId });
+        state.certificateFingerprint = signed.certificateFingerprint;
+        await moveTo('signed');
+      } else {
+        await moveTo('signed', 'fepa', 'signing skipped: this PAC signs the document itself');
+      }
+      return mode.autoSubmit ? 'ok' : 'stopped';
+    } catch (err) {
+      const failure = failureOf(err);
+      if (!failure) throw err;
+      await needPerson('needs_support', failure.message, failure.type);
+      return 'stopped';
+    }
+  };
+
+  const submitOnce = async (): Promise<PacOutcome> => {
+    state.submissions++;
+    try {
+      return await pac.submitToPac({ documentId: input.documentId });
+    } catch (err) {
+      // The activity died around the PAC call: the outcome is unknown, exactly like a lost reply.
+      const failure = failureOf(err);
+      return {
+        status: 'unknown',
+        terminal: false,
+        retry: 'after-reconcile',
+        needsHuman: false,
+        dgiIssues: [],
+        pacMessage: failure?.message ?? 'activity failed',
+      };
+    }
+  };
+
+  const queryOnce = async (): Promise<PacOutcome> => {
+    state.polls++;
+    pollsThisRun++;
+    try {
+      return await pacQuery.queryPacStatus({ documentId: input.documentId });
+    } catch (err) {
+      return {
+        status: 'transient',
+        terminal: false,
+        retry: 'auto',
+        needsHuman: false,
+        dgiIssues: [],
+        pacMessage: failureOf(err)?.message ?? 'query failed',
+      };
+    }
+  };
+
+  /** Asks the PAC until it gives a final answer; durable timers with backoff and jitter. */
+  const poll = async (startDelay = t.pollInitialMs): Promise<Settled> => {
+    state.polling = true;
+    let delay = startDelay;
+    const deadline = Date.now() + t.pendingDeadlineMs;
+    for (;;) {
+      await sleep(jittered(delay));
+      delay = Math.min(delay * 2, t.pollMaxMs);
+      const answer = await queryOnce();
+      remember(answer);
+      const stillOpen =
+        answer.status === 'pending' ||
+        answer.status === 'transient' ||
+        answer.status === 'unknown' ||
+        (answer.status === 'authorized' && answer.needsConfirmation);
+      if (!stillOpen) {
+        state.polling = false;
+        return settle(answer, 'query');
+      }
+      if (Date.now() > deadline && state.status !== 'needs_support') {
+        await needPerson(
+          'needs_support',
+          `no final answer from the PAC after ${Math.round(t.pendingDeadlineMs / 60_000)} min; still asking`,
+          'PENDING_DEADLINE',
+        );
+      }
+      if (pollsThisRun >= t.maxPollsPerRun || workflowInfo().continueAsNewSuggested) {
+        await condition(allHandlersFinished);
+        await continueAsNew<typeof documentWorkflow>({ ...input, carried: state });
+      }
+    }
+  };
+
+  /** What an answer means for the document. Follows the unified model's rules (pac-apis §6.2, §6.4). */
+  const settle = async (o: PacOutcome, from: 'submit' | 'query'): Promise<Settled> => {
+    remember(o);
+    switch (o.status) {
+      case 'authorized':
+        if (o.needsConfirmation) {
+          await moveTo(
+            'submitted',
+            'pac',
+            `authorized by the DGI (${o.pacCode ?? ''}), waiting for the PAC's confirmation`,
+          );
+          return poll();
+        }
+        return 'authorized';
+      case 'pending':
+        if (state.status !== 'submitted' && state.status !== 'needs_support')
+          await moveTo('submitted', 'pac', `pending at the PAC (${o.pacCode ?? ''})`);
+        return poll();
+      case 'transient':
+        if (o.notSent) return 'resubmit'; // nothing reached the PAC: sending again is safe (offline handling)
+        if (state.status !== 'submitted' && state.status !== 'needs_support')
+          await moveTo('submitted', 'pac', 'transient answer: asking again later');
+        return poll();
+      case 'unknown':
+      case 'not-found':
+        if (from === 'query' && o.status === 'not-found') return 'resubmit';
+        return reconcile();
+      case 'duplicate': {
+        state.reconciliations++;
+        const answer = await queryOnce();
+        remember(answer);
+        if (answer.status === 'authorized' || answer.status === 'pending' || answer.status === 'annulled')
+          return settle(answer, 'query');
+        await needPerson(
+          'needs_support',
+          `the PAC reports a duplicate number but has no authorization for it (${answer.status})`,
+          'DUPLICATE',
+        );
+        return 'needs_support';
+      }
+      case 'rejected-correctable':
+        await needPerson('rejected', o.pacMessage ?? 'rejected by the PAC or the DGI', o.pacCode);
+        return 'rejected';
+      case 'error-needs-support':
+        await needPerson(
+          'needs_support',
+          o.pacMessage ?? 'the PAC reported an error that needs support',
+          o.pacCode,
+        );
+        return 'needs_support';
+      case 'auth-failed':
+        return 'resubmit';
+      case 'annulled':
+        return 'annulled';
+    }
+  };
+
+  /** After an unknown outcome: ask before anything else; resubmit only when the PAC never saw it. */
+  const reconcile = async (): Promise<Settled> => {
+    state.reconciliations++;
+    let delay = t.pollInitialMs;
+    for (let attempt = 0; ; attempt++) {
+      const answer = await queryOnce();
+      remember(answer);
+      if (answer.status === 'not-found') return 'resubmit';
+      if (answer.status !== 'transient' && answer.status !== 'unknown') return settle(answer, 'query');
+      if (attempt >= 5 && state.status !== 'needs_support') {
+        await needPerson(
+          'needs_support',
+          'the outcome of a submission is unknown and the PAC cannot be asked',
+          'UNKNOWN_OUTCOME',
+        );
+      }
+      await sleep(jittered(delay));
+      delay = Math.min(delay * 2, t.pollMaxMs);
+    }
+  };
+
+  /** Submits until the PAC settles; offline and auth failures are retried with backoff (nothing was taken). */
+  const submitUntilSettled = async (): Promise<Settled> => {
+    let offlineDelay = t.offlineRetryInitialMs;
+    let authFailures = 0;
+    for (;;) {
+      const outcome = await submitOnce();
+      const settled = await settle(outcome, 'submit');
+      if (settled !== 'resubmit') return settled;
+      if (outcome.status === 'auth-failed') {
+        authFailures++;
+        if (authFailures > t.authRetries) {
+          await needPerson('needs_support', 'the PAC keeps refusing the credentials', 'AUTH_FAILED');
+          return 'needs_support';
+        }
+      }
+      if (outcome.notSent) {
+        if (state.status !== 'queued_offline')
+          await moveTo(
+            'queued_offline',
+            'fepa',
+            'the PAC cannot be reached; the signed document is kept and sent when it answers',
+          );
+        await sleep(jittered(offlineDelay));
+        offlineDelay = Math.min(offlineDelay * 2, t.offlineRetryMaxMs);
+      } else if (outcome.status === 'auth-failed') {
+        await sleep(jittered(t.offlineRetryInitialMs));
+      }
+    }
+  };
+
+  // ---- the lifecycle ----
+  /** Builds and signs, then says where to go: submit now, or wait (for `submit`, or for a person). */
+  const buildThenRoute = async (): Promise<'start' | 'wait'> => {
+    const built = await buildAndSign();
+    if (built === 'ok') return 'start';
+    if (state.status === 'signed')
+      await moveTo('awaiting_submission', 'fepa', 'automatic submission is off for this company');
+    return 'wait';
+  };
+  let next: Settled | 'start' | 'wait';
+  if (!input.carried) {
+    await moveTo('received', 'api');
+    next = await buildThenRoute();
+  } else {
+    next = state.polling
+      ? await poll(t.pollInitialMs)
+      : state.status === 'signed' || state.status === 'queued_offline'
+        ? 'start'
+        : 'wait';
   }
+
+  for (;;) {
+    if (next === 'start' || next === 'resubmit') {
+      next = await submitUntilSettled();
+      continue;
+    }
+    if (next === 'authorized') {
+      await moveTo('authorized', 'pac', `authorized${state.protocol ? `, protocol ${state.protocol}` : ''}`);
+      const asked = await condition(() => pending !== undefined, t.annulWindowMs);
+      if (!asked) break;
+      const { action } = pending!;
+      pending = undefined;
+      const answer = await pac
+        .annulAtPac({ documentId: input.documentId, reason: action.reason ?? '' })
+        .catch((err: unknown): PacOutcome => ({
+          status: 'unknown',
+          terminal: false,
+          retry: 'after-reconcile',
+          needsHuman: false,
+          dgiIssues: [],
+          pacMessage: failureOf(err)?.message ?? 'annulment failed',
+        }));
+      remember(answer);
+      if (answer.status === 'annulled') {
+        await moveTo('annulled', action.actor, action.reason);
+        break;
+      }
+      state.actions.push({
+        at: new Date().toISOString(),
+        kind: 'annul',
+        actor: action.actor,
+        accepted: false,
+        note: `the PAC did not annul: ${answer.pacMessage ?? answer.status}`,
+      });
+      next = 'authorized';
+      continue;
+    }
+    if (next === 'annulled') {
+      await moveTo('annulled', 'pac');
+      break;
+    }
+    // rejected, needs_support, awaiting_submission: a person decides.
+    const { kind, action } = await waitForPerson();
+    if (kind === 'cancel') {
+      await moveTo('cancelled', action.actor, action.reason ?? 'cancelled by an operator');
+      break;
+    }
+    delete state.needsPerson;
+    if (kind === 'correct') {
+      state.corrections.push(action.correctionId!);
+      await moveTo(
+        'received',
+        action.actor,
+        `corrected (${action.reason ?? 'no reason given'}): rebuilt with the same number`,
+      );
+      next = await buildThenRoute();
+      continue;
+    }
+    const neverSigned =
+      state.signedByFepa === undefined || (state.signedByFepa && !state.certificateFingerprint);
+    await moveTo(
+      neverSigned ? 'received' : 'signed',
+      action.actor,
+      `${kind}${action.reason ? `: ${action.reason}` : ''}`,
+    );
+    next = neverSigned ? await buildThenRoute() : 'start';
+  }
+  await condition(allHandlersFinished);
   return state;
 }

@@ -91,6 +91,7 @@ export class AludraAdapter implements PacAdapter {
       return pacResult(operation === 'submit' && !outcome.beforeSend ? 'unknown' : 'transient', {
         raw,
         pacMessage: raw.error ?? 'network error',
+        ...(outcome.beforeSend ? { notSent: true } : {}),
       });
     }
     const { status: http, json } = outcome;

@@ -41,7 +41,7 @@ export class EdocAdapter implements PacAdapter {
 
   async submit(submission: Submission): Promise<PacResult> {
     if (!submission.document) throw new Error('eDoc takes the document as JSON: it signs it itself');
-    const body = { ...(submission.document), ...submission.extras };
+    const body = { ...submission.document, ...submission.extras };
     const iDoc = submission.ref.key.docType;
     return this.interpret(await this.call('emission', 'POST', edocEmissionPath(iDoc), body), 'submit');
   }
@@ -107,7 +107,11 @@ export class EdocAdapter implements PacAdapter {
       timeoutMs: this.options.timeoutMs ?? 30_000,
     });
     if (outcome.kind !== 'response')
-      return pacResult('transient', { raw: outcome.raw, pacMessage: 'token service unreachable' });
+      return pacResult('transient', {
+        raw: outcome.raw,
+        pacMessage: 'token service unreachable',
+        notSent: true,
+      });
     if (outcome.status === 401)
       return pacResult('auth-failed', {
         raw: outcome.raw,
@@ -165,6 +169,7 @@ export class EdocAdapter implements PacAdapter {
       return pacResult(operation === 'submit' && !o.beforeSend ? 'unknown' : 'transient', {
         raw: o.raw,
         pacMessage: o.raw.error ?? 'network error',
+        ...(o.beforeSend ? { notSent: true } : {}),
       });
     }
     if (o.status === 401)

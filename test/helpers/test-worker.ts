@@ -1,43 +1,61 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
 import { CertificateService } from '../../services/certificate-service.js';
+import { PacRegistry } from '../../services/pac-registry.js';
 import { SigningKeyCache } from '../../signing/signing-key-cache.js';
-import { createFepaWorker, type FepaWorkerOptions } from '../../worker/create-worker.js';
+import { createFepaWorkers, type FepaWorkerOptions } from '../../worker/create-worker.js';
 import { testSecretBox } from './test-api.js';
 import { testDatabase, testTemporal, testWorkflowBundle } from './test-stack.js';
 
 export interface TestWorker {
-  worker: Worker;
+  workers: Worker[];
   taskQueue: string;
+  pacTaskQueuePrefix: string;
   signingKeys: SigningKeyCache;
   stop(): Promise<void>;
 }
 
-/** fepa's real worker (real activities, real database) on a private task queue of the test server. */
-export async function startTestWorker(overrides: Partial<FepaWorkerOptions> = {}): Promise<TestWorker> {
+/**
+ * fepa's real workers (real activities, real database) on private task queues of the test server.
+ * PAC calls go to `simulatorUrl` (the sandbox) unless a company has its own PAC settings.
+ */
+export async function startTestWorker(
+  overrides: Partial<FepaWorkerOptions> & { simulatorUrl?: string } = {},
+): Promise<TestWorker> {
   const env = await testTemporal();
-  const taskQueue = overrides.taskQueue ?? `test-${randomUUID()}`;
+  const id = randomUUID();
+  const taskQueue = overrides.taskQueue ?? `test-${id}`;
+  const pacTaskQueuePrefix = overrides.pacTaskQueuePrefix ?? `test-${id}-`;
   const signingKeys =
     overrides.signingKeys ??
     new SigningKeyCache(new CertificateService(testDatabase(), testSecretBox, 30).keySource());
-  const worker = await createFepaWorker({
+  const workers = await createFepaWorkers({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     sql: testDatabase(),
     workflowBundle: await testWorkflowBundle(),
     qrKey: 'test-qr-key',
+    pacs: new PacRegistry({
+      sql: testDatabase(),
+      box: testSecretBox,
+      simulatorUrl: overrides.simulatorUrl ?? 'http://127.0.0.1:1',
+      timeoutMs: 5_000,
+    }),
+    shutdownGraceMs: 1_000,
     ...overrides,
     taskQueue,
+    pacTaskQueuePrefix,
     signingKeys,
   });
-  const running = worker.run();
+  const running = workers.map((w) => w.run());
   return {
-    worker,
+    workers,
     taskQueue,
+    pacTaskQueuePrefix,
     signingKeys,
     async stop() {
-      worker.shutdown();
-      await running;
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.all(running);
     },
   };
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { getDocumentState } from '../../common/document-workflow-types.js';
+import { cancelUpdate, getDocumentState } from '../../common/document-messages.js';
 import { CertificateService } from '../../services/certificate-service.js';
 import { DocumentService } from '../../services/document-service.js';
 import { SigningKeyCache } from '../../signing/signing-key-cache.js';
@@ -16,6 +16,8 @@ import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js
 import { startTestApi, testSecretBox, type TestApi } from '../helpers/test-api.js';
 import { capturedSdkLogs, closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
+import { waitForStatus } from '../helpers/workflow-waits.js';
 
 const DAY = 86_400_000;
 const PASSWORD = 'Sup3r-Secreta-De-Prueba!';
@@ -46,18 +48,22 @@ async function uploadJson(api: TestApi, companyId: string, p12: Buffer, password
 describe('certificates: upload, status, rotation, signing, secrecy', () => {
   let api: TestApi;
   let worker: TestWorker;
+  let simulator: RunningSimulator;
   const apiLogs: string[] = [];
 
   before(async () => {
     const env = await testTemporal();
     const { pino } = await import('pino');
     const log = pino({ level: 'debug' }, { write: (line: string) => void apiLogs.push(line) });
-    worker = await startTestWorker();
+    simulator = await startSimulator();
+    simulator.sim.updateSettings({ autoRegisterSandbox: true });
+    worker = await startTestWorker({ simulatorUrl: simulator.url });
     api = await startTestApi({ client: env.client, sql: testDatabase(), log, taskQueue: worker.taskQueue });
   });
   after(async () => {
     await api.close();
     await worker.stop();
+    await simulator.close();
     await closeTestStack();
   });
 
@@ -141,14 +147,18 @@ describe('certificates: upload, status, rotation, signing, secrecy', () => {
       sql: testDatabase(),
       client: env.client,
       taskQueue: worker.taskQueue,
+      pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
+      timings: { annulWindowMs: 1 },
     });
     const example = await loadExample('invoice-spec-example.json');
 
     const sign = async (number: string) => {
       const created = await documents.create(company.id, documentFor(company, example, number));
       assert.ok(created.outcome === 'created', JSON.stringify(created));
+      await waitForStatus(env.client.workflow.getHandle(created.workflowId), 'authorized', 20_000);
       const state = await env.client.workflow.getHandle(created.workflowId).result();
-      assert.equal(state.status, 'signed', JSON.stringify(state));
+      assert.equal(state.status, 'authorized', JSON.stringify(state));
+      assert.ok(state.history.some((h: { status: string }) => h.status === 'signed'));
       const xml = await loadSignedXml(testDatabase(), created.documentId);
       const verified = verifySignedRfe(xml!);
       assert.ok(verified.ok, verified.ok ? '' : verified.reason);
@@ -261,6 +271,7 @@ describe('certificates: upload, status, rotation, signing, secrecy', () => {
         sql: testDatabase(),
         client: env.client,
         taskQueue: later.taskQueue,
+        pacTaskQueuePrefix: later.pacTaskQueuePrefix,
       });
       const created = await documents.create(
         company.id,
@@ -268,10 +279,14 @@ describe('certificates: upload, status, rotation, signing, secrecy', () => {
       );
       assert.ok(created.outcome === 'created');
       const handle = env.client.workflow.getHandle(created.workflowId);
+      const waiting = await waitForStatus(handle, 'needs_support');
+      assert.equal(waiting.needsPerson?.code, 'CertificateError');
+      await handle.executeUpdate(cancelUpdate, {
+        args: [{ actor: 'soporte@fepa', reason: 'certificate expired; reissued as a new document' }],
+      });
       const state = await handle.result();
-      assert.equal(state.status, 'needs_support');
-      assert.equal(state.needsPerson?.code, 'CertificateError');
-      assert.match(state.needsPerson?.reason ?? '', /^expired: The certificate has expired/);
+      assert.equal(state.status, 'cancelled');
+      assert.match(waiting.needsPerson?.reason ?? '', /^expired: The certificate has expired/);
       assert.deepEqual(await handle.query(getDocumentState), state);
       const history = await handle.fetchHistory();
       const signAttempts = (history.events ?? []).filter(

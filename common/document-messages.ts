@@ -1,0 +1,63 @@
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DocumentState } from './document-lifecycle.js';
+
+/** Who acts and why: recorded with every operator action. */
+export interface OperatorAction {
+  actor: string;
+  reason?: string;
+}
+
+export interface CorrectionAction extends OperatorAction {
+  /** The correction stored by the API (validated there, same number and type). */
+  correctionId: string;
+}
+
+export interface AnnulAction extends OperatorAction {
+  reason: string;
+}
+
+export const getDocumentState = defineQuery<DocumentState>('getDocumentState');
+
+// Each action is an Update (synchronous feedback: the validator refuses it with a reason) and a Signal of
+// the same name (what the Temporal UI and CLI send; an invalid one is recorded and ignored).
+export const submitUpdate = defineUpdate<DocumentState, [OperatorAction]>('submit');
+export const resubmitUpdate = defineUpdate<DocumentState, [OperatorAction]>('resubmit');
+export const correctUpdate = defineUpdate<DocumentState, [CorrectionAction]>('correct');
+export const annulUpdate = defineUpdate<DocumentState, [AnnulAction]>('annul');
+export const cancelUpdate = defineUpdate<DocumentState, [OperatorAction]>('cancel');
+
+export const submitSignal = defineSignal<[OperatorAction]>('submit');
+export const resubmitSignal = defineSignal<[OperatorAction]>('resubmit');
+export const correctSignal = defineSignal<[CorrectionAction]>('correct');
+export const annulSignal = defineSignal<[AnnulAction]>('annul');
+export const cancelSignal = defineSignal<[OperatorAction]>('cancel');
+
+export type ActionKind = 'submit' | 'resubmit' | 'correct' | 'annul' | 'cancel';
+
+/** Timings of a document, all injectable (tests run them in milliseconds). */
+export interface DocumentTimings {
+  pollInitialMs: number;
+  pollMaxMs: number;
+  /** Fraction of random spread added to each poll delay, so pending documents do not poll in step. */
+  pollJitter: number;
+  /** After this long without a final answer the document needs a person (and is still polled). */
+  pendingDeadlineMs: number;
+  offlineRetryInitialMs: number;
+  offlineRetryMaxMs: number;
+  authRetries: number;
+  /** How long an authorized document's workflow stays open to accept an annulment. */
+  annulWindowMs: number;
+  maxPollsPerRun: number;
+}
+
+export const DEFAULT_TIMINGS: DocumentTimings = {
+  pollInitialMs: 5_000,
+  pollMaxMs: 15 * 60_000,
+  pollJitter: 0.2,
+  pendingDeadlineMs: 24 * 3_600_000,
+  offlineRetryInitialMs: 10_000,
+  offlineRetryMaxMs: 5 * 60_000,
+  authRetries: 3,
+  annulWindowMs: 7 * 24 * 3_600_000,
+  maxPollsPerRun: 200,
+};

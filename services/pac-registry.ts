@@ -1,0 +1,66 @@
+import { AludraAdapter } from '../pac/aludra/aludra-adapter.js';
+import { EdocAdapter } from '../pac/edoc/edoc-adapter.js';
+import { EdocTokenCache } from '../pac/edoc/edoc-token-cache.js';
+import type { PacAdapter } from '../pac/pac-adapter.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { Sql } from '../storage/database.js';
+import { findPacSettings, openPacCredentials } from '../storage/pac-settings-store.js';
+
+/** Production hosts (spec pac-apis §1.1, §3.1); a company may override them with its own base URL. */
+const DEFAULT_BASE_URLS = {
+  aludra: 'https://apim.aludra.cloud',
+  edoc: 'https://pa.edocnube.com/4.0',
+} as const;
+
+export class PacConfigurationError extends Error {
+  override readonly name = 'PacConfigurationError';
+}
+
+/**
+ * The adapter for a company, from its PAC settings, with its credentials opened here (inside the worker,
+ * never passed through workflow history). `sandbox` is the PAC simulator's Aludra API.
+ */
+export class PacRegistry {
+  readonly edocTokens: EdocTokenCache;
+
+  constructor(
+    private readonly deps: {
+      sql: Sql;
+      box: SecretBox;
+      simulatorUrl: string;
+      timeoutMs?: number;
+      edocTokens?: EdocTokenCache;
+    },
+  ) {
+    this.edocTokens = deps.edocTokens ?? new EdocTokenCache();
+  }
+
+  async adapterFor(companyId: string): Promise<PacAdapter> {
+    const settings = await findPacSettings(this.deps.sql, companyId);
+    const timeout = this.deps.timeoutMs ? { timeoutMs: this.deps.timeoutMs } : {};
+    if (settings.pac === 'sandbox') {
+      return new AludraAdapter({
+        baseUrl: `${settings.baseUrl ?? this.deps.simulatorUrl}/aludra`,
+        credentials: { apiKey: `sandbox-${companyId}`, companyCode: '*' },
+        ...timeout,
+      });
+    }
+    const credentials = await openPacCredentials(this.deps.sql, this.deps.box, companyId);
+    if (settings.pac === 'aludra') {
+      if (!credentials?.aludra) throw new PacConfigurationError('Aludra needs an api-key and a company code');
+      return new AludraAdapter({
+        baseUrl: settings.baseUrl ?? DEFAULT_BASE_URLS.aludra,
+        credentials: credentials.aludra,
+        ...timeout,
+      });
+    }
+    if (!credentials?.edoc) throw new PacConfigurationError('eDoc needs a user and a password');
+    return new EdocAdapter({
+      baseUrl: settings.baseUrl ?? DEFAULT_BASE_URLS.edoc,
+      companyId,
+      credentials: credentials.edoc,
+      tokens: this.edocTokens,
+      ...timeout,
+    });
+  }
+}

@@ -1,0 +1,31 @@
+import type { WorkflowHandle } from '@temporalio/client';
+import type { DocumentState, DocumentStatus } from '../../common/document-lifecycle.js';
+import { getDocumentState } from '../../common/document-messages.js';
+
+/** Polls the workflow's state query until it reaches `status` (or fails after `timeoutMs`). */
+export async function waitForStatus(
+  handle: WorkflowHandle,
+  status: DocumentStatus,
+  timeoutMs = 30_000,
+): Promise<DocumentState> {
+  const deadline = Date.now() + timeoutMs;
+  let last: DocumentState | undefined;
+  while (Date.now() < deadline) {
+    try {
+      last = await handle.query(getDocumentState);
+      if (last.status === status) return last;
+    } catch {
+      // not started yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const pendingActivities = (await handle.describe()).raw.pendingActivities?.map((a) => ({
+    type: a.activityType?.name,
+    attempt: a.attempt,
+    state: a.state,
+    lastFailure: a.lastFailure?.message,
+  }));
+  throw new Error(
+    `document did not reach ${status}; last state: ${JSON.stringify(last?.status)} ${JSON.stringify(last?.history.map((h) => h.status))}; pending activities: ${JSON.stringify(pendingActivities)}; last PAC answer: ${JSON.stringify(last?.lastPac)}`,
+  );
+}

@@ -64,13 +64,12 @@ export async function exchange(options: {
       },
     };
   } catch (err) {
-    const e = err as Error & { cause?: { code?: string } };
-    const raw = {
-      request,
-      error: `${e.name}: ${e.cause?.code ?? e.message}`,
-      elapsedMs: Date.now() - started,
-    };
+    const e = err as Error & { cause?: { code?: string; errors?: Array<{ code?: string }> } };
+    // undici reports a refused connection as `fetch failed` with the code on its cause (or, when several
+    // addresses were tried, on each of the cause's errors).
+    const code = e.cause?.code ?? e.cause?.errors?.[0]?.code;
+    const raw = { request, error: `${e.name}: ${code ?? e.message}`, elapsedMs: Date.now() - started };
     if (e.name === 'TimeoutError' || e.name === 'AbortError') return { kind: 'timeout', raw };
-    return { kind: 'network-error', beforeSend: REFUSED_BEFORE_SEND.has(e.cause?.code ?? ''), raw };
+    return { kind: 'network-error', beforeSend: REFUSED_BEFORE_SEND.has(code ?? ''), raw };
   }
 }

@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowUpdateFailedError,
+  type Client,
+} from '@temporalio/client';
+import type { DocumentState } from '../common/document-lifecycle.js';
+import { correctUpdate, getDocumentState } from '../common/document-messages.js';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { documentWorkflowId, type DocumentWorkflowInput } from '../common/document-workflow-types.js';
 import {
@@ -19,7 +25,7 @@ import { validateDocument, type DocumentIssue } from '../dgi-document/index.js';
 import { issueAt } from '../dgi-document/issues.js';
 import { findCompany, type Company } from '../storage/company-store.js';
 import type { Sql } from '../storage/database.js';
-import { insertDocument } from '../storage/document-store.js';
+import { applyCorrection, insertDocument } from '../storage/document-store.js';
 import type { documentWorkflow } from '../workflows/document-workflow.js';
 
 export type CreateDocumentResult =
@@ -110,6 +116,74 @@ export class DocumentService {
     }
     await this.startWorkflow(documentId, company, key, workflowId);
     return { outcome: 'created', documentId, workflowId };
+  }
+
+  /**
+   * An operator's correction of a rejected document: the same number, type, branch, point and
+   * environment; validated before the workflow is asked; stored, then applied through the `correct` update.
+   */
+  async correct(
+    companyId: string,
+    documentId: string,
+    request: unknown,
+    by: { actor: string; reason?: string },
+  ): Promise<
+    | { outcome: 'accepted'; state: DocumentState }
+    | { outcome: 'invalid'; issues: DocumentIssue[] }
+    | { outcome: 'refused'; reason: string }
+    | { outcome: 'not-found' }
+  > {
+    const [row] = await this.deps.sql<
+      Array<{
+        workflow_id: string;
+        environment: number;
+        doc_type: string;
+        branch: string;
+        point_of_sale: string;
+        number: string;
+      }>
+    >`
+      select workflow_id, environment, doc_type, branch, point_of_sale, number from documents where id = ${documentId} and company_id = ${companyId}`;
+    if (!row) return { outcome: 'not-found' };
+    const validation = validateDocument(request);
+    if (!validation.ok) return { outcome: 'invalid', issues: validation.issues };
+    const g = validation.document.gDGen;
+    const same: Array<[string, string, string, (string | number)[]]> = [
+      ['iAmb', String(row.environment), g.iAmb, ['gDGen', 'iAmb']],
+      ['iDoc', row.doc_type, g.iDoc, ['gDGen', 'iDoc']],
+      ['dSucEm', row.branch, g.gEmis.dSucEm, ['gDGen', 'gEmis', 'dSucEm']],
+      ['dPtoFacDF', row.point_of_sale, g.dPtoFacDF, ['gDGen', 'dPtoFacDF']],
+      ['dNroDF', row.number, g.dNroDF, ['gDGen', 'dNroDF']],
+    ];
+    const changed = same.filter(([, was, now]) => was !== now);
+    if (changed.length) {
+      return {
+        outcome: 'invalid',
+        issues: changed.map(([name, was, now, path]) =>
+          issueAt(path, 'same-document', `a correction keeps ${name} ${was}`, now),
+        ),
+      };
+    }
+    const handle = this.deps.client.workflow.getHandle(row.workflow_id);
+    const current = await handle.query(getDocumentState);
+    if (current.status !== 'rejected')
+      return { outcome: 'refused', reason: `cannot correct a document in status ${current.status}` };
+    const correctionId = await applyCorrection(this.deps.sql, documentId, {
+      request,
+      actor: by.actor,
+      reason: by.reason,
+    });
+    try {
+      const state = await handle.executeUpdate(correctUpdate, {
+        args: [{ ...by, correctionId }],
+        updateId: correctionId,
+      });
+      return { outcome: 'accepted', state };
+    } catch (err) {
+      if (err instanceof WorkflowUpdateFailedError)
+        return { outcome: 'refused', reason: err.cause?.message ?? err.message };
+      throw err;
+    }
   }
 
   private async startWorkflow(

@@ -1,0 +1,340 @@
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import {
+  annulUpdate,
+  correctUpdate,
+  getDocumentState,
+  resubmitUpdate,
+  submitSignal,
+  submitUpdate,
+  type DocumentTimings,
+} from '../../common/document-messages.js';
+import type { DocumentState } from '../../common/document-lifecycle.js';
+import { CertificateService } from '../../services/certificate-service.js';
+import { DocumentService } from '../../services/document-service.js';
+import { verifySignedRfe } from '../../signing/verify-rfe.js';
+import type { Company } from '../../storage/company-store.js';
+import { loadSignedXml } from '../../storage/document-store.js';
+import { savePacSettings } from '../../storage/pac-settings-store.js';
+import { createTestCompany, documentFor } from '../helpers/companies.js';
+import { loadExample } from '../helpers/dgi-fixtures.js';
+import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
+import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js';
+import { testSecretBox } from '../helpers/test-api.js';
+import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import { waitForStatus } from '../helpers/workflow-waits.js';
+import { freePort } from '../harness/free-port.js';
+import type { documentWorkflow } from '../../workflows/document-workflow.js';
+
+const FAST: Partial<DocumentTimings> = {
+  pollInitialMs: 50,
+  pollMaxMs: 200,
+  pollJitter: 0,
+  offlineRetryInitialMs: 100,
+  offlineRetryMaxMs: 300,
+  annulWindowMs: 1,
+};
+
+describe('the document workflow on the real dev server, with the PAC simulator over HTTP', () => {
+  let simulator: RunningSimulator;
+  let worker: TestWorker;
+  let example: Record<string, any>;
+  const recorded: Array<[string, WorkflowHandle]> = [];
+
+  before(async () => {
+    simulator = await startSimulator();
+    simulator.sim.updateSettings({ autoRegisterSandbox: true });
+    worker = await startTestWorker({ simulatorUrl: simulator.url });
+    example = await loadExample('invoice-spec-example.json');
+  });
+  after(async () => {
+    const dir = process.env.FEPA_RECORD_HISTORIES_DIR;
+    if (dir) {
+      await mkdir(dir, { recursive: true });
+      for (const [name, handle] of recorded)
+        await writeFile(join(dir, `${name}.json`), historyToJSON(await handle.fetchHistory()));
+    }
+    await worker.stop();
+    await simulator.close();
+    await closeTestStack();
+  });
+
+  const documents = async (timings: Partial<DocumentTimings> = {}) => {
+    const env = await testTemporal();
+    return new DocumentService({
+      sql: testDatabase(),
+      client: env.client,
+      taskQueue: worker.taskQueue,
+      pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
+      timings: { ...FAST, ...timings },
+    });
+  };
+
+  /** A company with a valid certificate, on the sandbox PAC unless told otherwise. */
+  async function company(pac?: {
+    pac: 'edoc' | 'sandbox';
+    autoSubmit?: boolean;
+    baseUrl?: string;
+  }): Promise<Company> {
+    const c = await createTestCompany(testDatabase());
+    const keys = makeKeyPair();
+    const pem = makeCertificate({ keys, commonName: `${c.name} ${c.ruc}` });
+    await new CertificateService(testDatabase(), testSecretBox, 30).upload(
+      c.id,
+      makeP12({ keyPem: keys.privateKeyPem, certificatesPem: [pem], password: 'pw' }),
+      'pw',
+    );
+    if (pac?.pac === 'edoc') {
+      await simulator.admin('/accounts', {
+        id: `edoc-${c.id}`,
+        pac: 'edoc',
+        environment: '2',
+        user: `user-${c.id}`,
+        password: 'edoc-pass',
+      });
+      await savePacSettings(testDatabase(), testSecretBox, {
+        companyId: c.id,
+        pac: 'edoc',
+        baseUrl: simulator.edocUrl,
+        autoSubmit: pac.autoSubmit ?? true,
+        credentials: { edoc: { user: `user-${c.id}`, password: 'edoc-pass' } },
+      });
+    } else if (pac) {
+      await savePacSettings(testDatabase(), testSecretBox, {
+        companyId: c.id,
+        pac: 'sandbox',
+        baseUrl: pac.baseUrl,
+        autoSubmit: pac.autoSubmit ?? true,
+      });
+    }
+    return c;
+  }
+
+  async function issue(
+    c: Company,
+    number: string,
+    options: {
+      script?: string[];
+      pac?: string;
+      timings?: Partial<DocumentTimings>;
+      base?: Record<string, any>;
+    } = {},
+  ) {
+    if (options.script)
+      await simulator.admin('/rules', { match: { ruc: c.ruc, number }, script: options.script });
+    const created = await (
+      await documents(options.timings)
+    ).create(c.id, documentFor(c, options.base ?? example, number));
+    assert.ok(created.outcome === 'created', JSON.stringify(created));
+    const env = await testTemporal();
+    return { ...created, handle: env.client.workflow.getHandle<typeof documentWorkflow>(created.workflowId) };
+  }
+
+  const submissions = async (c: Company, number: string) => {
+    const docs = (await (await simulator.admin(`/documents?ruc=${c.ruc}&number=${number}`)).json()) as Array<{
+      submissions: number;
+    }>;
+    return docs.reduce((n, d) => n + d.submissions, 0);
+  };
+
+  it('authorizes a document at the first try, and records every state in PostgreSQL', async () => {
+    const c = await company();
+    const { handle, documentId } = await issue(c, '0000000001');
+    const state: DocumentState = await handle.result();
+    recorded.push(['authorized-first-try', handle]);
+    assert.equal(state.status, 'authorized');
+    assert.deepEqual(
+      state.history.map((h) => h.status),
+      ['received', 'prepared', 'signed', 'authorized'],
+    );
+    assert.equal(state.submissions, 1);
+    assert.match(state.protocol ?? '', /^[0-9]{20}$/);
+    const [row] = await testDatabase()<
+      Array<{ status: string; protocol: string; cufe: string }>
+    >`select status, protocol, cufe from documents where id = ${documentId}`;
+    assert.deepEqual(row, { status: 'authorized', protocol: state.protocol, cufe: state.cufe });
+    const events = await testDatabase()<
+      Array<{ to_status: string; seq: number }>
+    >`select to_status, seq from document_events where document_id = ${documentId} order by seq`;
+    assert.deepEqual(
+      events.map((e) => e.to_status),
+      ['received', 'prepared', 'signed', 'authorized'],
+    );
+    const described = await handle.describe();
+    assert.deepEqual(described.searchAttributes.DocStatus, ['authorized']);
+    assert.deepEqual(described.searchAttributes.Cufe, [state.cufe]);
+    assert.deepEqual(described.searchAttributes.EmitterRuc, [c.ruc]);
+    assert.deepEqual(described.searchAttributes.NeedsPerson, [false]);
+  });
+
+  it('polls eDoc through states 5, 5 and 2 without resubmitting; eDoc signs, fepa verifies', async () => {
+    const c = await company({ pac: 'edoc' });
+    const { handle, documentId } = await issue(c, '0000000002', {
+      script: ['edoc-state:5', 'edoc-state:5', 'authorized'],
+    });
+    const state = await handle.result();
+    recorded.push(['edoc-pending-then-authorized', handle]);
+    assert.equal(state.status, 'authorized');
+    assert.equal(state.signedByFepa, false, 'fepa skipped its signing step');
+    assert.ok(state.history.some((h) => h.note?.includes('signing skipped')));
+    assert.ok(state.polls >= 2);
+    assert.equal(await submissions(c, '0000000002'), 1);
+    assert.ok(
+      verifySignedRfe((await loadSignedXml(testDatabase(), documentId))!).ok,
+      'the XML eDoc signed is stored and verifies',
+    );
+  });
+
+  it('rejected by the DGI (eDoc 6), corrected by an operator, authorized with the same number', async () => {
+    const c = await company({ pac: 'edoc' });
+    const { handle, documentId } = await issue(c, '0000000003', { script: ['edoc-state:6'] });
+    const rejected = await waitForStatus(handle, 'rejected');
+    assert.equal(rejected.needsPerson?.code, '6');
+    assert.deepEqual((await handle.describe()).searchAttributes.NeedsPerson, [true]);
+    const fixed = documentFor(c, example, '0000000003');
+    fixed.gDGen.gDatRec.dNombRec = 'CLIENTE CORREGIDO, S.A.';
+    const service = await documents();
+    const wrongNumber = await service.correct(c.id, documentId, documentFor(c, example, '0000000099'), {
+      actor: 'ana@erp',
+    });
+    assert.equal(wrongNumber.outcome, 'invalid', 'a correction keeps the number');
+    const accepted = await service.correct(c.id, documentId, fixed, {
+      actor: 'ana@erp',
+      reason: 'receiver name',
+    });
+    assert.equal(accepted.outcome, 'accepted');
+    const state = await handle.result();
+    recorded.push(['rejected-corrected-authorized', handle]);
+    assert.equal(state.status, 'authorized');
+    assert.equal(state.corrections.length, 1);
+    assert.ok(state.actions.some((a) => a.kind === 'correct' && a.actor === 'ana@erp' && a.accepted));
+    assert.equal(await submissions(c, '0000000003'), 2);
+  });
+
+  it('eDoc 4 waits for support; never resent until an operator says resubmit', async () => {
+    const c = await company({ pac: 'edoc' });
+    const { handle } = await issue(c, '0000000004', { script: ['edoc-state:4'] });
+    await waitForStatus(handle, 'needs_support');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(await submissions(c, '0000000004'), 1, 'not resent automatically');
+    await handle.executeUpdate(resubmitUpdate, {
+      args: [{ actor: 'soporte@fepa', reason: 'eDoc fixed its queue' }],
+    });
+    const state = await handle.result();
+    recorded.push(['needs-support-resubmitted', handle]);
+    assert.equal(state.status, 'authorized');
+    assert.equal(await submissions(c, '0000000004'), 2);
+  });
+
+  it('after a lost reply, reconciles by query and never submits twice', async () => {
+    const c = await company();
+    const { handle } = await issue(c, '0000000005', { script: ['lose-reply'] });
+    const state = await handle.result();
+    recorded.push(['lost-reply-reconciled', handle]);
+    assert.equal(state.status, 'authorized');
+    assert.equal(state.reconciliations, 1);
+    assert.equal(await submissions(c, '0000000005'), 1);
+  });
+
+  it('adopts the existing authorization when the PAC answers duplicate', async () => {
+    const c = await company();
+    const { handle } = await issue(c, '0000000006', { script: ['duplicate'] });
+    const state = await handle.result();
+    assert.equal(state.status, 'authorized');
+    assert.equal(state.reconciliations, 1);
+    assert.match(state.protocol ?? '', /^[0-9]{20}$/);
+  });
+
+  it('keeps a signed document queued while the PAC is unreachable, and sends it when it answers', async () => {
+    const c = await company({ pac: 'sandbox', baseUrl: `http://127.0.0.1:${await freePort()}` });
+    const { handle } = await issue(c, '0000000007');
+    const queued = await waitForStatus(handle, 'queued_offline');
+    assert.ok(queued.history.some((h) => h.status === 'signed'));
+    await savePacSettings(testDatabase(), testSecretBox, {
+      companyId: c.id,
+      pac: 'sandbox',
+      baseUrl: simulator.url,
+      autoSubmit: true,
+    });
+    const state = await handle.result();
+    assert.equal(state.status, 'authorized');
+    assert.equal(await submissions(c, '0000000007'), 1);
+  });
+
+  it('waits for `submit` when automatic submission is off', async () => {
+    const c = await company({ pac: 'sandbox', autoSubmit: false });
+    const { handle } = await issue(c, '0000000008');
+    await waitForStatus(handle, 'awaiting_submission');
+    await assert.rejects(
+      handle.executeUpdate(resubmitUpdate, { args: [{ actor: 'ana' }] }),
+      (err: unknown) =>
+        err instanceof WorkflowUpdateFailedError &&
+        /cannot resubmit a document in status awaiting_submission/.test(err.cause?.message ?? ''),
+    );
+    await handle.signal(submitSignal, { actor: '' } as never); // invalid: recorded and ignored
+    await handle.executeUpdate(submitUpdate, { args: [{ actor: 'caja-3', reason: 'end of shift' }] });
+    const state = await handle.result();
+    assert.equal(state.status, 'authorized');
+    assert.ok(
+      state.actions.some(
+        (a) => a.kind === 'submit' && !a.accepted && a.note === 'actor (who acts) is required',
+      ),
+    );
+    assert.ok(state.actions.some((a) => a.kind === 'submit' && a.actor === 'caja-3' && a.accepted));
+  });
+
+  it('annuls an authorized document with a reason; annulled is final', async () => {
+    const c = await company();
+    const { handle } = await issue(c, '0000000009', { timings: { annulWindowMs: 60_000 } });
+    await waitForStatus(handle, 'authorized');
+    const refusedBecause = (pattern: RegExp) => (err: unknown) =>
+      err instanceof WorkflowUpdateFailedError && pattern.test(err.cause?.message ?? '');
+    await assert.rejects(
+      handle.executeUpdate(annulUpdate, { args: [{ actor: 'ana', reason: 'corto' }] }),
+      refusedBecause(/at least 15 characters/),
+    );
+    await assert.rejects(
+      handle.executeUpdate(correctUpdate, { args: [{ actor: 'ana', correctionId: 'x' }] }),
+      refusedBecause(/cannot correct a document in status authorized/),
+    );
+    await handle.executeUpdate(annulUpdate, {
+      args: [{ actor: 'ana', reason: 'La venta no se realizo finalmente' }],
+    });
+    const state = await handle.result();
+    recorded.push(['authorized-annulled', handle]);
+    assert.equal(state.status, 'annulled');
+    assert.deepEqual((await handle.describe()).searchAttributes.DocStatus, ['annulled']);
+  });
+
+  it('refuses a second document with the same number and different content, returns the first for the same content', async () => {
+    const c = await company();
+    const service = await documents();
+    const request = documentFor(c, example, '0000000010');
+    const first = await service.create(c.id, request);
+    assert.equal(first.outcome, 'created');
+    assert.equal((await service.create(c.id, structuredClone(request))).outcome, 'existing');
+    const changed = structuredClone(request);
+    changed.gItem[0].dDescProd = 'Otro servicio distinto';
+    assert.equal((await service.create(c.id, changed)).outcome, 'conflict');
+    const env = await testTemporal();
+    assert.equal(
+      (await env.client.workflow.getHandle((first as { workflowId: string }).workflowId).result()).status,
+      'authorized',
+    );
+  });
+
+  it('answers the state query with attempts, PAC answers and who did what', async () => {
+    const c = await company();
+    const { handle } = await issue(c, '0000000011', { script: ['pending', 'authorized'] });
+    const state = await handle.result();
+    const queried = await handle.query(getDocumentState);
+    assert.deepEqual(queried, state);
+    assert.equal(state.lastPac?.code, '0920');
+    assert.ok(state.history.some((h) => h.status === 'submitted' && h.actor === 'pac'));
+  });
+});

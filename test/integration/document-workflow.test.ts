@@ -276,7 +276,7 @@ describe('the document workflow on the real dev server, with the PAC simulator o
         err instanceof WorkflowUpdateFailedError &&
         /cannot resubmit a document in status awaiting_submission/.test(err.cause?.message ?? ''),
     );
-    await handle.signal(submitSignal, { actor: '' } as never); // invalid: recorded and ignored
+    await handle.signal(submitSignal, { actor: '' }); // invalid: recorded and ignored
     await handle.executeUpdate(submitUpdate, { args: [{ actor: 'caja-3', reason: 'end of shift' }] });
     const state = await handle.result();
     assert.equal(state.status, 'authorized');

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createLogger } from '../config/logger.js';
 import { loadSettings, requireSetting } from '../config/settings.js';
 import { CertificateService } from '../services/certificate-service.js';
+import { DocumentService } from '../services/document-service.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { connectDatabase } from '../storage/database.js';
 import { buildApp } from './server.js';
@@ -20,12 +21,18 @@ const address = settings.temporalAddress ?? `127.0.0.1:${settings.temporalDevPor
 const sql = connectDatabase(databaseUrl, { max: 5 });
 const connection = await Connection.connect({ address });
 const client = new Client({ connection, namespace: settings.temporalNamespace });
-const certificates = new CertificateService(
+const box = await secretBoxFromSettings(settings);
+const certificates = new CertificateService(sql, box, settings.certificateExpiryWarningDays);
+const documents = new DocumentService({ sql, client });
+const app = buildApp({
+  client,
   sql,
-  await secretBoxFromSettings(settings),
-  settings.certificateExpiryWarningDays,
-);
-const app = buildApp({ client, sql, log, namespace: settings.temporalNamespace, certificates });
+  log,
+  namespace: settings.temporalNamespace,
+  certificates,
+  documents,
+  box,
+});
 
 const server: Server = app.listen(settings.apiPort, settings.apiHost, () => {
   log.info({ url: `http://${settings.apiHost}:${settings.apiPort}` }, 'API listening');

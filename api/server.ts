@@ -1,13 +1,17 @@
 import express, { type Express } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import type { SecretBox } from '../secrets/secret-box.js';
 import type { CertificateService } from '../services/certificate-service.js';
+import type { DocumentService } from '../services/document-service.js';
 import type { Sql } from '../storage/database.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { requestContext } from './middleware/request-context.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { companyRoutes } from './routes/companies.js';
 import { diagnosticRoutes } from './routes/diagnostics.js';
+import { documentRoutes } from './routes/documents.js';
+import { pacSettingsRoutes } from './routes/pac-settings.js';
 import { healthRoutes } from './routes/health.js';
 
 export interface ApiDeps {
@@ -19,6 +23,8 @@ export interface ApiDeps {
   taskQueue?: string;
   bodyLimit?: string;
   certificates: CertificateService;
+  documents: DocumentService;
+  box: SecretBox;
 }
 
 /** Builds the Express app; `api/main.ts` only listens and shuts down. */
@@ -31,6 +37,8 @@ export function buildApp(deps: ApiDeps): Express {
   app.use(diagnosticRoutes(deps.taskQueue ? { client: deps.client, taskQueue: deps.taskQueue } : deps));
   app.use(companyRoutes(deps));
   app.use(certificateRoutes(deps));
+  app.use(pacSettingsRoutes(deps));
+  app.use(documentRoutes(deps));
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -4,7 +4,7 @@ import type { Sql } from './database.js';
 export type PacName = 'sandbox' | 'aludra' | 'edoc';
 
 export interface PacCredentials {
-  aludra?: { apiKey: string; companyCode: string; subscriptionKey?: string };
+  aludra?: { apiKey: string; companyCode: string; subscriptionKey?: string | undefined };
   edoc?: { user: string; password: string };
 }
 

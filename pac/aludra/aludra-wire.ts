@@ -14,7 +14,7 @@ export interface AludraCredentials {
   apiKey: string;
   companyCode: string;
   /** Optional Azure APIM subscription key. */
-  subscriptionKey?: string;
+  subscriptionKey?: string | undefined;
 }
 
 export interface AludraGResProc {

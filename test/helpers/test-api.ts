@@ -5,7 +5,9 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { buildApp, type ApiDeps } from '../../api/server.js';
 import { SecretBox } from '../../secrets/secret-box.js';
+import type { DocumentTimings } from '../../common/document-messages.js';
 import { CertificateService } from '../../services/certificate-service.js';
+import { DocumentService } from '../../services/document-service.js';
 import type { Sql } from '../../storage/database.js';
 import { silentLog } from './test-stack.js';
 
@@ -20,12 +22,26 @@ export interface TestApi {
 
 /** The real Express app on a random port, with test dependencies unless overridden. */
 export async function startTestApi(
-  base: { client: Client; sql: Sql; log?: Logger } & Partial<ApiDeps>,
+  base: {
+    client: Client;
+    sql: Sql;
+    log?: Logger;
+    pacTaskQueuePrefix?: string;
+    timings?: Partial<DocumentTimings>;
+  } & Partial<ApiDeps>,
 ): Promise<TestApi> {
   const deps: ApiDeps = {
     namespace: 'default',
     log: silentLog,
     certificates: new CertificateService(base.sql, testSecretBox, 30),
+    documents: new DocumentService({
+      sql: base.sql,
+      client: base.client,
+      ...(base.taskQueue ? { taskQueue: base.taskQueue } : {}),
+      ...(base.pacTaskQueuePrefix ? { pacTaskQueuePrefix: base.pacTaskQueuePrefix } : {}),
+      ...(base.timings ? { timings: base.timings } : {}),
+    }),
+    box: testSecretBox,
     ...base,
   };
   const app = buildApp(deps);

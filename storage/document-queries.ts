@@ -1,0 +1,110 @@
+import type { Sql } from './database.js';
+
+export interface DocumentRow {
+  id: string;
+  workflowId: string;
+  status: string;
+  environment: string;
+  docType: string;
+  branch: string;
+  pointOfSale: string;
+  number: string;
+  cufe: string | null;
+  total: string | null;
+  protocol: string | null;
+  authorizedAt: string | null;
+  pac: string | null;
+  lastPacCode: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const SELECT = `select id, workflow_id, status, environment, doc_type, branch, point_of_sale, number, cufe, total::text as total,
+  protocol, authorized_at, pac, last_pac_code, created_at, updated_at from documents`;
+
+interface Raw {
+  id: string;
+  workflow_id: string;
+  status: string;
+  environment: number;
+  doc_type: string;
+  branch: string;
+  point_of_sale: string;
+  number: string;
+  cufe: string | null;
+  total: string | null;
+  protocol: string | null;
+  authorized_at: string | null;
+  pac: string | null;
+  last_pac_code: string | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toRow = (r: Raw): DocumentRow => ({
+  id: r.id,
+  workflowId: r.workflow_id,
+  status: r.status,
+  environment: String(r.environment),
+  docType: r.doc_type,
+  branch: r.branch,
+  pointOfSale: r.point_of_sale,
+  number: r.number,
+  cufe: r.cufe,
+  total: r.total,
+  protocol: r.protocol,
+  authorizedAt: r.authorized_at,
+  pac: r.pac,
+  lastPacCode: r.last_pac_code,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
+});
+
+/** One document of one company: another company's id answers nothing. */
+export async function findCompanyDocument(
+  sql: Sql,
+  companyId: string,
+  documentId: string,
+): Promise<DocumentRow | undefined> {
+  if (!/^[0-9a-f-]{36}$/i.test(documentId)) return undefined;
+  const [row] = await sql<
+    Raw[]
+  >`${sql.unsafe(SELECT)} where company_id = ${companyId} and id = ${documentId}`;
+  return row ? toRow(row) : undefined;
+}
+
+export interface DocumentFilter {
+  status?: string | undefined;
+  docType?: string | undefined;
+  number?: string | undefined;
+  from?: Date | undefined;
+  to?: Date | undefined;
+  limit: number;
+  /** Keyset paging: the last (created_at, id) of the previous page. */
+  after?: { createdAt: string; id: string } | undefined;
+}
+
+export async function listCompanyDocuments(
+  sql: Sql,
+  companyId: string,
+  f: DocumentFilter,
+): Promise<DocumentRow[]> {
+  const rows = await sql<Raw[]>`${sql.unsafe(SELECT)} where company_id = ${companyId}
+    ${f.status ? sql`and status = ${f.status}` : sql``}
+    ${f.docType ? sql`and doc_type = ${f.docType}` : sql``}
+    ${f.number ? sql`and number = ${f.number}` : sql``}
+    ${f.from ? sql`and created_at >= ${f.from}` : sql``}
+    ${f.to ? sql`and created_at < ${f.to}` : sql``}
+    ${f.after ? sql`and (created_at, id) < (${f.after.createdAt}, ${f.after.id})` : sql``}
+    order by created_at desc, id desc limit ${f.limit}`;
+  return rows.map(toRow);
+}
+
+export async function companyDocumentsNeedingRetry(
+  sql: Sql,
+  companyId: string,
+): Promise<Array<{ id: string; workflowId: string }>> {
+  const rows = await sql<Array<{ id: string; workflow_id: string }>>`select id, workflow_id from documents
+    where company_id = ${companyId} and status = 'needs_support' order by created_at`;
+  return rows.map((r) => ({ id: r.id, workflowId: r.workflow_id }));
+}

@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { CertificateService } from '../../services/certificate-service.js';
+import { verifySignedRfe } from '../../signing/verify-rfe.js';
+import type { Company } from '../../storage/company-store.js';
+import { createTestCompany, documentFor } from '../helpers/companies.js';
+import { loadExample } from '../helpers/dgi-fixtures.js';
+import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
+import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js';
+import { startTestApi, testSecretBox, type TestApi } from '../helpers/test-api.js';
+import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+
+describe('the documents HTTP API', () => {
+  let simulator: RunningSimulator;
+  let worker: TestWorker;
+  let api: TestApi;
+  let company: Company;
+  let example: Record<string, any>;
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${api.url}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text) as any,
+      headers: res.headers,
+    };
+  };
+  const until = async (path: string, status: string) => {
+    for (let i = 0; i < 200; i++) {
+      const r = await call('GET', path);
+      if (r.body.status === status) return r.body;
+      await new Promise((res) => setTimeout(res, 100));
+    }
+    throw new Error(`${path} never reached ${status}`);
+  };
+
+  before(async () => {
+    simulator = await startSimulator();
+    simulator.sim.updateSettings({ autoRegisterSandbox: true });
+    worker = await startTestWorker({ simulatorUrl: simulator.url });
+    const env = await testTemporal();
+    api = await startTestApi({
+      client: env.client,
+      sql: testDatabase(),
+      taskQueue: worker.taskQueue,
+      pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
+      timings: { pollInitialMs: 50, pollMaxMs: 200, annulWindowMs: 30_000 },
+    });
+    company = await createTestCompany(testDatabase());
+    const keys = makeKeyPair();
+    await new CertificateService(testDatabase(), testSecretBox, 30).upload(
+      company.id,
+      makeP12({
+        keyPem: keys.privateKeyPem,
+        certificatesPem: [makeCertificate({ keys, commonName: company.ruc })],
+        password: 'pw',
+      }),
+      'pw',
+    );
+    example = await loadExample('invoice-spec-example.json');
+  });
+  after(async () => {
+    await api.close();
+    await worker.stop();
+    await simulator.close();
+    await closeTestStack();
+  });
+
+  it('creates a document with one request, answers 202 with links, and it becomes authorized', async () => {
+    const created = await call(
+      'POST',
+      `/v1/companies/${company.id}/documents`,
+      documentFor(company, example, '0000000501'),
+    );
+    assert.equal(created.status, 202, JSON.stringify(created.body));
+    assert.equal(created.headers.get('location'), created.body.links.self);
+    const doc = await until(created.body.links.self, 'authorized');
+    assert.equal(doc.number, '0000000501');
+    assert.match(doc.cufe, /^FE01/);
+    assert.equal(doc.state.status, 'authorized');
+    const xml = await call('GET', created.body.links.xml);
+    assert.equal(xml.status, 200);
+    assert.ok(verifySignedRfe(xml.body as string).ok);
+    const again = await call(
+      'POST',
+      `/v1/companies/${company.id}/documents`,
+      documentFor(company, example, '0000000501'),
+    );
+    assert.equal(again.status, 200, 'the same request again returns the existing document');
+    assert.equal(again.body.id, created.body.id);
+  });
+
+  it('answers a bad document with 400 and every issue', async () => {
+    const bad = documentFor(company, example, '0000000502');
+    bad.gItem[0].gPrecios.dPrUnit = 'cincuenta';
+    bad.gDGen.gEmis.dTfnEm = ['123'];
+    const r = await call('POST', `/v1/companies/${company.id}/documents`, bad);
+    assert.equal(r.status, 400);
+    assert.match(r.headers.get('content-type') ?? '', /problem\+json/);
+    assert.deepEqual(r.body.issues.map((i: { path: string }) => i.path).sort(), [
+      'gDGen.gEmis.dTfnEm[0]',
+      'gItem[0].gPrecios.dPrUnit',
+    ]);
+    const rows =
+      await testDatabase()`select 1 from documents where company_id = ${company.id} and number = '0000000502'`;
+    assert.equal(rows.length, 0, 'nothing written');
+  });
+
+  it('refuses a different document under a used number with 409', async () => {
+    const changed = documentFor(company, example, '0000000501');
+    changed.gItem[0].dDescProd = 'Otra cosa distinta';
+    assert.equal((await call('POST', `/v1/companies/${company.id}/documents`, changed)).status, 409);
+  });
+
+  it('lists with filters and paging', async () => {
+    for (const n of ['0000000511', '0000000512', '0000000513']) {
+      assert.equal(
+        (await call('POST', `/v1/companies/${company.id}/documents`, documentFor(company, example, n)))
+          .status,
+        202,
+      );
+    }
+    const page1 = await call('GET', `/v1/companies/${company.id}/documents?limit=2`);
+    assert.equal(page1.body.items.length, 2);
+    assert.ok(page1.body.nextCursor);
+    const page2 = await call(
+      'GET',
+      `/v1/companies/${company.id}/documents?limit=2&cursor=${page1.body.nextCursor}`,
+    );
+    assert.ok(page2.body.items.length >= 1);
+    assert.equal(
+      new Set([...page1.body.items, ...page2.body.items].map((d: { id: string }) => d.id)).size,
+      page1.body.items.length + page2.body.items.length,
+    );
+    const one = await call('GET', `/v1/companies/${company.id}/documents?number=512`);
+    assert.deepEqual(
+      one.body.items.map((d: { number: string }) => d.number),
+      ['0000000512'],
+    );
+    assert.equal((await call('GET', `/v1/companies/${company.id}/documents?type=abc`)).status, 400);
+  });
+
+  it('annuls through the API, and refuses an action that does not apply with 409 and the reason', async () => {
+    const created = await call(
+      'POST',
+      `/v1/companies/${company.id}/documents`,
+      documentFor(company, example, '0000000520'),
+    );
+    await until(created.body.links.self, 'authorized');
+    const refused = await call('POST', created.body.links.resubmit, { actor: 'ana' });
+    assert.equal(refused.status, 409);
+    assert.match(refused.body.detail, /cannot resubmit a document in status authorized/);
+    assert.equal(
+      (await call('POST', created.body.links.annul, { actor: 'ana', reason: 'corta' })).status,
+      400,
+      'reason too short is a 400',
+    );
+    const annulled = await call('POST', created.body.links.annul, {
+      actor: 'ana',
+      reason: 'La operacion no se realizo',
+    });
+    assert.equal(annulled.status, 200, JSON.stringify(annulled.body));
+    await until(created.body.links.self, 'annulled');
+  });
+
+  it('does not show one company’s documents to another: 404', async () => {
+    const created = await call(
+      'POST',
+      `/v1/companies/${company.id}/documents`,
+      documentFor(company, example, '0000000530'),
+    );
+    const other = await createTestCompany(testDatabase());
+    assert.equal((await call('GET', `/v1/companies/${other.id}/documents/${created.body.id}`)).status, 404);
+    assert.equal(
+      (await call('GET', `/v1/companies/${other.id}/documents/${created.body.id}/xml`)).status,
+      404,
+    );
+    assert.equal(
+      (await call('POST', `/v1/companies/${other.id}/documents/${created.body.id}/cancel`, { actor: 'x' }))
+        .status,
+      404,
+    );
+    assert.equal((await call('GET', `/v1/companies/${other.id}/documents`)).body.items.length, 0);
+  });
+
+  it('sets a company’s PAC and never returns its credentials', async () => {
+    const c = await createTestCompany(testDatabase());
+    const put = await call('PUT', `/v1/companies/${c.id}/pac`, {
+      pac: 'edoc',
+      baseUrl: simulator.edocUrl,
+      autoSubmit: false,
+      edoc: { user: 'u-1', password: 'very-secret-edoc-password' },
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    assert.equal(put.body.pac, 'edoc');
+    assert.equal(put.body.hasCredentials, true);
+    const get = await call('GET', `/v1/companies/${c.id}/pac`);
+    assert.ok(!JSON.stringify(get.body).includes('very-secret'));
+    assert.equal(
+      (await call('PUT', `/v1/companies/${c.id}/pac`, { pac: 'aludra' })).status,
+      400,
+      'Aludra needs its credentials',
+    );
+    const [row] =
+      await testDatabase()`select credentials_sealed::text as t from company_pac_settings where company_id = ${c.id}`;
+    assert.ok(
+      !String(row!.t).includes(Buffer.from('very-secret-edoc-password').toString('hex')),
+      'sealed, not plain',
+    );
+  });
+});

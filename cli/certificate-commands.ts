@@ -3,6 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import { CertificateError } from '../certificates/certificate-error.js';
 import { rfc2253 } from '../certificates/certificate-facts.js';
 import { loadP12 } from '../certificates/p12-loader.js';
+import { makeSandboxP12 } from '../certificates/sandbox-certificate.js';
 import { buildQrUrl, readRfe, validateDocument, writeCanonicalRfe } from '../dgi-document/index.js';
 import { assembleSignedRfe, signCanonicalRfe } from '../signing/sign-rfe.js';
 import { verifySignedRfe } from '../signing/verify-rfe.js';
@@ -113,6 +114,22 @@ export const verifyCommand: Command = {
       return 1;
     }
     out(`signature holds: signed by ${rfc2253(result.certificate.subject)}, digest ${result.digestValue}`);
+    return 0;
+  },
+};
+
+export const sandboxP12Command: Command = {
+  name: 'sandbox-p12',
+  usage: 'fepa sandbox-p12 --ruc <RUC> [--dv NN] [--name TEXT] --password-env NAME > company.p12',
+  summary: 'Write a self-signed P12 for the sandbox PAC (not valid before the DGI) to stdout.',
+  options: { ruc: { type: 'string' }, dv: { type: 'string' }, name: { type: 'string' }, 'password-env': { type: 'string' } },
+  async run({ values }) {
+    const ruc = values.ruc as string | undefined;
+    if (!ruc) throw new CliUsageError('--ruc is required');
+    if (process.stdout.isTTY) throw new CliUsageError('the P12 is binary: redirect stdout to a file');
+    const password = await readPassword(values['password-env'] as string | undefined, 'P12 password: ');
+    const p12 = makeSandboxP12({ ruc, ...(values.dv ? { dv: values.dv as string } : {}), name: (values.name as string | undefined) ?? 'EMPRESA DE PRUEBA', password });
+    process.stdout.write(p12);
     return 0;
   },
 };

@@ -1,7 +1,7 @@
 // `fepa <command>`: tools for integrators and support. Errors go to stderr with a non-zero exit.
 import { parseArgs } from 'node:util';
 import { CliUsageError, type Command } from './command.js';
-import { certCommand, signCommand, verifyCommand } from './certificate-commands.js';
+import { certCommand, sandboxP12Command, signCommand, verifyCommand } from './certificate-commands.js';
 import { buildCommand, cufeCommand, rucDvCommand, validateCommand } from './document-commands.js';
 
 const COMMANDS: Command[] = [
@@ -12,6 +12,7 @@ const COMMANDS: Command[] = [
   certCommand,
   signCommand,
   verifyCommand,
+  sandboxP12Command,
 ];
 
 const out = (text: string) => process.stdout.write(`${text}\n`);

@@ -5,7 +5,13 @@ import forge from 'node-forge';
  * A self-signed signing certificate for the sandbox PAC and for trying fepa: its subject names the
  * company and RUC as Panamanian certificates do. Never valid before the DGI.
  */
-export function makeSandboxP12(options: { ruc: string; dv?: string; name: string; password: string; days?: number }): Buffer {
+export function makeSandboxP12(options: {
+  ruc: string;
+  dv?: string;
+  name: string;
+  password: string;
+  days?: number;
+}): Buffer {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
@@ -25,6 +31,8 @@ export function makeSandboxP12(options: { ruc: string; dv?: string; name: string
   ]);
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
-  const asn1 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keyPem), [cert], options.password, { algorithm: 'aes256' });
+  const asn1 = forge.pkcs12.toPkcs12Asn1(forge.pki.privateKeyFromPem(keyPem), [cert], options.password, {
+    algorithm: 'aes256',
+  });
   return Buffer.from(forge.asn1.toDer(asn1).getBytes(), 'binary');
 }

@@ -122,13 +122,23 @@ export const sandboxP12Command: Command = {
   name: 'sandbox-p12',
   usage: 'fepa sandbox-p12 --ruc <RUC> [--dv NN] [--name TEXT] --password-env NAME > company.p12',
   summary: 'Write a self-signed P12 for the sandbox PAC (not valid before the DGI) to stdout.',
-  options: { ruc: { type: 'string' }, dv: { type: 'string' }, name: { type: 'string' }, 'password-env': { type: 'string' } },
+  options: {
+    ruc: { type: 'string' },
+    dv: { type: 'string' },
+    name: { type: 'string' },
+    'password-env': { type: 'string' },
+  },
   async run({ values }) {
     const ruc = values.ruc as string | undefined;
     if (!ruc) throw new CliUsageError('--ruc is required');
     if (process.stdout.isTTY) throw new CliUsageError('the P12 is binary: redirect stdout to a file');
     const password = await readPassword(values['password-env'] as string | undefined, 'P12 password: ');
-    const p12 = makeSandboxP12({ ruc, ...(values.dv ? { dv: values.dv as string } : {}), name: (values.name as string | undefined) ?? 'EMPRESA DE PRUEBA', password });
+    const p12 = makeSandboxP12({
+      ruc,
+      ...(values.dv ? { dv: values.dv as string } : {}),
+      name: (values.name as string | undefined) ?? 'EMPRESA DE PRUEBA',
+      password,
+    });
     process.stdout.write(p12);
     return 0;
   },

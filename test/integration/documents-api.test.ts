@@ -27,7 +27,7 @@ describe('the documents HTTP API', () => {
     const text = await res.text();
     return {
       status: res.status,
-      body: (text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text),
+      body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
       headers: res.headers,
     };
   };

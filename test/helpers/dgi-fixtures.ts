@@ -24,8 +24,8 @@ export async function exampleFiles(): Promise<string[]> {
   return (await readdir(EXAMPLES_DIR)).filter((f) => f.endsWith('.json')).sort();
 }
 
-export async function loadExample(name: string): Promise<Record<string, unknown>> {
-  return JSON.parse(await readFile(join(EXAMPLES_DIR, name), 'utf8')) as Record<string, unknown>;
+export async function loadExample(name: string): Promise<Record<string, any>> {
+  return JSON.parse(await readFile(join(EXAMPLES_DIR, name), 'utf8')) as Record<string, any>;
 }
 
 /** Signs with the throw-away test key (the schema requires a Signature) and adds a QR. */

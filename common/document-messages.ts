@@ -48,6 +48,8 @@ export interface DocumentTimings {
   /** How long an authorized document's workflow stays open to accept an annulment. */
   annulWindowMs: number;
   maxPollsPerRun: number;
+  /** Start-to-close limit of one PAC call (a dead worker's call is given up after this). */
+  pacCallTimeoutMs: number;
 }
 
 export const DEFAULT_TIMINGS: DocumentTimings = {
@@ -60,4 +62,5 @@ export const DEFAULT_TIMINGS: DocumentTimings = {
   authRetries: 3,
   annulWindowMs: 7 * 24 * 3_600_000,
   maxPollsPerRun: 200,
+  pacCallTimeoutMs: 2 * 60_000,
 };

@@ -91,12 +91,12 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
   const t: DocumentTimings = { ...DEFAULT_TIMINGS, ...input.timings };
   const pac = proxyActivities<PacActivities>({
     taskQueue: input.pacTaskQueue,
-    startToCloseTimeout: '2m',
+    startToCloseTimeout: t.pacCallTimeoutMs,
     retry: { maximumAttempts: 1 },
   });
   const pacQuery = proxyActivities<PacActivities>({
     taskQueue: input.pacTaskQueue,
-    startToCloseTimeout: '2m',
+    startToCloseTimeout: t.pacCallTimeoutMs,
     retry: {
       initialInterval: '2s',
       maximumInterval: '1m',

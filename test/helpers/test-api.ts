@@ -12,7 +12,8 @@ import type { Sql } from '../../storage/database.js';
 import { silentLog } from './test-stack.js';
 
 /** One master key per test process: what the API seals, the worker opens. */
-export const testSecretBox = new SecretBox([randomBytes(32)]);
+export const TEST_MASTER_KEY = randomBytes(32);
+export const testSecretBox = new SecretBox([TEST_MASTER_KEY]);
 
 export interface TestApi {
   url: string;

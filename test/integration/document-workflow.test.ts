@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
@@ -24,7 +26,9 @@ import { createTestCompany, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js';
-import { testSecretBox } from '../helpers/test-api.js';
+import { TEST_MASTER_KEY, testSecretBox } from '../helpers/test-api.js';
+import { PROJECT_ROOT } from '../../config/settings.js';
+import { spawnManaged } from '../../dev-stack/managed-process.js';
 import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { waitForStatus } from '../helpers/workflow-waits.js';
@@ -336,5 +340,94 @@ describe('the document workflow on the real dev server, with the PAC simulator o
     assert.deepEqual(queried, state);
     assert.equal(state.lastPac?.code, '0920');
     assert.ok(state.history.some((h) => h.status === 'submitted' && h.actor === 'pac'));
+  });
+});
+
+describe('a worker killed in the middle of a submission', () => {
+  after(closeTestStack);
+  it('is replaced, and the document completes with a single submission', async () => {
+    const simulator = await startSimulator();
+    simulator.sim.updateSettings({ autoRegisterSandbox: true });
+    const env = await testTemporal();
+    const id = randomUUID();
+    const queues = { WORKER_TASK_QUEUE: `kill-${id}`, WORKER_PAC_PREFIX: `kill-${id}-` };
+    const startWorkerProcess = async () => {
+      const child = spawnManaged(
+        'worker',
+        process.execPath,
+        ['--import', 'tsx', join(PROJECT_ROOT, 'test/helpers/worker-process.ts')],
+        {
+          cwd: PROJECT_ROOT,
+          env: {
+            ...process.env,
+            ...queues,
+            WORKER_SIMULATOR_URL: simulator.url,
+            WORKER_MASTER_KEY_HEX: TEST_MASTER_KEY.toString('hex'),
+          },
+          logFile: join(tmpdir(), `fepa-kill-${id}.log`),
+        },
+      );
+      for (
+        let i = 0;
+        i < 200 &&
+        !(await readFile(join(tmpdir(), `fepa-kill-${id}.log`), 'utf8').catch(() => '')).includes(
+          'worker ready',
+        );
+        i++
+      ) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      return child;
+    };
+    try {
+      const c = await createTestCompany(testDatabase());
+      const keys = makeKeyPair();
+      await new CertificateService(testDatabase(), testSecretBox, 30).upload(
+        c.id,
+        makeP12({
+          keyPem: keys.privateKeyPem,
+          certificatesPem: [makeCertificate({ keys, commonName: c.ruc })],
+          password: 'pw',
+        }),
+        'pw',
+      );
+      await simulator.admin('/rules', { match: { ruc: c.ruc }, script: ['hang:4000', 'authorized'] });
+      const first = await startWorkerProcess();
+      const service = new DocumentService({
+        sql: testDatabase(),
+        client: env.client,
+        taskQueue: queues.WORKER_TASK_QUEUE,
+        pacTaskQueuePrefix: queues.WORKER_PAC_PREFIX,
+        timings: { ...FAST, pacCallTimeoutMs: 2_000 },
+      });
+      const created = await service.create(
+        c.id,
+        documentFor(c, await loadExample('invoice-spec-example.json'), '0000000042'),
+      );
+      assert.ok(created.outcome === 'created');
+      // Wait until the PAC has the document (the worker is now waiting for its late answer), then kill the worker.
+      for (let i = 0; i < 100; i++) {
+        const docs = (await (await simulator.admin(`/documents?ruc=${c.ruc}`)).json()) as unknown[];
+        if (docs.length) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await first.stop('SIGKILL');
+      const second = await startWorkerProcess();
+      try {
+        const state = await env.client.workflow
+          .getHandle<typeof documentWorkflow>(created.workflowId)
+          .result();
+        assert.equal(state.status, 'authorized');
+        assert.equal(state.reconciliations, 1, 'the unknown outcome was reconciled by a status query');
+        const docs = (await (await simulator.admin(`/documents?ruc=${c.ruc}`)).json()) as Array<{
+          submissions: number;
+        }>;
+        assert.equal(docs[0]?.submissions, 1, 'submitted once, despite the dead worker');
+      } finally {
+        await second.stop('SIGTERM', 5_000);
+      }
+    } finally {
+      await simulator.close();
+    }
   });
 });

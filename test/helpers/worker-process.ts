@@ -1,0 +1,29 @@
+// A fepa worker in its own process, so a test can kill it for real (SIGKILL) in the middle of a call.
+import { NativeConnection } from '@temporalio/worker';
+import { SecretBox } from '../../secrets/secret-box.js';
+import { CertificateService } from '../../services/certificate-service.js';
+import { PacRegistry } from '../../services/pac-registry.js';
+import { SigningKeyCache } from '../../signing/signing-key-cache.js';
+import { connectDatabase } from '../../storage/database.js';
+import { createFepaWorkers } from '../../worker/create-worker.js';
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is required`);
+  return value;
+};
+const sql = connectDatabase(env('FEPA_TEST_DATABASE_URL'), { max: 2 });
+const box = new SecretBox([Buffer.from(env('WORKER_MASTER_KEY_HEX'), 'hex')]);
+const connection = await NativeConnection.connect({ address: env('FEPA_TEST_TEMPORAL_ADDRESS') });
+const workers = await createFepaWorkers({
+  connection,
+  namespace: 'default',
+  sql,
+  taskQueue: env('WORKER_TASK_QUEUE'),
+  pacTaskQueuePrefix: env('WORKER_PAC_PREFIX'),
+  signingKeys: new SigningKeyCache(new CertificateService(sql, box, 30).keySource()),
+  qrKey: 'test-qr-key',
+  pacs: new PacRegistry({ sql, box, simulatorUrl: env('WORKER_SIMULATOR_URL'), timeoutMs: 30_000 }),
+});
+process.stdout.write('worker ready\n');
+await Promise.all(workers.map((w) => w.run()));

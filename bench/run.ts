@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../config/settings.js';
 import { benchDocumentBuild } from './document-bench.js';
 import { machineFacts } from './measure.js';
 import { benchSigning } from './signing-bench.js';
+import { benchWorkflow } from './workflow-bench.js';
 
 const only = process.argv.slice(2);
 const RESULTS_DIR = join(PROJECT_ROOT, 'bench', 'results');
@@ -22,3 +23,5 @@ async function record(name: string, measure: () => unknown): Promise<void> {
 
 await record('document', benchDocumentBuild);
 await record('signing', benchSigning);
+await record('workflow', benchWorkflow);
+process.exit(0);

@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { buildApp } from '../api/server.js';
+import { loadSettings, PROJECT_ROOT } from '../config/settings.js';
+import { resolveTemporalBinary } from '../dev-stack/temporal-binary.js';
+import { startTemporalDevServer } from '../dev-stack/temporal-dev-server.js';
+import { computeRucDv } from '../dgi-document/index.js';
+import { makeSandboxP12 } from '../certificates/sandbox-certificate.js';
+import { PacSimulator } from '../pac-simulator/pac-simulator.js';
+import { buildSimulatorApp } from '../pac-simulator/simulator-app.js';
+import { MemorySimStore } from '../pac-simulator/sim-store.js';
+import { SecretBox } from '../secrets/secret-box.js';
+import { CertificateService } from '../services/certificate-service.js';
+import { DocumentService } from '../services/document-service.js';
+import { PacRegistry } from '../services/pac-registry.js';
+import { SigningKeyCache } from '../signing/signing-key-cache.js';
+import { createCompany } from '../storage/company-store.js';
+import { connectDatabase } from '../storage/database.js';
+import { dropDatabase, ensureDatabaseExists } from '../storage/ensure-database.js';
+import { runMigrations } from '../storage/migrate.js';
+import { createFepaWorkers } from '../worker/create-worker.js';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+
+/** Activities a document runs on the happy path: prepare, signature mode, sign, submit, 4 state records. */
+const ACTIVITIES_PER_DOCUMENT = 8;
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+function latencyStats(ms: number[]) {
+  const sorted = [...ms].sort((a, b) => a - b);
+  return {
+    count: sorted.length,
+    p50Ms: Math.round(percentile(sorted, 50)),
+    p99Ms: Math.round(percentile(sorted, 99)),
+    maxMs: Math.round(sorted.at(-1) ?? 0),
+  };
+}
+
+/**
+ * Documents per second from API request to `authorized` (simulator at zero latency), and latency at a fixed
+ * offered rate, next to a bare workflow running the same number of no-op activities, on the same dev server.
+ */
+export async function benchWorkflow() {
+  const settings = loadSettings();
+  const log = pino({ level: 'silent' });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const binary = await resolveTemporalBinary({
+    cliPath: settings.temporalCliPath,
+    cacheDir: settings.cacheDir,
+    log,
+  });
+  if (binary.kind !== 'path') throw new Error('the bench needs the temporal binary');
+  const port = 17233 + Math.floor(Math.random() * 1000);
+  const server = await startTemporalDevServer({
+    binary,
+    port,
+    namespace: 'default',
+    logFile: join(settings.dataDir, 'logs', 'bench-temporal.log'),
+    cacheDir: settings.cacheDir,
+    log,
+  });
+  const baseUrl = settings.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const dbName = `fepa_bench_${randomBytes(4).toString('hex')}`;
+  const dbUrl = new URL(baseUrl);
+  dbUrl.pathname = `/${dbName}`;
+  await ensureDatabaseExists(dbUrl.toString());
+  await runMigrations(dbUrl.toString());
+  const sql = connectDatabase(dbUrl.toString(), { max: 10 });
+  const box = new SecretBox([randomBytes(32)]);
+  const sim = new PacSimulator(new MemorySimStore(), { autoRegisterSandbox: true });
+  const simServer = buildSimulatorApp(sim, log).listen(0, '127.0.0.1');
+  await new Promise((r) => simServer.once('listening', r));
+  const simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  const bundle = await bundleWorkflowCode({
+    workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts'),
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
+  const certificates = new CertificateService(sql, box, 30);
+  const workers = await createFepaWorkers({
+    connection: nativeConnection,
+    namespace: 'default',
+    sql,
+    workflowBundle: bundle,
+    signingKeys: new SigningKeyCache(certificates.keySource()),
+    qrKey: 'bench',
+    pacs: new PacRegistry({ sql, box, simulatorUrl }),
+    pacMaxCallsPerSecond: 1000,
+  });
+  const noopWorker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue: 'bench-noop',
+    workflowsPath: join(PROJECT_ROOT, 'bench/noop-workflow.ts'),
+    activities: { noop: (i: number) => Promise.resolve(i) },
+  });
+  const running = [...workers, noopWorker].map((w) => w.run());
+  const documents = new DocumentService({
+    sql,
+    client,
+    timings: { pollInitialMs: 50, pollMaxMs: 200, annulWindowMs: 1 },
+  });
+  const app = buildApp({ client, sql, log, namespace: 'default', certificates, documents, box });
+  const api = app.listen(0, '127.0.0.1');
+  await new Promise((r) => api.once('listening', r));
+  const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
+
+  const ruc = '155123456-2-2023';
+  const company = await createCompany(sql, { rucType: '2', ruc, dv: computeRucDv(ruc, '2'), name: 'BENCH' });
+  await certificates.upload(company.id, makeSandboxP12({ ruc, name: 'BENCH', password: 'b' }), 'b');
+  const example = JSON.parse(
+    readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),
+  ) as { gDGen: Record<string, unknown> };
+  let number = 0;
+  const issueOne = async (): Promise<number> => {
+    const started = performance.now();
+    const doc = structuredClone(example);
+    doc.gDGen.dNroDF = String(++number);
+    delete doc.gDGen.dSeg;
+    const res = await fetch(`${apiUrl}/v1/companies/${company.id}/documents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(doc),
+    });
+    const body = (await res.json()) as { workflowId: string };
+    const state = await client.workflow.getHandle(body.workflowId).result();
+    if (state.status !== 'authorized') throw new Error(`bench document ended ${state.status}`);
+    return performance.now() - started;
+  };
+  const noopOne = async (): Promise<number> => {
+    const started = performance.now();
+    await client.workflow.execute('noopWorkflow', {
+      taskQueue: 'bench-noop',
+      workflowId: `noop-${randomBytes(6).toString('hex')}`,
+      args: [ACTIVITIES_PER_DOCUMENT],
+    });
+    return performance.now() - started;
+  };
+
+  /** `total` runs with `concurrency` in flight: completions per second. */
+  const throughput = async (run: () => Promise<number>, total: number, concurrency: number) => {
+    const started = performance.now();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (next++ < total) await run();
+      }),
+    );
+    return Math.round((total / ((performance.now() - started) / 1000)) * 10) / 10;
+  };
+  /** Starts one run every 1/rate seconds for `seconds`: latency of each, whatever the backlog. */
+  const atFixedRate = async (run: () => Promise<number>, rate: number, seconds: number) => {
+    const latencies: Promise<number>[] = [];
+    for (let i = 0; i < rate * seconds; i++) {
+      latencies.push(run());
+      await new Promise((r) => setTimeout(r, 1000 / rate));
+    }
+    return latencyStats(await Promise.all(latencies));
+  };
+
+  try {
+    await throughput(issueOne, 10, 5); // warm-up
+    await throughput(noopOne, 10, 5);
+    const docsPerSecond = await throughput(issueOne, 100, 20);
+    const noopPerSecond = await throughput(noopOne, 100, 20);
+    const rate = 5;
+    const docLatency = await atFixedRate(issueOne, rate, 10);
+    const noopLatency = await atFixedRate(noopOne, rate, 10);
+    return {
+      note: `one dev server (SQLite), one worker process, PostgreSQL on ${new URL(baseUrl).host}, simulator at zero latency; the baseline runs ${ACTIVITIES_PER_DOCUMENT} no-op activities, as many as a document's happy path`,
+      throughput: {
+        documentsPerSecond: docsPerSecond,
+        bareWorkflowsPerSecond: noopPerSecond,
+        ratio: Math.round((docsPerSecond / noopPerSecond) * 1000) / 1000,
+        concurrency: 20,
+        runs: 100,
+      },
+      latencyAtFixedRate: {
+        offeredPerSecond: rate,
+        seconds: 10,
+        documents: docLatency,
+        bareWorkflows: noopLatency,
+        p50Ratio: Math.round((docLatency.p50Ms / Math.max(1, noopLatency.p50Ms)) * 100) / 100,
+      },
+    };
+  } finally {
+    for (const w of [...workers, noopWorker]) w.shutdown();
+    await Promise.all(running);
+    api.close();
+    simServer.close();
+    await connection.close();
+    await nativeConnection.close();
+    await sql.end({ timeout: 5 });
+    await dropDatabase(baseUrl, dbName).catch(() => {});
+    await server.stop();
+  }
+}

@@ -23,6 +23,7 @@ import { connectDatabase } from '../storage/database.js';
 import { dropDatabase, ensureDatabaseExists } from '../storage/ensure-database.js';
 import { runMigrations } from '../storage/migrate.js';
 import { createFepaWorkers } from '../worker/create-worker.js';
+import type { documentWorkflow } from '../workflows/document-workflow.js';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 
@@ -130,7 +131,7 @@ export async function benchWorkflow() {
       body: JSON.stringify(doc),
     });
     const body = (await res.json()) as { workflowId: string };
-    const state = await client.workflow.getHandle(body.workflowId).result();
+    const state = await client.workflow.getHandle<typeof documentWorkflow>(body.workflowId).result();
     if (state.status !== 'authorized') throw new Error(`bench document ended ${state.status}`);
     return performance.now() - started;
   };

@@ -25,7 +25,7 @@ import { validateDocument, type DocumentIssue } from '../dgi-document/index.js';
 import { issueAt } from '../dgi-document/issues.js';
 import { findCompany, type Company } from '../storage/company-store.js';
 import type { Sql } from '../storage/database.js';
-import { applyCorrection, insertDocument } from '../storage/document-store.js';
+import { applyCorrection, insertDocument, insertDocumentWithNextNumber } from '../storage/document-store.js';
 import type { documentWorkflow } from '../workflows/document-workflow.js';
 
 export type CreateDocumentResult =
@@ -47,6 +47,22 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+const gDGenOf = (request: unknown) =>
+  request && typeof request === 'object'
+    ? ((request as { gDGen?: unknown }).gDGen as Record<string, unknown> | undefined)
+    : undefined;
+
+function hasNumber(request: unknown): boolean {
+  const gDGen = gDGenOf(request);
+  return !gDGen || typeof gDGen !== 'object' || gDGen.dNroDF !== undefined;
+}
+
+function withPlaceholderNumber(request: unknown): unknown {
+  const copy = structuredClone(request) as { gDGen: Record<string, unknown> };
+  copy.gDGen.dNroDF = '0000000001';
+  return copy;
+}
+
 export const requestHash = (request: unknown) =>
   createHash('sha256').update(canonicalJson(request)).digest('hex');
 
@@ -66,7 +82,9 @@ export class DocumentService {
   async create(companyId: string, request: unknown): Promise<CreateDocumentResult> {
     const company = await findCompany(this.deps.sql, companyId);
     if (!company) return { outcome: 'company-not-found' };
-    const validation = validateDocument(request);
+    // Without dNroDF, fepa allocates the number (validated meanwhile with a placeholder).
+    const allocate = !hasNumber(request);
+    const validation = validateDocument(allocate ? withPlaceholderNumber(request) : request);
     if (!validation.ok) return { outcome: 'invalid', issues: validation.issues };
     const doc = validation.document;
     const emitter = doc.gDGen.gEmis.gRucEmi;
@@ -93,6 +111,23 @@ export class DocumentService {
     };
     const workflowId = documentWorkflowId(key);
     const hash = requestHash(request);
+
+    if (allocate) {
+      const inserted = await insertDocumentWithNextNumber(this.deps.sql, {
+        ...key,
+        workflowIdFor: (number) => documentWorkflowId({ ...key, number }),
+        requestHash: hash,
+        request,
+        status: 'received',
+      });
+      await this.startWorkflow(
+        inserted.id,
+        company,
+        { ...key, number: inserted.number },
+        inserted.workflowId,
+      );
+      return { outcome: 'created', documentId: inserted.id, workflowId: inserted.workflowId };
+    }
 
     // The row is the lasting guard against issuing twice (workflow-id deduplication ends with retention).
     let documentId: string;

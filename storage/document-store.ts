@@ -215,3 +215,32 @@ export async function applyCorrection(
     return row!.id;
   });
 }
+
+/**
+ * Allocates the next number of the series and inserts the document with it, in one transaction: if the
+ * insert fails the number is not consumed, so the series has no gaps. The number is stored in the request,
+ * so every later build and resubmission reuses it.
+ */
+export async function insertDocumentWithNextNumber(
+  sql: Sql,
+  doc: Omit<NewDocument, 'number' | 'workflowId'> & { workflowIdFor: (number: string) => string },
+): Promise<{ id: string; number: string; workflowId: string }> {
+  return sql.begin(async (tx) => {
+    const [seq] = await tx<Array<{ last_number: string }>>`
+      insert into document_number_sequences (company_id, environment, branch, point_of_sale, doc_type, last_number)
+      values (${doc.companyId}, ${Number(doc.environment)}, ${doc.branch}, ${doc.pointOfSale}, ${doc.docType}, 1)
+      on conflict (company_id, environment, branch, point_of_sale, doc_type)
+      do update set last_number = document_number_sequences.last_number + 1
+      returning last_number::text`;
+    const number = seq!.last_number.padStart(10, '0');
+    const request = structuredClone(doc.request) as { gDGen: Record<string, unknown> };
+    request.gDGen.dNroDF = number;
+    const workflowId = doc.workflowIdFor(number);
+    const [row] = await tx<{ id: string }[]>`
+      insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status)
+      values (${doc.companyId}, ${Number(doc.environment)}, ${doc.docType}, ${doc.branch}, ${doc.pointOfSale}, ${number},
+              ${workflowId}, ${doc.requestHash}, ${tx.json(request as never)}, ${doc.status})
+      returning id`;
+    return { id: row!.id, number, workflowId };
+  });
+}

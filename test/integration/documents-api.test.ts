@@ -215,3 +215,45 @@ describe('the documents HTTP API', () => {
     );
   });
 });
+
+describe('fiscal numbers allocated by fepa', () => {
+  after(closeTestStack);
+  it('gives documents without dNroDF consecutive numbers per series, without gaps, also under concurrency', async () => {
+    const env = await testTemporal();
+    const company = await createTestCompany(testDatabase());
+    const { DocumentService } = await import('../../services/document-service.js');
+    const service = new DocumentService({
+      sql: testDatabase(),
+      client: env.client,
+      taskQueue: 'no-worker-needed',
+    });
+    const base = documentFor(company, await loadExample('invoice-spec-example.json'), '1');
+    delete base.gDGen.dNroDF;
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => service.create(company.id, structuredClone(base))),
+    );
+    const numbers = await testDatabase()<
+      Array<{ number: string }>
+    >`select number from documents where company_id = ${company.id} order by number`;
+    assert.ok(results.every((r) => r.outcome === 'created'));
+    assert.deepEqual(
+      numbers.map((n) => Number(n.number)),
+      [1, 2, 3, 4, 5, 6, 7, 8],
+    );
+    const otherPoint = structuredClone(base);
+    otherPoint.gDGen.dPtoFacDF = '002';
+    await service.create(company.id, otherPoint);
+    const [second] = await testDatabase()<
+      Array<{ number: string }>
+    >`select number from documents where company_id = ${company.id} and point_of_sale = '002'`;
+    assert.equal(second!.number, '0000000001', 'each point of sale has its own series');
+    const [stored] = await testDatabase()<
+      Array<{ request: { gDGen: { dNroDF: string } } }>
+    >`select request from documents where company_id = ${company.id} and number = '0000000003'`;
+    assert.equal(
+      stored!.request.gDGen.dNroDF,
+      '0000000003',
+      'the allocated number is in the stored request, reused by every rebuild',
+    );
+  });
+});

@@ -1,10 +1,12 @@
+import type { SecretBox } from '../secrets/secret-box.js';
 import { createCertificateWatchActivities } from './certificate-watch-activities.js';
 import { createDiagnosticActivities, type DiagnosticDeps } from './diagnostic-activities.js';
 import { createDocumentActivities, type DocumentActivityDeps } from './document-activities.js';
 import { createPacActivities, type PacActivityDeps } from './pac-activities.js';
 import { createRecordActivities } from './record-activities.js';
+import { createWebhookActivities } from './webhook-activities.js';
 
-export type ActivityDeps = DiagnosticDeps & DocumentActivityDeps & PacActivityDeps;
+export type ActivityDeps = DiagnosticDeps & DocumentActivityDeps & PacActivityDeps & { box: SecretBox };
 
 /** Every activity the worker registers, built from injected dependencies so tests can swap them. */
 export function createActivities(deps: ActivityDeps) {
@@ -13,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createDocumentActivities(deps),
     ...createCertificateWatchActivities(deps),
     ...createRecordActivities(deps),
+    ...createWebhookActivities(deps),
     // Only the signature mode runs here; PAC calls run on the per-PAC task queues.
     pacSignatureMode: (input: { companyId: string }) => createPacActivities(deps).pacSignatureMode(input),
   };

@@ -3,7 +3,10 @@ import { recordTransition } from '../storage/document-store.js';
 
 export function createRecordActivities(deps: { sql: Sql }) {
   return {
-    /** Mirrors a workflow state change into PostgreSQL (row status + append-only event), idempotently. */
+    /**
+     * Mirrors a workflow state change into PostgreSQL (row status + append-only event), idempotently, and
+     * says whether the company has a webhook to notify.
+     */
     async recordDocumentTransition(input: {
       documentId: string;
       seq: number;
@@ -12,8 +15,11 @@ export function createRecordActivities(deps: { sql: Sql }) {
       actor: string;
       kind: string;
       detail: Record<string, unknown>;
-    }): Promise<void> {
+    }): Promise<{ webhook: boolean }> {
       await recordTransition(deps.sql, input);
+      const [row] =
+        await deps.sql`select 1 from company_webhooks w join documents d on d.company_id = w.company_id where d.id = ${input.documentId}`;
+      return { webhook: row !== undefined };
     },
   };
 }

@@ -12,6 +12,7 @@ import { companyRoutes } from './routes/companies.js';
 import { diagnosticRoutes } from './routes/diagnostics.js';
 import { documentRoutes } from './routes/documents.js';
 import { pacSettingsRoutes } from './routes/pac-settings.js';
+import { webhookRoutes } from './routes/webhooks.js';
 import { healthRoutes } from './routes/health.js';
 
 export interface ApiDeps {
@@ -38,6 +39,7 @@ export function buildApp(deps: ApiDeps): Express {
   app.use(companyRoutes(deps));
   app.use(certificateRoutes(deps));
   app.use(pacSettingsRoutes(deps));
+  app.use(webhookRoutes(deps));
   app.use(documentRoutes(deps));
   app.use(notFoundHandler);
   app.use(errorHandler);

@@ -94,6 +94,7 @@ export async function benchWorkflow() {
     signingKeys: new SigningKeyCache(certificates.keySource()),
     qrKey: 'bench',
     pacs: new PacRegistry({ sql, box, simulatorUrl }),
+    box,
     pacMaxCallsPerSecond: 1000,
   });
   const noopWorker = await Worker.create({

@@ -5,6 +5,7 @@ import { createActivities } from '../activities/index.js';
 import { createPacActivities } from '../activities/pac-activities.js';
 import { PAC_NAMES, pacTaskQueue } from '../common/pac-outcome.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
+import type { SecretBox } from '../secrets/secret-box.js';
 import type { PacRegistry } from '../services/pac-registry.js';
 import type { SigningKeyCache } from '../signing/signing-key-cache.js';
 import type { Sql } from '../storage/database.js';
@@ -23,6 +24,8 @@ export interface FepaWorkerOptions {
   qrKey: string;
   dgiSchemaDir?: string | undefined;
   pacs: PacRegistry;
+  /** Opens secrets (webhook secrets) inside activities. */
+  box: SecretBox;
   /** Prefix of the per-PAC task queues (tests use their own). */
   pacTaskQueuePrefix?: string;
   /** Calls per second to each PAC, across every worker (server-side task-queue rate limit). */
@@ -58,6 +61,7 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
       qrKey: options.qrKey,
       dgiSchemaDir: options.dgiSchemaDir,
       pacs: options.pacs,
+      box: options.box,
     }),
   });
   const pacActivities = createPacActivities({ sql: options.sql, pacs: options.pacs });

@@ -56,6 +56,7 @@ const workers = await createFepaWorkers({
   qrKey: settings.qrKey,
   dgiSchemaDir: settings.dgiSchemaDir,
   pacs: new PacRegistry({ sql, box, simulatorUrl: settings.simulatorUrl }),
+  box,
   pacMaxCallsPerSecond: settings.pacMaxCallsPerSecond,
 });
 log.info({ address, namespace: settings.temporalNamespace }, 'worker polling');

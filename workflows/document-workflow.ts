@@ -5,7 +5,10 @@ import {
   continueAsNew,
   allHandlersFinished,
   log,
+  ParentClosePolicy,
+  patched,
   proxyActivities,
+  startChild,
   setHandler,
   sleep,
   upsertSearchAttributes,
@@ -35,6 +38,8 @@ import {
 } from '../common/document-messages.js';
 import type { DocumentWorkflowInput } from '../common/document-workflow-types.js';
 import type { PacOutcome } from '../common/pac-outcome.js';
+import type { DocumentWebhookEvent } from '../common/webhook-event.js';
+import { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';
 import {
   CompanyId,
   Cufe,
@@ -60,6 +65,12 @@ const local = proxyActivities<
     nonRetryableErrorTypes: NON_RETRYABLE,
   },
 });
+
+/** What a person may do in a state (for notifications). */
+const ALLOWED_ACTIONS_FOR: Partial<Record<DocumentStatus, ActionKind[]>> = {
+  rejected: ['correct', 'cancel'],
+  needs_support: ['resubmit', 'cancel'],
+};
 
 /** Where each action may be taken (the validator's rule, written once). */
 const ALLOWED: Record<ActionKind, DocumentStatus[]> = {
@@ -201,7 +212,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       { key: NeedsPerson, value: state.needsPerson !== undefined },
       ...(state.cufe ? [{ key: Cufe, value: state.cufe }] : []),
     ]);
-    await local.recordDocumentTransition({
+    const recorded = await local.recordDocumentTransition({
       documentId: input.documentId,
       seq: state.history.length,
       from,
@@ -216,6 +227,42 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
         reason: state.needsPerson.reason,
         code: state.needsPerson.code,
       });
+    // Every change is announced to the company's webhook by a child workflow of its own (retried until
+    // delivered); the document never waits for the receiver. Patched: older runs did not notify.
+    if (recorded?.webhook && patched('webhook-notifications')) await notify(status);
+  };
+  const notify = async (status: DocumentStatus) => {
+    const seq = state.history.length;
+    const self = `/v1/companies/${input.companyId}/documents/${input.documentId}`;
+    const event: DocumentWebhookEvent = {
+      eventId: `${workflowInfo().workflowId}:${seq}`,
+      documentId: input.documentId,
+      workflowId: workflowInfo().workflowId,
+      seq,
+      status,
+      key: {
+        environment: input.environment,
+        docType: input.docType,
+        branch: input.branch,
+        pointOfSale: input.pointOfSale,
+        number: input.number,
+        emitterRuc: input.emitterRuc,
+      },
+      ...(state.cufe ? { cufe: state.cufe } : {}),
+      ...(state.protocol ? { protocol: state.protocol } : {}),
+      pac: { name: input.pac, ...(state.lastPac ?? {}) },
+      dgiIssues: state.dgiIssues,
+      ...(state.needsPerson
+        ? { needsPerson: { ...state.needsPerson, actions: ALLOWED_ACTIONS_FOR[status] ?? [] } }
+        : {}),
+      at: new Date().toISOString(),
+      links: { self, xml: `${self}/xml` },
+    };
+    await startChild(webhookDeliveryWorkflow, {
+      workflowId: `webhook:${event.eventId}`,
+      args: [{ companyId: input.companyId, event }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
   };
   const needPerson = async (status: 'needs_support' | 'rejected', reason: string, code?: string) => {
     state.needsPerson = { reason, ...(code ? { code } : {}) };

@@ -42,6 +42,7 @@ export async function startTestWorker(
       timeoutMs: 5_000,
     }),
     shutdownGraceMs: 1_000,
+    box: testSecretBox,
     ...overrides,
     taskQueue,
     pacTaskQueuePrefix,

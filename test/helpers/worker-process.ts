@@ -24,6 +24,7 @@ const workers = await createFepaWorkers({
   signingKeys: new SigningKeyCache(new CertificateService(sql, box, 30).keySource()),
   qrKey: 'test-qr-key',
   pacs: new PacRegistry({ sql, box, simulatorUrl: env('WORKER_SIMULATOR_URL'), timeoutMs: 30_000 }),
+  box,
 });
 process.stdout.write('worker ready\n');
 await Promise.all(workers.map((w) => w.run()));

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import {
+  cancelUpdate,
   annulUpdate,
   correctUpdate,
   getDocumentState,
@@ -22,6 +25,8 @@ import { verifySignedRfe } from '../../signing/verify-rfe.js';
 import type { Company } from '../../storage/company-store.js';
 import { loadSignedXml } from '../../storage/document-store.js';
 import { savePacSettings } from '../../storage/pac-settings-store.js';
+import { saveWebhook } from '../../storage/webhook-store.js';
+import { webhookSignature } from '../../activities/webhook-activities.js';
 import { createTestCompany, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
@@ -427,6 +432,95 @@ describe('a worker killed in the middle of a submission', () => {
         await second.stop('SIGTERM', 5_000);
       }
     } finally {
+      await simulator.close();
+    }
+  });
+});
+
+describe('webhooks', () => {
+  after(closeTestStack);
+  it('POSTs every state change, signed, retried until delivered, with what support needs when a person must act', async () => {
+    const simulator = await startSimulator();
+    simulator.sim.updateSettings({ autoRegisterSandbox: true });
+    const worker = await startTestWorker({ simulatorUrl: simulator.url });
+    const received: Array<{ body: any; signature: string; timestamp: string }> = [];
+    let refusals = 1; // the receiver is down for its first delivery
+    const receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (c: Buffer) => (text += c.toString()));
+      req.on('end', () => {
+        if (refusals-- > 0) return void res.writeHead(503).end();
+        received.push({
+          body: JSON.parse(text),
+          signature: String(req.headers['x-fepa-signature']),
+          timestamp: String(req.headers['x-fepa-timestamp']),
+        });
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
+    try {
+      const env = await testTemporal();
+      const c = await createTestCompany(testDatabase());
+      const keys = makeKeyPair();
+      await new CertificateService(testDatabase(), testSecretBox, 30).upload(
+        c.id,
+        makeP12({
+          keyPem: keys.privateKeyPem,
+          certificatesPem: [makeCertificate({ keys, commonName: c.ruc })],
+          password: 'pw',
+        }),
+        'pw',
+      );
+      const secret = 'whsec-0123456789abcdef0123456789';
+      await saveWebhook(
+        testDatabase(),
+        testSecretBox,
+        c.id,
+        `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fepa`,
+        secret,
+      );
+      await simulator.admin('/rules', {
+        match: { ruc: c.ruc, number: '0000000077' },
+        script: ['reject:1602'],
+      });
+      const service = new DocumentService({
+        sql: testDatabase(),
+        client: env.client,
+        taskQueue: worker.taskQueue,
+        pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
+        timings: FAST,
+      });
+      const created = await service.create(
+        c.id,
+        documentFor(c, await loadExample('invoice-spec-example.json'), '0000000077'),
+      );
+      assert.ok(created.outcome === 'created');
+      const handle = env.client.workflow.getHandle<typeof documentWorkflow>(created.workflowId);
+      await waitForStatus(handle, 'rejected');
+      // The refused first delivery comes back after the retry's back-off (5 s).
+      const expected = ['received', 'prepared', 'signed', 'rejected'];
+      for (let i = 0; i < 200 && !expected.every((s) => received.some((r) => r.body.status === s)); i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const statuses = received.map((r) => r.body.status as string);
+      for (const s of ['received', 'prepared', 'signed', 'rejected'])
+        assert.ok(statuses.includes(s), `${s} delivered (got ${statuses.join(', ')})`);
+      const rejected = received.find((r) => r.body.status === 'rejected')!;
+      assert.deepEqual(rejected.body.needsPerson.actions, ['correct', 'cancel']);
+      assert.equal(rejected.body.dgiIssues[0].code, '1602');
+      assert.equal(rejected.body.key.number, '0000000077');
+      assert.equal(
+        rejected.signature,
+        webhookSignature(secret, rejected.timestamp, JSON.stringify(rejected.body)),
+      );
+      await handle.executeUpdate(cancelUpdate, {
+        args: [{ actor: 'ana', reason: 'receiver RUC wrong; new invoice issued' }],
+      });
+      assert.equal((await handle.result()).status, 'cancelled');
+    } finally {
+      receiver.close();
+      await worker.stop();
       await simulator.close();
     }
   });

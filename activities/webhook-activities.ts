@@ -1,0 +1,54 @@
+import { createHmac } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { DocumentWebhookEvent } from '../common/webhook-event.js';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { Sql } from '../storage/database.js';
+import { openWebhook } from '../storage/webhook-store.js';
+
+/** `X-Fepa-Signature: sha256=<hex>` over `<timestamp>.<body>`: receivers check it with their secret. */
+export function webhookSignature(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export function createWebhookActivities(deps: { sql: Sql; box: SecretBox; timeoutMs?: number }) {
+  return {
+    /** POSTs one event; anything but a 2xx throws, and Temporal retries (with backoff) until it is delivered. */
+    async deliverWebhook(input: {
+      companyId: string;
+      event: DocumentWebhookEvent;
+    }): Promise<{ delivered: boolean; status?: number }> {
+      const webhook = await openWebhook(deps.sql, deps.box, input.companyId);
+      if (!webhook) return { delivered: false };
+      const body = JSON.stringify(input.event);
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      let response: Response;
+      try {
+        response = await fetch(webhook.url, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            'x-fepa-event': input.event.eventId,
+            'x-fepa-timestamp': timestamp,
+            'x-fepa-signature': webhookSignature(webhook.secret, timestamp, body),
+          },
+          body,
+          signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
+        });
+      } catch (err) {
+        throw ApplicationFailure.create({
+          type: 'WebhookUnreachable',
+          message: `webhook ${new URL(webhook.url).host} unreachable: ${(err as Error).message}`,
+        });
+      }
+      if (response.status < 200 || response.status >= 300) {
+        throw ApplicationFailure.create({
+          type: 'WebhookRefused',
+          message: `webhook answered HTTP ${response.status}`,
+        });
+      }
+      return { delivered: true, status: response.status };
+    },
+  };
+}
+
+export type WebhookActivities = ReturnType<typeof createWebhookActivities>;

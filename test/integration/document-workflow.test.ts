@@ -337,6 +337,24 @@ describe('the document workflow on the real dev server, with the PAC simulator o
     );
   });
 
+  it('continues as new during long polling, carrying its state, and still ends authorized', async () => {
+    const c = await company();
+    const { handle } = await issue(c, '0000000012', {
+      script: ['pending', 'pending', 'pending', 'pending', 'pending', 'authorized'],
+      timings: { maxPollsPerRun: 2 },
+    });
+    const firstRun = (await handle.describe()).runId;
+    const state = await handle.result();
+    assert.equal(state.status, 'authorized');
+    assert.ok(state.polls >= 5, `polled ${state.polls} times`);
+    assert.equal(state.submissions, 1);
+    assert.notEqual((await handle.describe()).runId, firstRun, 'a new run carried on');
+    assert.ok(
+      state.history.filter((h) => h.status === 'received').length === 1,
+      'the carried history was not restarted',
+    );
+  });
+
   it('answers the state query with attempts, PAC answers and who did what', async () => {
     const c = await company();
     const { handle } = await issue(c, '0000000011', { script: ['pending', 'authorized'] });

@@ -107,21 +107,28 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+let stopping: Promise<number> | undefined;
+
+/** Stops every child in reverse start order, once; a second call waits for the first. */
 async function shutdown(exitCode: number): Promise<never> {
-  if (!shuttingDown) {
-    shuttingDown = true;
+  shuttingDown = true;
+  stopping ??= (async () => {
     log.info('stopping fepa (the worker drains first)');
-    for (const stopper of stoppers.reverse()) {
+    const order: string[] = [];
+    for (const stopper of [...stoppers].reverse()) {
       try {
         await stopper.stop();
+        order.push(stopper.name);
         log.info(`${stopper.name} stopped`);
       } catch (err) {
         log.error({ err }, `${stopper.name} did not stop cleanly`);
         exitCode = 1;
       }
     }
-  }
-  process.exit(exitCode);
+    log.info({ order }, 'fepa stopped');
+    return exitCode;
+  })();
+  process.exit(await stopping);
 }
 
 function printBanner(

@@ -7,15 +7,9 @@ export function createRecordActivities(deps: { sql: Sql }) {
      * Mirrors a workflow state change into PostgreSQL (row status + append-only event), idempotently, and
      * says whether the company has a webhook to notify.
      */
-    async recordDocumentTransition(input: {
-      documentId: string;
-      seq: number;
-      from: string | null;
-      to: string;
-      actor: string;
-      kind: string;
-      detail: Record<string, unknown>;
-    }): Promise<{ webhook: boolean }> {
+    async recordDocumentTransition(
+      input: Parameters<typeof recordTransition>[1],
+    ): Promise<{ webhook: boolean }> {
       await recordTransition(deps.sql, input);
       const [row] =
         await deps.sql`select 1 from company_webhooks w join documents d on d.company_id = w.company_id where d.id = ${input.documentId}`;

@@ -1,22 +1,14 @@
 // The API process: one Temporal client and one database pool for every request.
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { createLogger } from '../config/logger.js';
-import { loadSettings, requireSetting } from '../config/settings.js';
+import { serviceProcess } from '../config/service-process.js';
 import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { connectDatabase } from '../storage/database.js';
 import { buildApp } from './server.js';
 
-const settings = loadSettings();
-const log = createLogger(settings, 'api');
-const databaseUrl = requireSetting(
-  settings.databaseUrl,
-  'DATABASE_URL',
-  'The API needs PostgreSQL; `npm start` sets it for you.',
-);
-const address = settings.temporalAddress ?? `127.0.0.1:${settings.temporalDevPort}`;
+const { settings, log, databaseUrl, temporalAddress: address } = serviceProcess('api');
 
 const sql = connectDatabase(databaseUrl, { max: 5 });
 const connection = await Connection.connect({ address });

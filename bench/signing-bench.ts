@@ -1,5 +1,5 @@
-import { createPrivateKey, generateKeyPairSync, randomBytes, sign, X509Certificate } from 'node:crypto';
-import forge from 'node-forge';
+import { randomBytes, sign } from 'node:crypto';
+import { makeSelfSignedCertificate } from '../certificates/self-signed-certificate.js';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { buildQrUrl, validateDocument, writeCanonicalRfe } from '../dgi-document/index.js';
@@ -15,25 +15,7 @@ import { invoiceWithItems, ITEM_COUNTS } from './document-fixtures.js';
 import { measureRate } from './measure.js';
 
 /** A throw-away RSA-2048 key and certificate, as a cached KeyObject (the way the worker keeps them). */
-function benchKey(): SigningKey & { certificatePem: string; privateKeyPem: string } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
-  cert.setSubject([{ shortName: 'CN', value: 'BENCH' }]);
-  cert.setIssuer([{ shortName: 'CN', value: 'BENCH' }]);
-  const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  cert.sign(forge.pki.privateKeyFromPem(privateKeyPem), forge.md.sha256.create());
-  const certificatePem = forge.pki.certificateToPem(cert);
-  const x509 = new X509Certificate(certificatePem);
-  return {
-    privateKey: createPrivateKey(privateKeyPem),
-    privateKeyPem,
-    certificatePem,
-    certificateBase64: x509.raw.toString('base64'),
-    subjectName: 'CN=BENCH',
-  };
-}
+const benchKey = () => makeSelfSignedCertificate({ subject: [{ shortName: 'CN', value: 'BENCH' }] });
 
 function signDocument(canonical: string, cufe: string, key: SigningKey): string {
   const { signature, digestValue } = signCanonicalRfe(canonical, key);

@@ -1,12 +1,5 @@
-import {
-  createHash,
-  generateKeyPairSync,
-  randomInt,
-  randomUUID,
-  X509Certificate,
-  createPrivateKey,
-} from 'node:crypto';
-import forge from 'node-forge';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { makeSelfSignedCertificate } from '../certificates/self-signed-certificate.js';
 import { buildQrUrl, type DgiDocument } from '../dgi-document/index.js';
 import { writeCanonicalRfe } from '../dgi-document/xml/write-rfe.js';
 import { assembleSignedRfe, signCanonicalRfe, type SigningKey } from '../signing/sign-rfe.js';
@@ -323,25 +316,12 @@ const REJECTION_MESSAGES: Record<string, string> = {
 };
 
 function makePacSigningKey(): SigningKey {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  cert.serialNumber = '01';
-  cert.validity.notBefore = new Date(Date.now() - 86_400_000);
-  cert.validity.notAfter = new Date(Date.now() + 3650 * 86_400_000);
-  const subject = [
-    { shortName: 'C', value: 'PA' },
-    { shortName: 'O', value: 'PAC SIMULADOR FEPA' },
-    { shortName: 'CN', value: 'PAC SIMULADOR (NO VALIDO ANTE LA DGI)' },
-  ];
-  cert.setSubject(subject);
-  cert.setIssuer(subject);
-  const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  cert.sign(forge.pki.privateKeyFromPem(pem), forge.md.sha256.create());
-  const x509 = new X509Certificate(forge.pki.certificateToPem(cert));
-  return {
-    privateKey: createPrivateKey(pem),
-    certificateBase64: x509.raw.toString('base64'),
-    subjectName: 'CN=PAC SIMULADOR (NO VALIDO ANTE LA DGI),O=PAC SIMULADOR FEPA,C=PA',
-  };
+  return makeSelfSignedCertificate({
+    subject: [
+      { shortName: 'C', value: 'PA' },
+      { shortName: 'O', value: 'PAC SIMULADOR FEPA' },
+      { shortName: 'CN', value: 'PAC SIMULADOR (NO VALIDO ANTE LA DGI)' },
+    ],
+    days: 3650,
+  });
 }

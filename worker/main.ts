@@ -1,8 +1,7 @@
 // The worker process: runs fepa's workflows and activities until SIGINT/SIGTERM, then drains and exits.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { createLogger } from '../config/logger.js';
-import { loadSettings, requireSetting } from '../config/settings.js';
+import { serviceProcess } from '../config/service-process.js';
 import { ensureSearchAttributes } from '../dev-stack/temporal-readiness.js';
 import { CertificateService } from '../services/certificate-service.js';
 import { PacRegistry } from '../services/pac-registry.js';
@@ -13,14 +12,7 @@ import { ensureCertificateExpirySchedule } from './certificate-expiry-schedule.j
 import { createFepaWorkers } from './create-worker.js';
 import { temporalLoggerFor } from './runtime-logger.js';
 
-const settings = loadSettings();
-const log = createLogger(settings, 'worker');
-const databaseUrl = requireSetting(
-  settings.databaseUrl,
-  'DATABASE_URL',
-  'The worker needs PostgreSQL; `npm start` sets it for you.',
-);
-const address = settings.temporalAddress ?? `127.0.0.1:${settings.temporalDevPort}`;
+const { settings, log, databaseUrl, temporalAddress: address } = serviceProcess('worker');
 
 Runtime.install({ logger: temporalLoggerFor(log) });
 

@@ -26,3 +26,19 @@ export function documentFor(
   delete doc.gDGen.dSeg;
   return doc;
 }
+
+/** A test company with an active signing certificate for its RUC (sealed with the test master key). */
+export async function createCompanyWithCertificate(sql: Sql): Promise<Company> {
+  const { CertificateService } = await import('../../services/certificate-service.js');
+  const { makeCertificate, makeKeyPair, makeP12 } = await import('./p12-factory.js');
+  const { testSecretBox } = await import('./test-api.js');
+  const company = await createTestCompany(sql);
+  const keys = makeKeyPair();
+  const p12 = makeP12({
+    keyPem: keys.privateKeyPem,
+    certificatesPem: [makeCertificate({ keys, commonName: `${company.name} ${company.ruc}` })],
+    password: 'pw',
+  });
+  await new CertificateService(sql, testSecretBox, 30).upload(company.id, p12, 'pw');
+  return company;
+}

@@ -19,7 +19,6 @@ import {
   type DocumentTimings,
 } from '../../common/document-messages.js';
 import type { DocumentState } from '../../common/document-lifecycle.js';
-import { CertificateService } from '../../services/certificate-service.js';
 import { DocumentService } from '../../services/document-service.js';
 import { verifySignedRfe } from '../../signing/verify-rfe.js';
 import type { Company } from '../../storage/company-store.js';
@@ -27,10 +26,9 @@ import { loadSignedXml } from '../../storage/document-store.js';
 import { savePacSettings } from '../../storage/pac-settings-store.js';
 import { saveWebhook } from '../../storage/webhook-store.js';
 import { webhookSignature } from '../../activities/webhook-activities.js';
-import { createTestCompany, documentFor } from '../helpers/companies.js';
+import { createCompanyWithCertificate, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
-import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js';
 import { TEST_MASTER_KEY, testSecretBox } from '../helpers/test-api.js';
 import { PROJECT_ROOT } from '../../config/settings.js';
 import { spawnManaged } from '../../dev-stack/managed-process.js';
@@ -90,14 +88,7 @@ describe('the document workflow on the real dev server, with the PAC simulator o
     autoSubmit?: boolean;
     baseUrl?: string;
   }): Promise<Company> {
-    const c = await createTestCompany(testDatabase());
-    const keys = makeKeyPair();
-    const pem = makeCertificate({ keys, commonName: `${c.name} ${c.ruc}` });
-    await new CertificateService(testDatabase(), testSecretBox, 30).upload(
-      c.id,
-      makeP12({ keyPem: keys.privateKeyPem, certificatesPem: [pem], password: 'pw' }),
-      'pw',
-    );
+    const c = await createCompanyWithCertificate(testDatabase());
     if (pac?.pac === 'edoc') {
       await simulator.admin('/accounts', {
         id: `edoc-${c.id}`,
@@ -403,17 +394,7 @@ describe('a worker killed in the middle of a submission', () => {
       return child;
     };
     try {
-      const c = await createTestCompany(testDatabase());
-      const keys = makeKeyPair();
-      await new CertificateService(testDatabase(), testSecretBox, 30).upload(
-        c.id,
-        makeP12({
-          keyPem: keys.privateKeyPem,
-          certificatesPem: [makeCertificate({ keys, commonName: c.ruc })],
-          password: 'pw',
-        }),
-        'pw',
-      );
+      const c = await createCompanyWithCertificate(testDatabase());
       await simulator.admin('/rules', { match: { ruc: c.ruc }, script: ['hang:4000', 'authorized'] });
       const first = await startWorkerProcess();
       const service = new DocumentService({
@@ -479,17 +460,7 @@ describe('webhooks', () => {
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
     try {
       const env = await testTemporal();
-      const c = await createTestCompany(testDatabase());
-      const keys = makeKeyPair();
-      await new CertificateService(testDatabase(), testSecretBox, 30).upload(
-        c.id,
-        makeP12({
-          keyPem: keys.privateKeyPem,
-          certificatesPem: [makeCertificate({ keys, commonName: c.ruc })],
-          password: 'pw',
-        }),
-        'pw',
-      );
+      const c = await createCompanyWithCertificate(testDatabase());
       const secret = 'whsec-0123456789abcdef0123456789';
       await saveWebhook(
         testDatabase(),

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { CertificateService } from '../../services/certificate-service.js';
 import { verifySignedRfe } from '../../signing/verify-rfe.js';
 import type { Company } from '../../storage/company-store.js';
-import { createTestCompany, documentFor } from '../helpers/companies.js';
+import { createCompanyWithCertificate, createTestCompany, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
-import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js';
-import { startTestApi, testSecretBox, type TestApi } from '../helpers/test-api.js';
+import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 
@@ -52,17 +50,7 @@ describe('the documents HTTP API', () => {
       pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
       timings: { pollInitialMs: 50, pollMaxMs: 200, annulWindowMs: 30_000 },
     });
-    company = await createTestCompany(testDatabase());
-    const keys = makeKeyPair();
-    await new CertificateService(testDatabase(), testSecretBox, 30).upload(
-      company.id,
-      makeP12({
-        keyPem: keys.privateKeyPem,
-        certificatesPem: [makeCertificate({ keys, commonName: company.ruc })],
-        password: 'pw',
-      }),
-      'pw',
-    );
+    company = await createCompanyWithCertificate(testDatabase());
     example = await loadExample('invoice-spec-example.json');
   });
   after(async () => {

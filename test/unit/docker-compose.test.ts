@@ -22,7 +22,7 @@ const fepaProcesses = ['api', 'worker'] as const;
 
 describe('docker-compose.yml', () => {
   it('has every service fepa needs, each long-running one with a health check', () => {
-    for (const name of ['postgresql', 'temporal', 'temporal-ui', 'api', 'worker']) {
+    for (const name of ['postgresql', 'temporal', 'temporal-ui', 'pac-simulator', 'api', 'worker']) {
       assert.ok(services[name], `service ${name} is missing`);
       assert.ok(services[name]?.healthcheck?.test.length, `service ${name} has no health check`);
     }
@@ -54,6 +54,13 @@ describe('docker-compose.yml', () => {
     assert.equal(url.password, pg.POSTGRES_PASSWORD);
     assert.equal(url.pathname, `/${pg.POSTGRES_DB}`);
     assert.equal(services.temporal?.environment?.POSTGRES_SEEDS, 'postgresql');
+  });
+
+  it('needs a master key from the operator, and points the sandbox PAC at the simulator service', () => {
+    assert.match(services.api?.environment?.FEPA_MASTER_KEY ?? '', /^\$\{FEPA_MASTER_KEY:\?/);
+    const simulatorUrl = new URL(services.worker?.environment?.FEPA_SIMULATOR_URL ?? '');
+    assert.equal(simulatorUrl.hostname, 'pac-simulator');
+    assert.equal(simulatorUrl.port, services['pac-simulator']?.environment?.FEPA_SIMULATOR_PORT);
   });
 
   it('agrees on the Temporal address and the API port everywhere they appear', () => {

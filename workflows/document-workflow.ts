@@ -136,8 +136,8 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     if (!a || typeof a.actor !== 'string' || a.actor.trim() === '') return 'actor (who acts) is required';
     if (!ALLOWED[kind].includes(state.status)) return `cannot ${kind} a document in status ${state.status}`;
     if (pending) return `another action (${pending.kind}) is already queued`;
-    if (kind === 'resubmit' && state.polling)
-      return 'the PAC is still being asked about this document; resubmitting could issue it twice';
+    if ((kind === 'resubmit' || kind === 'cancel') && state.polling)
+      return 'the PAC is still being asked about this document; acting now could issue it twice';
     if (kind === 'correct' && (typeof a.correctionId !== 'string' || !a.correctionId))
       return 'correctionId is required';
     if (kind === 'annul' && (typeof a.reason !== 'string' || a.reason.length < 15))
@@ -440,10 +440,13 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
   /** After an unknown outcome: ask before anything else; resubmit only when the PAC never saw it. */
   const reconcile = async (): Promise<Settled> => {
     state.reconciliations++;
+    // While the PAC is being asked, resubmitting or cancelling could issue the document twice.
+    state.polling = true;
     let delay = t.pollInitialMs;
     for (let attempt = 0; ; attempt++) {
       const answer = await queryOnce();
       remember(answer);
+      if (answer.status !== 'transient' && answer.status !== 'unknown') state.polling = false;
       if (answer.status === 'not-found') return 'resubmit';
       if (answer.status !== 'transient' && answer.status !== 'unknown') return settle(answer, 'query');
       if (attempt >= 5 && state.status !== 'needs_support') {

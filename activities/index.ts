@@ -10,6 +10,7 @@ export type ActivityDeps = DiagnosticDeps & DocumentActivityDeps & PacActivityDe
 
 /** Every activity the worker registers, built from injected dependencies so tests can swap them. */
 export function createActivities(deps: ActivityDeps) {
+  const pac = createPacActivities(deps);
   return {
     ...createDiagnosticActivities(deps),
     ...createDocumentActivities(deps),
@@ -17,7 +18,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecordActivities(deps),
     ...createWebhookActivities(deps),
     // Only the signature mode runs here; PAC calls run on the per-PAC task queues.
-    pacSignatureMode: (input: { companyId: string }) => createPacActivities(deps).pacSignatureMode(input),
+    pacSignatureMode: (input: { companyId: string }) => pac.pacSignatureMode(input),
   };
 }
 

@@ -10,7 +10,6 @@ import {
   savePacFacts,
   type SubmissionMaterial,
 } from '../storage/document-store.js';
-import { findPacSettings } from '../storage/pac-settings-store.js';
 
 export interface PacActivityDeps {
   sql: Sql;
@@ -54,9 +53,10 @@ export function createPacActivities(deps: PacActivityDeps) {
   async function keep(
     documentId: string,
     operation: string,
-    adapter: PacAdapter,
+    pac: { adapter: PacAdapter; name: string },
     result: PacResult,
   ): Promise<PacResult> {
+    const { adapter } = pac;
     let signedXml: string | undefined;
     if (result.signedXml && adapter.capabilities.signs === 'pac') {
       const verified = verifySignedRfe(result.signedXml);
@@ -78,18 +78,22 @@ export function createPacActivities(deps: PacActivityDeps) {
       dgiIssues: result.dgiIssues,
       raw: result.raw,
     });
-    const pac = (
-      await findPacSettings(deps.sql, (await loadSubmissionMaterial(deps.sql, documentId)).companyId)
-    ).pac;
     await savePacFacts(deps.sql, documentId, {
       cufe: result.cufe,
       protocol: result.protocol,
       authorizedAt: result.authorizedAt,
       pacCode: result.pacCode,
-      pac,
+      pac: pac.name,
       signedXml,
     });
     return result;
+  }
+
+  /** The document and its company's PAC, read once per call. */
+  async function open(documentId: string) {
+    const material = await loadSubmissionMaterial(deps.sql, documentId);
+    const { adapter, settings } = await deps.pacs.resolve(material.companyId);
+    return { material, adapter, pac: { adapter, name: settings.pac } };
   }
 
   return {
@@ -97,36 +101,30 @@ export function createPacActivities(deps: PacActivityDeps) {
     async pacSignatureMode(input: {
       companyId: string;
     }): Promise<{ fepaSigns: boolean; autoSubmit: boolean }> {
-      const adapter = await deps.pacs.adapterFor(input.companyId);
-      const settings = await findPacSettings(deps.sql, input.companyId);
+      const { adapter, settings } = await deps.pacs.resolve(input.companyId);
       return { fepaSigns: adapter.capabilities.signs === 'fepa', autoSubmit: settings.autoSubmit };
     },
 
     async submitToPac(input: { documentId: string }): Promise<PacOutcome> {
-      const material = await loadSubmissionMaterial(deps.sql, input.documentId);
-      const adapter = await deps.pacs.adapterFor(material.companyId);
+      const { material, adapter, pac } = await open(input.documentId);
       const { dId: _cufe, ...document } = material.request as { dId?: unknown };
       const result = await adapter.submit({
         ref: refOf(material),
         idempotencyKey: input.documentId,
         ...(adapter.capabilities.signs === 'fepa' ? { signedXml: material.signedXml ?? '' } : { document }),
       });
-      return summary(await keep(input.documentId, 'submit', adapter, result));
+      return summary(await keep(input.documentId, 'submit', pac, result));
     },
 
     async queryPacStatus(input: { documentId: string }): Promise<PacOutcome> {
-      const material = await loadSubmissionMaterial(deps.sql, input.documentId);
-      const adapter = await deps.pacs.adapterFor(material.companyId);
-      return summary(
-        await keep(input.documentId, 'query', adapter, await adapter.queryStatus(refOf(material))),
-      );
+      const { material, adapter, pac } = await open(input.documentId);
+      return summary(await keep(input.documentId, 'query', pac, await adapter.queryStatus(refOf(material))));
     },
 
     async annulAtPac(input: { documentId: string; reason: string }): Promise<PacOutcome> {
-      const material = await loadSubmissionMaterial(deps.sql, input.documentId);
-      const adapter = await deps.pacs.adapterFor(material.companyId);
+      const { material, adapter, pac } = await open(input.documentId);
       return summary(
-        await keep(input.documentId, 'annul', adapter, await adapter.annul(refOf(material), input.reason)),
+        await keep(input.documentId, 'annul', pac, await adapter.annul(refOf(material), input.reason)),
       );
     },
   };

@@ -1,4 +1,3 @@
-import { CertificateError } from '../certificates/certificate-error.js';
 import { checkCertificateCompany, type CertificateFacts } from '../certificates/certificate-facts.js';
 import { loadP12 } from '../certificates/p12-loader.js';
 import type { SecretBox } from '../secrets/secret-box.js';
@@ -93,5 +92,3 @@ export class CertificateService {
     };
   }
 }
-
-export { CertificateError };

@@ -4,7 +4,7 @@ import { EdocTokenCache } from '../pac/edoc/edoc-token-cache.js';
 import type { PacAdapter } from '../pac/pac-adapter.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from '../storage/database.js';
-import { findPacSettings, openPacCredentials } from '../storage/pac-settings-store.js';
+import { findPacSettings, openPacCredentials, type PacSettings } from '../storage/pac-settings-store.js';
 
 /** Production hosts (spec pac-apis §1.1, §3.1); a company may override them with its own base URL. */
 const DEFAULT_BASE_URLS = {
@@ -35,8 +35,13 @@ export class PacRegistry {
     this.edocTokens = deps.edocTokens ?? new EdocTokenCache();
   }
 
-  async adapterFor(companyId: string): Promise<PacAdapter> {
+  /** The company's adapter together with its PAC settings (one settings read for both). */
+  async resolve(companyId: string): Promise<{ adapter: PacAdapter; settings: PacSettings }> {
     const settings = await findPacSettings(this.deps.sql, companyId);
+    return { adapter: await this.adapterFrom(companyId, settings), settings };
+  }
+
+  private async adapterFrom(companyId: string, settings: PacSettings): Promise<PacAdapter> {
     const timeout = this.deps.timeoutMs ? { timeoutMs: this.deps.timeoutMs } : {};
     if (settings.pac === 'sandbox') {
       return new AludraAdapter({

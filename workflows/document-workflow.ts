@@ -446,9 +446,10 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     for (let attempt = 0; ; attempt++) {
       const answer = await queryOnce();
       remember(answer);
-      if (answer.status !== 'transient' && answer.status !== 'unknown') state.polling = false;
-      if (answer.status === 'not-found') return 'resubmit';
-      if (answer.status !== 'transient' && answer.status !== 'unknown') return settle(answer, 'query');
+      if (answer.status !== 'transient' && answer.status !== 'unknown') {
+        state.polling = false;
+        return answer.status === 'not-found' ? 'resubmit' : settle(answer, 'query');
+      }
       if (attempt >= 5 && state.status !== 'needs_support') {
         await needPerson(
           'needs_support',

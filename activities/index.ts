@@ -6,7 +6,12 @@ import { createPacActivities, type PacActivityDeps } from './pac-activities.js';
 import { createRecordActivities } from './record-activities.js';
 import { createWebhookActivities } from './webhook-activities.js';
 
-export type ActivityDeps = DiagnosticDeps & DocumentActivityDeps & PacActivityDeps & { box: SecretBox };
+export type ActivityDeps = DiagnosticDeps &
+  DocumentActivityDeps &
+  PacActivityDeps & {
+    box: SecretBox;
+    allowedHosts: readonly string[];
+  };
 
 /** Every activity the worker registers, built from injected dependencies so tests can swap them. */
 export function createActivities(deps: ActivityDeps) {

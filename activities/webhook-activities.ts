@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { DocumentWebhookEvent } from '../common/webhook-event.js';
+import { webhookHostAllowed } from '../common/webhook-hosts.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from '../storage/database.js';
 import { openWebhook } from '../storage/webhook-store.js';
@@ -10,7 +11,13 @@ export function webhookSignature(secret: string, timestamp: string, body: string
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
 }
 
-export function createWebhookActivities(deps: { sql: Sql; box: SecretBox; timeoutMs?: number }) {
+export function createWebhookActivities(deps: {
+  sql: Sql;
+  box: SecretBox;
+  /** Checked again at delivery: the setting may have narrowed since the URL was saved. */
+  allowedHosts: readonly string[];
+  timeoutMs?: number;
+}) {
   return {
     /** POSTs one event; anything but a 2xx throws, and Temporal retries (with backoff) until it is delivered. */
     async deliverWebhook(input: {
@@ -19,6 +26,12 @@ export function createWebhookActivities(deps: { sql: Sql; box: SecretBox; timeou
     }): Promise<{ delivered: boolean; status?: number }> {
       const webhook = await openWebhook(deps.sql, deps.box, input.companyId);
       if (!webhook) return { delivered: false };
+      if (!webhookHostAllowed(webhook.url, deps.allowedHosts)) {
+        throw ApplicationFailure.nonRetryable(
+          `webhook host ${new URL(webhook.url).hostname} is not in FEPA_WEBHOOK_ALLOWED_HOSTS`,
+          'WebhookHostNotAllowed',
+        );
+      }
       const body = JSON.stringify(input.event);
       const timestamp = String(Math.floor(Date.now() / 1000));
       let response: Response;
@@ -29,9 +42,11 @@ export function createWebhookActivities(deps: { sql: Sql; box: SecretBox; timeou
             'content-type': 'application/json',
             'x-fepa-event': input.event.eventId,
             'x-fepa-timestamp': timestamp,
-            'x-fepa-signature': webhookSignature(webhook.secret, timestamp, body),
+            // While a rotated secret overlaps, both sign: receivers accept either.
+            'x-fepa-signature': webhook.secrets.map((s) => webhookSignature(s, timestamp, body)).join(','),
           },
           body,
+          redirect: 'manual',
           signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
         });
       } catch (err) {

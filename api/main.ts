@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import { serviceProcess } from '../config/service-process.js';
+import { ApiKeyService } from '../services/api-key-service.js';
 import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
@@ -23,7 +24,12 @@ const app = buildApp({
   namespace: settings.temporalNamespace,
   certificates,
   documents,
+  keys: new ApiKeyService(sql),
   box,
+  bodyLimitBytes: settings.apiBodyLimitBytes,
+  rateLimit: { perMinute: settings.apiRateLimitPerMinute, burst: settings.apiRateLimitBurst },
+  webhookAllowedHosts: settings.webhookAllowedHosts,
+  webhookSecretOverlapHours: settings.webhookSecretOverlapHours,
 });
 
 const server: Server = app.listen(settings.apiPort, settings.apiHost, () => {

@@ -7,6 +7,8 @@ export interface Problem {
   status: number;
   detail?: string;
   issues?: Array<{ path: string; rule: string; message: string }>;
+  /** Response headers that go with the problem (`Retry-After`, `WWW-Authenticate`); not in the body. */
+  headers?: Record<string, string>;
   [extension: string]: unknown;
 }
 
@@ -14,15 +16,21 @@ export const PROBLEM_BASE = 'https://fepa.dev/problems/';
 
 /** `problem.type` is a short slug; it is sent as a URI under PROBLEM_BASE. */
 export function sendProblem(res: Response, problem: Problem): void {
+  const { headers, ...body } = problem;
+  for (const [name, value] of Object.entries(headers ?? {})) res.setHeader(name, value);
   res
     .status(problem.status)
     .type('application/problem+json')
-    .json({ ...problem, type: `${PROBLEM_BASE}${problem.type}` });
+    .json({ ...body, type: `${PROBLEM_BASE}${problem.type}` });
 }
 
 /** An error a route throws on purpose; the error handler turns it into problem details. */
 export class HttpProblem extends Error {
+  /** Read by Express's body parser when the problem is thrown from its `verify` hook. */
+  readonly status: number;
+
   constructor(readonly problem: Problem) {
     super(problem.detail ?? problem.title);
+    this.status = problem.status;
   }
 }

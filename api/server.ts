@@ -1,19 +1,26 @@
 import express, { type Express } from 'express';
+import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { SecretBox } from '../secrets/secret-box.js';
+import type { ApiKeyService } from '../services/api-key-service.js';
 import type { CertificateService } from '../services/certificate-service.js';
 import type { DocumentService } from '../services/document-service.js';
 import type { Sql } from '../storage/database.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
+import { RateLimiter } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
+import { mountRoutes } from './mount-routes.js';
+import { buildOpenApi } from './openapi.js';
+import type { AnyRoute } from './route-definition.js';
 import { certificateRoutes } from './routes/certificates.js';
 import { companyRoutes } from './routes/companies.js';
 import { diagnosticRoutes } from './routes/diagnostics.js';
 import { documentRoutes } from './routes/documents.js';
-import { pacSettingsRoutes } from './routes/pac-settings.js';
-import { webhookRoutes } from './routes/webhooks.js';
 import { healthRoutes } from './routes/health.js';
+import { pacSettingsRoutes } from './routes/pac-settings.js';
+import { referenceAssets, referenceRoutes } from './routes/reference.js';
+import { webhookRoutes } from './routes/webhooks.js';
 
 export interface ApiDeps {
   client: Client;
@@ -22,25 +29,55 @@ export interface ApiDeps {
   namespace: string;
   /** Overrides the documents task queue (tests run their own worker on a private queue). */
   taskQueue?: string;
-  bodyLimit?: string;
   certificates: CertificateService;
   documents: DocumentService;
+  keys: ApiKeyService;
   box: SecretBox;
+  bodyLimitBytes: number;
+  rateLimit: { perMinute: number; burst: number };
+  webhookAllowedHosts: readonly string[];
+  webhookSecretOverlapHours: number;
+}
+
+export const API_VERSION = '1.0.0';
+
+/** Every route of the API; the router and the OpenAPI document are both built from this list. */
+export function apiRoutes(deps: ApiDeps): AnyRoute[] {
+  const routes: AnyRoute[] = [
+    ...healthRoutes(deps),
+    ...referenceRoutes(() => openApi),
+    ...diagnosticRoutes({ client: deps.client, taskQueue: deps.taskQueue }),
+    ...companyRoutes(deps),
+    ...certificateRoutes(deps),
+    ...pacSettingsRoutes(deps),
+    ...webhookRoutes({
+      ...deps,
+      allowedHosts: deps.webhookAllowedHosts,
+      overlapHours: deps.webhookSecretOverlapHours,
+    }),
+    ...documentRoutes(deps),
+  ];
+  const openApi = buildOpenApi(routes, { version: API_VERSION });
+  return routes;
 }
 
 /** Builds the Express app; `api/main.ts` only listens and shuts down. */
 export function buildApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('query parser', 'simple'); // no nested objects from `a[b]=c`: query values are strings
   app.use(requestContext(deps.log));
-  app.use(express.json({ limit: deps.bodyLimit ?? '1mb' }));
-  app.use(healthRoutes(deps));
-  app.use(diagnosticRoutes(deps.taskQueue ? { client: deps.client, taskQueue: deps.taskQueue } : deps));
-  app.use(companyRoutes(deps));
-  app.use(certificateRoutes(deps));
-  app.use(pacSettingsRoutes(deps));
-  app.use(webhookRoutes(deps));
-  app.use(documentRoutes(deps));
+  app.use(helmet());
+  app.use(referenceAssets());
+  app.use(
+    mountRoutes(apiRoutes(deps), {
+      sql: deps.sql,
+      box: deps.box,
+      keys: deps.keys,
+      limiter: new RateLimiter(deps.rateLimit.perMinute, deps.rateLimit.burst),
+      bodyLimitBytes: deps.bodyLimitBytes,
+    }),
+  );
   app.use(notFoundHandler);
   app.use(errorHandler);
   return app;

@@ -1,3 +1,4 @@
+import { ApiKeyService } from '../services/api-key-service.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -95,6 +96,7 @@ export async function benchWorkflow() {
     qrKey: 'bench',
     pacs: new PacRegistry({ sql, box, simulatorUrl }),
     box,
+    webhookAllowedHosts: [],
     pacMaxCallsPerSecond: 1000,
   });
   const noopWorker = await Worker.create({
@@ -109,7 +111,21 @@ export async function benchWorkflow() {
     client,
     timings: { pollInitialMs: 50, pollMaxMs: 200, annulWindowMs: 1 },
   });
-  const app = buildApp({ client, sql, log, namespace: 'default', certificates, documents, box });
+  const keys = new ApiKeyService(sql);
+  const app = buildApp({
+    client,
+    sql,
+    log,
+    namespace: 'default',
+    certificates,
+    documents,
+    keys,
+    box,
+    bodyLimitBytes: 1_048_576,
+    rateLimit: { perMinute: 1_000_000, burst: 100_000 },
+    webhookAllowedHosts: [],
+    webhookSecretOverlapHours: 24,
+  });
   const api = app.listen(0, '127.0.0.1');
   await new Promise((r) => api.once('listening', r));
   const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
@@ -117,6 +133,7 @@ export async function benchWorkflow() {
   const ruc = '155123456-2-2023';
   const company = await createCompany(sql, { rucType: '2', ruc, dv: computeRucDv(ruc, '2'), name: 'BENCH' });
   await certificates.upload(company.id, makeSandboxP12({ ruc, name: 'BENCH', password: 'b' }), 'b');
+  const { key } = await keys.create({ companyId: company.id, role: 'integrator', name: 'bench' });
   const example = JSON.parse(
     readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),
   ) as { gDGen: Record<string, unknown> };
@@ -128,7 +145,7 @@ export async function benchWorkflow() {
     delete doc.gDGen.dSeg;
     const res = await fetch(`${apiUrl}/v1/companies/${company.id}/documents`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
       body: JSON.stringify(doc),
     });
     const body = (await res.json()) as { workflowId: string };

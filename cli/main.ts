@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { CliUsageError, type Command } from './command.js';
 import { certCommand, sandboxP12Command, signCommand, verifyCommand } from './certificate-commands.js';
 import { buildCommand, cufeCommand, rucDvCommand, validateCommand } from './document-commands.js';
+import { companyCommand, keyCommand } from './tenant-commands.js';
 
 const COMMANDS: Command[] = [
   validateCommand,
@@ -13,6 +14,8 @@ const COMMANDS: Command[] = [
   signCommand,
   verifyCommand,
   sandboxP12Command,
+  companyCommand,
+  keyCommand,
 ];
 
 const out = (text: string) => process.stdout.write(`${text}\n`);

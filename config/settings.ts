@@ -37,6 +37,11 @@ const SettingsSchema = z.object({
   FEPA_SIMULATOR_DATABASE_URL: optionalText,
   FEPA_SIMULATOR_LATENCY: z.enum(['none', 'realistic']).default('none'),
   FEPA_PAC_MAX_CALLS_PER_SECOND: z.coerce.number().positive().default(20),
+  FEPA_API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
+  FEPA_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
+  FEPA_API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
+  FEPA_WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
+  FEPA_WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
 });
 
 export type RawSettings = z.infer<typeof SettingsSchema>;
@@ -79,6 +84,15 @@ export interface Settings {
   simulatorLatency: 'none' | 'realistic';
   /** Calls per second to each PAC across all workers (task-queue rate limit). */
   pacMaxCallsPerSecond: number;
+  /** Largest request body the API reads. */
+  apiBodyLimitBytes: number;
+  /** Requests per minute per API key (or per address without a key), and the burst allowed on top. */
+  apiRateLimitPerMinute: number;
+  apiRateLimitBurst: number;
+  /** Hosts webhooks may be sent to (`*.example.com` allowed); empty: no webhooks. */
+  webhookAllowedHosts: string[];
+  /** After a webhook secret is rotated, the old one also signs for this long. */
+  webhookSecretOverlapHours: number;
 }
 
 export class SettingsError extends Error {
@@ -117,6 +131,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     simulatorDatabaseUrl: s.FEPA_SIMULATOR_DATABASE_URL,
     simulatorLatency: s.FEPA_SIMULATOR_LATENCY,
     pacMaxCallsPerSecond: s.FEPA_PAC_MAX_CALLS_PER_SECOND,
+    apiBodyLimitBytes: s.FEPA_API_BODY_LIMIT_BYTES,
+    apiRateLimitPerMinute: s.FEPA_API_RATE_LIMIT_PER_MINUTE,
+    apiRateLimitBurst: s.FEPA_API_RATE_LIMIT_BURST,
+    webhookAllowedHosts: s.FEPA_WEBHOOK_ALLOWED_HOSTS.split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+    webhookSecretOverlapHours: s.FEPA_WEBHOOK_SECRET_OVERLAP_HOURS,
   };
 }
 

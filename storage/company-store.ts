@@ -1,4 +1,5 @@
 import type { Sql } from './database.js';
+import { isUuid } from './ids.js';
 
 export interface Company {
   id: string;
@@ -33,7 +34,7 @@ export async function createCompany(sql: Sql, company: Omit<Company, 'id'>): Pro
 }
 
 export async function findCompany(sql: Sql, id: string): Promise<Company | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await sql<CompanyRow[]>`select id, ruc_type, ruc, dv, name from companies where id = ${id}`;
   return row ? toCompany(row) : undefined;
 }

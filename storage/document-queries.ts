@@ -1,4 +1,5 @@
 import type { Sql } from './database.js';
+import { isUuid } from './ids.js';
 
 export interface DocumentRow {
   id: string;
@@ -66,7 +67,7 @@ export async function findCompanyDocument(
   companyId: string,
   documentId: string,
 ): Promise<DocumentRow | undefined> {
-  if (!/^[0-9a-f-]{36}$/i.test(documentId)) return undefined;
+  if (!isUuid(documentId)) return undefined;
   const [row] = await sql<
     Raw[]
   >`${sql.unsafe(SELECT)} where company_id = ${companyId} and id = ${documentId}`;

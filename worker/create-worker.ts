@@ -26,6 +26,8 @@ export interface FepaWorkerOptions {
   pacs: PacRegistry;
   /** Opens secrets (webhook secrets) inside activities. */
   box: SecretBox;
+  /** Hosts webhooks may be delivered to (FEPA_WEBHOOK_ALLOWED_HOSTS). */
+  webhookAllowedHosts: readonly string[];
   /** Prefix of the per-PAC task queues (tests use their own). */
   pacTaskQueuePrefix?: string;
   /** Calls per second to each PAC, across every worker (server-side task-queue rate limit). */
@@ -62,6 +64,7 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
       dgiSchemaDir: options.dgiSchemaDir,
       pacs: options.pacs,
       box: options.box,
+      allowedHosts: options.webhookAllowedHosts,
     }),
   });
   const pacActivities = createPacActivities({ sql: options.sql, pacs: options.pacs });

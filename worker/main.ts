@@ -49,6 +49,7 @@ const workers = await createFepaWorkers({
   dgiSchemaDir: settings.dgiSchemaDir,
   pacs: new PacRegistry({ sql, box, simulatorUrl: settings.simulatorUrl }),
   box,
+  webhookAllowedHosts: settings.webhookAllowedHosts,
   pacMaxCallsPerSecond: settings.pacMaxCallsPerSecond,
 });
 log.info({ address, namespace: settings.temporalNamespace }, 'worker polling');

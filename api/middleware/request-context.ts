@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
+import type { Caller } from '../../services/api-key-service.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
     id: string;
     log: Logger;
+    /** Set by authentication: the API key's company and role. */
+    caller?: Caller;
   }
 }
 

@@ -1,17 +1,19 @@
-import { Router } from 'express';
 import { z } from 'zod';
-import { checkRucDv } from '../../dgi-document/ruc-check-digit.js';
-import { ruc as rucPattern } from '../../dgi-document/schema/primitives.js';
-import { createCompany, findCompany } from '../../storage/company-store.js';
+import { ROLES } from '../../access/roles.js';
+import type { ApiKeyService } from '../../services/api-key-service.js';
+import { findCompany } from '../../storage/company-store.js';
 import type { Sql } from '../../storage/database.js';
 import { HttpProblem } from '../problem.js';
-import { parseBody } from '../validation.js';
+import { defineRoute, type AnyRoute } from '../route-definition.js';
+import { ApiKeySchema, CompanySchema } from '../response-schemas.js';
 
-const CreateCompanyRequest = z.strictObject({
-  rucType: z.enum(['1', '2']),
-  ruc: rucPattern,
-  dv: z.string().regex(/^[0-9]{2}$/, 'must be 2 digits'),
-  name: z.string().min(1).max(200),
+const CreateKeyRequest = z.strictObject({
+  name: z.string().min(1).max(100).describe('Who or what uses the key, e.g. "ERP production"'),
+  role: z.enum(ROLES),
+  expiresAt: z.iso
+    .datetime({ offset: true })
+    .optional()
+    .describe('Omitted: the key does not expire (revoke it when it is no longer needed)'),
 });
 
 export function companyNotFound(companyId: string): HttpProblem {
@@ -23,39 +25,81 @@ export function companyNotFound(companyId: string): HttpProblem {
   });
 }
 
-/** Companies (issuers): create one, read one. */
-export function companyRoutes(deps: { sql: Sql }): Router {
-  const router = Router();
-  router.post('/v1/companies', async (req, res) => {
-    const body = parseBody(CreateCompanyRequest, req.body);
-    const dv = checkRucDv(body.ruc, body.rucType, body.dv);
-    if (!dv.ok) {
-      throw new HttpProblem({
-        type: 'validation',
-        title: 'The request is not valid',
-        status: 400,
-        detail: dv.reason,
-        issues: [{ path: 'dv', rule: dv.expected ? 'check-digit' : 'ruc-format', message: dv.reason }],
-      });
-    }
-    try {
-      res.status(201).json(await createCompany(deps.sql, body));
-    } catch (err) {
-      if ((err as { code?: string }).code === '23505') {
-        throw new HttpProblem({
-          type: 'conflict',
-          title: 'Company exists',
-          status: 409,
-          detail: `A company with RUC ${body.ruc} exists.`,
+/** The caller's company, and its API keys. Companies themselves are created with `fepa company create`. */
+export function companyRoutes(deps: { sql: Sql; keys: ApiKeyService }): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/companies/:companyId',
+      access: 'integrator',
+      tag: 'Company',
+      summary: "The key's company",
+      responses: { 200: { description: 'The company', schema: CompanySchema } },
+      async handle({ res, params }) {
+        const company = await findCompany(deps.sql, params.companyId!);
+        if (!company) throw companyNotFound(params.companyId!);
+        res.json(company);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/companies/:companyId/keys',
+      access: 'admin',
+      tag: 'API keys',
+      summary: 'Create an API key (shown once)',
+      description: 'The answer is the only time the key is shown; fepa keeps a SHA-256 of it.',
+      body: CreateKeyRequest,
+      responses: {
+        201: { description: 'The new key', schema: ApiKeySchema.extend({ key: z.string() }) },
+      },
+      async handle({ res, body, params }) {
+        if (body.expiresAt && new Date(body.expiresAt) <= new Date()) {
+          throw new HttpProblem({
+            type: 'validation',
+            title: 'The request is not valid',
+            status: 400,
+            detail: 'expiresAt is in the past.',
+            issues: [{ path: 'expiresAt', rule: 'future', message: 'must be in the future' }],
+          });
+        }
+        const { key, record } = await deps.keys.create({
+          companyId: params.companyId!,
+          role: body.role,
+          name: body.name,
+          ...(body.expiresAt ? { expiresAt: new Date(body.expiresAt) } : {}),
         });
-      }
-      throw err;
-    }
-  });
-  router.get('/v1/companies/:companyId', async (req, res) => {
-    const company = await findCompany(deps.sql, req.params.companyId);
-    if (!company) throw companyNotFound(req.params.companyId);
-    res.json(company);
-  });
-  return router;
+        res.status(201).json({ ...record, key });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/companies/:companyId/keys',
+      access: 'admin',
+      tag: 'API keys',
+      summary: "The company's API keys (prefix only)",
+      responses: { 200: { description: 'Keys', schema: z.object({ items: z.array(ApiKeySchema) }) } },
+      async handle({ res, params }) {
+        res.json({ items: await deps.keys.list(params.companyId!) });
+      },
+    }),
+    defineRoute({
+      method: 'delete',
+      path: '/v1/companies/:companyId/keys/:keyId',
+      access: 'admin',
+      tag: 'API keys',
+      summary: 'Revoke an API key',
+      responses: { 204: { description: 'Revoked; the key stops working at once' } },
+      async handle({ res, params }) {
+        if (!(await deps.keys.revoke(params.companyId!, params.keyId!))) {
+          throw new HttpProblem({
+            type: 'not-found',
+            title: 'Key not found',
+            status: 404,
+            detail: `There is no active key ${params.keyId} for this company.`,
+          });
+        }
+        res.status(204).end();
+      },
+    }),
+  ];
 }

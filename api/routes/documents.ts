@@ -1,4 +1,3 @@
-import { Router, type Request } from 'express';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import {
@@ -16,8 +15,15 @@ import {
   listCompanyDocuments,
 } from '../../storage/document-queries.js';
 import { loadSignedXml } from '../../storage/document-store.js';
+import { DocumentSchema } from '../../dgi-document/index.js';
 import { HttpProblem } from '../problem.js';
-import { parseBody } from '../validation.js';
+import { defineRoute, type AnyRoute } from '../route-definition.js';
+import {
+  ActionResultSchema,
+  DocumentAcceptedSchema,
+  DocumentDetailSchema,
+  DocumentListSchema,
+} from '../response-schemas.js';
 import { companyNotFound } from './companies.js';
 
 const Action = z.strictObject({ actor: z.string().min(1).max(100), reason: z.string().max(500).optional() });
@@ -30,6 +36,7 @@ const Correction = z.strictObject({
   reason: z.string().max(500).optional(),
   document: z.record(z.string(), z.unknown()),
 });
+const DocumentedCorrection = Correction.extend({ document: DocumentSchema });
 const ListQuery = z.strictObject({
   status: z.string().max(40).optional(),
   type: z
@@ -68,204 +75,295 @@ const links = (companyId: string, id: string) => {
 };
 
 /** Fiscal documents of a company: create, read (live state), list, XML, and operator actions. */
-export function documentRoutes(deps: { client: Client; sql: Sql; documents: DocumentService }): Router {
-  const router = Router();
-  const ids = (req: Request) => ({
-    companyId: String(req.params.companyId),
-    documentId: String(req.params.documentId),
-  });
+export function documentRoutes(deps: { client: Client; sql: Sql; documents: DocumentService }): AnyRoute[] {
+  const actionRoutes = (
+    [
+      ['submit', submitUpdate, Action, 'Submit to the PAC (documents held with autoSubmit off)'],
+      ['resubmit', resubmitUpdate, Action, 'Resubmit after a rejection or an error needing support'],
+      ['annul', annulUpdate, AnnulAction, 'Annul an authorized document'],
+      ['cancel', cancelUpdate, Action, 'Cancel a document never authorized (its number stays used)'],
+    ] as const
+  ).map(([name, update, schema, summary]) =>
+    defineRoute({
+      method: 'post',
+      path: `/v1/companies/:companyId/documents/:documentId/${name}`,
+      access: 'operator',
+      tag: 'Operator actions',
+      summary,
+      body: schema as typeof Action,
+      responses: {
+        200: { description: 'Done; the new state', schema: ActionResultSchema },
+        409: { description: 'Refused in the current state (the detail says why)' },
+      },
+      async handle({ res, body, params }) {
+        const { companyId, documentId } = params as { companyId: string; documentId: string };
+        const row = await findCompanyDocument(deps.sql, companyId, documentId);
+        if (!row) throw documentNotFound(documentId);
+        try {
+          const handle = deps.client.workflow.getHandle(row.workflowId);
+          const state = await deps.client.connection.withDeadline(Date.now() + 15_000, () =>
+            handle.executeUpdate(update, { args: [body as never] }),
+          );
+          res.json({ id: documentId, status: state.status, state });
+        } catch (err) {
+          if (err instanceof WorkflowUpdateFailedError)
+            throw new HttpProblem({
+              type: 'action-refused',
+              title: `${name} refused`,
+              status: 409,
+              detail: err.cause?.message ?? err.message,
+            });
+          if (err instanceof WorkflowNotFoundError)
+            throw new HttpProblem({
+              type: 'action-refused',
+              title: `${name} refused`,
+              status: 409,
+              detail: 'the document is closed',
+            });
+          throw err;
+        }
+      },
+    }),
+  );
 
-  router.post('/v1/companies/:companyId/documents', async (req, res) => {
-    const { companyId } = ids(req);
-    const result = await deps.documents.create(companyId, req.body);
-    switch (result.outcome) {
-      case 'company-not-found':
-        throw companyNotFound(companyId);
-      case 'invalid':
-        throw new HttpProblem({
-          type: 'validation',
-          title: 'The document is not valid',
-          status: 400,
-          detail: `${result.issues.length} issue(s); fix them all and send the document again.`,
-          issues: result.issues.map((i) => ({
-            path: i.path,
-            rule: i.rule,
-            message: i.message,
-            ...(i.field ? { field: i.field } : {}),
-            ...(i.value === undefined ? {} : { value: i.value }),
-          })),
+  return [
+    defineRoute({
+      method: 'post',
+      path: '/v1/companies/:companyId/documents',
+      access: 'integrator',
+      tag: 'Documents',
+      summary: 'Issue a document (invoice, credit or debit note…)',
+      description:
+        'The DGI document in JSON with the DGI field names. Omit `dNroDF` to let fepa allocate the next number. ' +
+        'Sending the same document again answers 200 with the same id; another document with the same number, 409.',
+      documentedBody: DocumentSchema,
+      responses: {
+        202: {
+          description: 'Accepted: the workflow builds, signs, submits and polls',
+          schema: DocumentAcceptedSchema,
+        },
+        200: { description: 'The same document was already received', schema: DocumentAcceptedSchema },
+        409: { description: 'Another document uses this number' },
+      },
+      async handle({ req, res, params }) {
+        const companyId = params.companyId!;
+        const result = await deps.documents.create(companyId, req.body);
+        switch (result.outcome) {
+          case 'company-not-found':
+            throw companyNotFound(companyId);
+          case 'invalid':
+            throw new HttpProblem({
+              type: 'validation',
+              title: 'The document is not valid',
+              status: 400,
+              detail: `${result.issues.length} issue(s); fix them all and send the document again.`,
+              issues: result.issues.map((i) => ({
+                path: i.path,
+                rule: i.rule,
+                message: i.message,
+                ...(i.field ? { field: i.field } : {}),
+                ...(i.value === undefined ? {} : { value: i.value }),
+              })),
+            });
+          case 'conflict':
+            throw new HttpProblem({
+              type: 'conflict',
+              title: 'Number already used',
+              status: 409,
+              detail: 'A different document with this number, type, branch and point of sale exists.',
+              workflowId: result.workflowId,
+            });
+          case 'created':
+          case 'existing':
+            res
+              .status(result.outcome === 'created' ? 202 : 200)
+              .location(links(companyId, result.documentId).self)
+              .json({
+                id: result.documentId,
+                workflowId: result.workflowId,
+                status: result.outcome === 'created' ? 'received' : 'existing',
+                links: links(companyId, result.documentId),
+              });
+        }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/companies/:companyId/documents',
+      access: 'integrator',
+      tag: 'Documents',
+      summary: 'List documents, newest first (filters and a cursor)',
+      query: ListQuery,
+      responses: { 200: { description: 'A page', schema: DocumentListSchema } },
+      async handle({ res, query, params }) {
+        const after = query.cursor ? decodeCursor(query.cursor) : undefined;
+        const rows = await listCompanyDocuments(deps.sql, params.companyId!, {
+          status: query.status,
+          docType: query.type,
+          number: query.number?.padStart(10, '0'),
+          from: query.from ? new Date(query.from) : undefined,
+          to: query.to ? new Date(query.to) : undefined,
+          limit: query.limit,
+          after,
         });
-      case 'conflict':
-        throw new HttpProblem({
-          type: 'conflict',
-          title: 'Number already used',
-          status: 409,
-          detail: 'A different document with this number, type, branch and point of sale exists.',
-          workflowId: result.workflowId,
+        const last = rows.at(-1);
+        res.json({
+          items: rows,
+          nextCursor:
+            rows.length === query.limit && last
+              ? Buffer.from(JSON.stringify({ createdAt: last.createdAt, id: last.id })).toString('base64url')
+              : null,
         });
-      case 'created':
-      case 'existing':
-        res
-          .status(result.outcome === 'created' ? 202 : 200)
-          .location(links(companyId, result.documentId).self)
-          .json({
-            id: result.documentId,
-            workflowId: result.workflowId,
-            status: result.outcome === 'created' ? 'received' : 'existing',
-            links: links(companyId, result.documentId),
-          });
-    }
-  });
-
-  router.get('/v1/companies/:companyId/documents', async (req, res) => {
-    const q = ListQuery.safeParse(req.query);
-    if (!q.success)
-      throw new HttpProblem({
-        type: 'validation',
-        title: 'Bad query',
-        status: 400,
-        issues: q.error.issues.map((i) => ({ path: i.path.join('.'), rule: i.code, message: i.message })),
-      });
-    const after = q.data.cursor
-      ? (JSON.parse(Buffer.from(q.data.cursor, 'base64url').toString('utf8')) as {
-          createdAt: string;
-          id: string;
-        })
-      : undefined;
-    const rows = await listCompanyDocuments(deps.sql, ids(req).companyId, {
-      status: q.data.status,
-      docType: q.data.type,
-      number: q.data.number?.padStart(10, '0'),
-      from: q.data.from ? new Date(q.data.from) : undefined,
-      to: q.data.to ? new Date(q.data.to) : undefined,
-      limit: q.data.limit,
-      after,
-    });
-    const last = rows.at(-1);
-    res.json({
-      items: rows,
-      nextCursor:
-        rows.length === q.data.limit && last
-          ? Buffer.from(JSON.stringify({ createdAt: last.createdAt, id: last.id })).toString('base64url')
-          : null,
-    });
-  });
-
-  router.get('/v1/companies/:companyId/documents/:documentId', async (req, res) => {
-    const { companyId, documentId } = ids(req);
-    const row = await findCompanyDocument(deps.sql, companyId, documentId);
-    if (!row) throw documentNotFound(documentId);
-    let state: unknown;
-    try {
-      state = await deps.client.workflow.getHandle(row.workflowId).query(getDocumentState);
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err; // closed and purged: the row is the record
-    }
-    res.json({ ...row, state: state ?? null, links: links(companyId, documentId) });
-  });
-
-  router.get('/v1/companies/:companyId/documents/:documentId/xml', async (req, res) => {
-    const { companyId, documentId } = ids(req);
-    if (!(await findCompanyDocument(deps.sql, companyId, documentId))) throw documentNotFound(documentId);
-    const xml = await loadSignedXml(deps.sql, documentId);
-    if (!xml)
-      throw new HttpProblem({
-        type: 'not-signed',
-        title: 'Not signed yet',
-        status: 409,
-        detail: 'The document has no signed XML yet.',
-      });
-    res.type('application/xml').send(xml);
-  });
-
-  router.post('/v1/companies/:companyId/documents/:documentId/correct', async (req, res) => {
-    const { companyId, documentId } = ids(req);
-    const body = parseBody(Correction, req.body);
-    const result = await deps.documents.correct(companyId, documentId, body.document, {
-      actor: body.actor,
-      ...(body.reason ? { reason: body.reason } : {}),
-    });
-    switch (result.outcome) {
-      case 'not-found':
-        throw documentNotFound(documentId);
-      case 'invalid':
-        throw new HttpProblem({
-          type: 'validation',
-          title: 'The correction is not valid',
-          status: 400,
-          issues: result.issues.map((i) => ({
-            path: `document.${i.path}`,
-            rule: i.rule,
-            message: i.message,
-          })),
-        });
-      case 'refused':
-        throw new HttpProblem({
-          type: 'action-refused',
-          title: 'Correction refused',
-          status: 409,
-          detail: result.reason,
-        });
-      case 'accepted':
-        res.json({ id: documentId, status: result.state.status, state: result.state });
-    }
-  });
-
-  const actions = {
-    submit: [submitUpdate, Action],
-    resubmit: [resubmitUpdate, Action],
-    annul: [annulUpdate, AnnulAction],
-    cancel: [cancelUpdate, Action],
-  } as const;
-  for (const [name, [update, schema]] of Object.entries(actions)) {
-    router.post(`/v1/companies/:companyId/documents/:documentId/${name}`, async (req, res) => {
-      const { companyId, documentId } = ids(req);
-      const body = parseBody(schema, req.body);
-      const row = await findCompanyDocument(deps.sql, companyId, documentId);
-      if (!row) throw documentNotFound(documentId);
-      try {
-        const handle = deps.client.workflow.getHandle(row.workflowId);
-        const state = await deps.client.connection.withDeadline(Date.now() + 15_000, () =>
-          handle.executeUpdate(update, { args: [body as never] }),
-        );
-        res.json({ id: documentId, status: state.status, state });
-      } catch (err) {
-        if (err instanceof WorkflowUpdateFailedError)
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/companies/:companyId/documents/:documentId',
+      access: 'integrator',
+      tag: 'Documents',
+      summary: 'One document with its live state',
+      responses: { 200: { description: 'The document', schema: DocumentDetailSchema } },
+      async handle({ res, params }) {
+        const { companyId, documentId } = params as { companyId: string; documentId: string };
+        const row = await findCompanyDocument(deps.sql, companyId, documentId);
+        if (!row) throw documentNotFound(documentId);
+        let state: unknown;
+        try {
+          state = await deps.client.workflow.getHandle(row.workflowId).query(getDocumentState);
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err; // closed and purged: the row is the record
+        }
+        res.json({ ...row, state: state ?? null, links: links(companyId, documentId) });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/companies/:companyId/documents/:documentId/xml',
+      access: 'integrator',
+      tag: 'Documents',
+      summary: 'The signed XML (rFE) as sent to the PAC',
+      responses: {
+        200: { description: 'The signed rFE', contentType: 'application/xml' },
+        409: { description: 'Not signed yet' },
+      },
+      async handle({ res, params }) {
+        const { companyId, documentId } = params as { companyId: string; documentId: string };
+        if (!(await findCompanyDocument(deps.sql, companyId, documentId))) throw documentNotFound(documentId);
+        const xml = await loadSignedXml(deps.sql, documentId);
+        if (!xml)
           throw new HttpProblem({
-            type: 'action-refused',
-            title: `${name} refused`,
+            type: 'not-signed',
+            title: 'Not signed yet',
             status: 409,
-            detail: err.cause?.message ?? err.message,
+            detail: 'The document has no signed XML yet.',
           });
-        if (err instanceof WorkflowNotFoundError)
-          throw new HttpProblem({
-            type: 'action-refused',
-            title: `${name} refused`,
-            status: 409,
-            detail: 'the document is closed',
-          });
-        throw err;
-      }
+        res.type('application/xml').send(xml);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/companies/:companyId/documents/:documentId/correct',
+      access: 'operator',
+      tag: 'Operator actions',
+      summary: 'Correct a document rejected for XML errors; it is resent with the same number',
+      body: Correction,
+      documentedBody: DocumentedCorrection,
+      responses: {
+        200: { description: 'Accepted; the new state', schema: ActionResultSchema },
+        409: { description: 'Refused in the current state' },
+      },
+      async handle({ res, body, params }) {
+        const { companyId, documentId } = params as { companyId: string; documentId: string };
+        const result = await deps.documents.correct(companyId, documentId, body.document, {
+          actor: body.actor,
+          ...(body.reason ? { reason: body.reason } : {}),
+        });
+        switch (result.outcome) {
+          case 'not-found':
+            throw documentNotFound(documentId);
+          case 'invalid':
+            throw new HttpProblem({
+              type: 'validation',
+              title: 'The correction is not valid',
+              status: 400,
+              issues: result.issues.map((i) => ({
+                path: `document.${i.path}`,
+                rule: i.rule,
+                message: i.message,
+              })),
+            });
+          case 'refused':
+            throw new HttpProblem({
+              type: 'action-refused',
+              title: 'Correction refused',
+              status: 409,
+              detail: result.reason,
+            });
+          case 'accepted':
+            res.json({ id: documentId, status: result.state.status, state: result.state });
+        }
+      },
+    }),
+    ...actionRoutes,
+    defineRoute({
+      method: 'post',
+      path: '/v1/companies/:companyId/documents/retry-all',
+      access: 'operator',
+      tag: 'Operator actions',
+      summary: 'Resubmit every document waiting for a retry',
+      body: Action,
+      responses: {
+        200: {
+          description: 'What was resubmitted',
+          schema: z.object({
+            total: z.number(),
+            resubmitted: z.number(),
+            results: z.array(z.looseObject({})),
+          }),
+        },
+      },
+      async handle({ res, body, params }) {
+        const results = [];
+        for (const doc of await companyDocumentsNeedingRetry(deps.sql, params.companyId!)) {
+          try {
+            await deps.client.workflow
+              .getHandle(doc.workflowId)
+              .executeUpdate(resubmitUpdate, { args: [body] });
+            results.push({ id: doc.id, resubmitted: true });
+          } catch (err) {
+            results.push({
+              id: doc.id,
+              resubmitted: false,
+              reason:
+                err instanceof WorkflowUpdateFailedError
+                  ? (err.cause?.message ?? err.message)
+                  : 'unavailable',
+            });
+          }
+        }
+        res.json({
+          total: results.length,
+          resubmitted: results.filter((r) => r.resubmitted).length,
+          results,
+        });
+      },
+    }),
+  ];
+}
+
+const Cursor = z.object({ createdAt: z.iso.datetime({ offset: true }), id: z.uuid() });
+
+/** A cursor the API handed out; anything else is a 400, not a 500. */
+function decodeCursor(cursor: string): z.infer<typeof Cursor> {
+  try {
+    return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new HttpProblem({
+      type: 'validation',
+      title: 'Bad query',
+      status: 400,
+      detail: 'cursor is not one this API handed out.',
+      issues: [{ path: 'query.cursor', rule: 'cursor', message: 'use nextCursor from the previous page' }],
     });
   }
-
-  router.post('/v1/companies/:companyId/documents/retry-all', async (req, res) => {
-    const body = parseBody(Action, req.body);
-    const results = [];
-    for (const doc of await companyDocumentsNeedingRetry(deps.sql, ids(req).companyId)) {
-      try {
-        await deps.client.workflow.getHandle(doc.workflowId).executeUpdate(resubmitUpdate, { args: [body] });
-        results.push({ id: doc.id, resubmitted: true });
-      } catch (err) {
-        results.push({
-          id: doc.id,
-          resubmitted: false,
-          reason:
-            err instanceof WorkflowUpdateFailedError ? (err.cause?.message ?? err.message) : 'unavailable',
-        });
-      }
-    }
-    res.json({ total: results.length, resubmitted: results.filter((r) => r.resubmitted).length, results });
-  });
-  return router;
 }

@@ -1,11 +1,9 @@
-import { Router } from 'express';
 import { z } from 'zod';
 import type { SecretBox } from '../../secrets/secret-box.js';
-import { findCompany } from '../../storage/company-store.js';
 import type { Sql } from '../../storage/database.js';
 import { findPacSettings, savePacSettings } from '../../storage/pac-settings-store.js';
-import { parseBody } from '../validation.js';
-import { companyNotFound } from './companies.js';
+import { defineRoute, type AnyRoute } from '../route-definition.js';
+import { PacSettingsSchema } from '../response-schemas.js';
 
 const PacSettingsRequest = z
   .strictObject({
@@ -41,28 +39,42 @@ const PacSettingsRequest = z
   });
 
 /** A company's PAC (sandbox, Aludra, eDoc), its credentials (sealed, never returned) and automatic submission. */
-export function pacSettingsRoutes(deps: { sql: Sql; box: SecretBox }): Router {
-  const router = Router();
-  router.get('/v1/companies/:companyId/pac', async (req, res) => {
-    if (!(await findCompany(deps.sql, req.params.companyId))) throw companyNotFound(req.params.companyId);
-    res.json(await findPacSettings(deps.sql, req.params.companyId));
-  });
-  router.put('/v1/companies/:companyId/pac', async (req, res) => {
-    if (!(await findCompany(deps.sql, req.params.companyId))) throw companyNotFound(req.params.companyId);
-    const body = parseBody(PacSettingsRequest, req.body);
-    await savePacSettings(deps.sql, deps.box, {
-      companyId: req.params.companyId,
-      pac: body.pac,
-      baseUrl: body.baseUrl,
-      autoSubmit: body.autoSubmit,
-      credentials:
-        body.pac === 'aludra'
-          ? { aludra: body.aludra! }
-          : body.pac === 'edoc'
-            ? { edoc: body.edoc! }
-            : undefined,
-    });
-    res.json(await findPacSettings(deps.sql, req.params.companyId));
-  });
-  return router;
+export function pacSettingsRoutes(deps: { sql: Sql; box: SecretBox }): AnyRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/v1/companies/:companyId/pac',
+      access: 'admin',
+      tag: 'PAC',
+      summary: 'Which PAC the company uses (credentials are never returned)',
+      responses: { 200: { description: 'Settings', schema: PacSettingsSchema } },
+      async handle({ res, params }) {
+        res.json(await findPacSettings(deps.sql, params.companyId!));
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/companies/:companyId/pac',
+      access: 'admin',
+      tag: 'PAC',
+      summary: 'Choose the PAC and set its credentials',
+      body: PacSettingsRequest,
+      responses: { 200: { description: 'Saved', schema: PacSettingsSchema } },
+      async handle({ res, body, params }) {
+        await savePacSettings(deps.sql, deps.box, {
+          companyId: params.companyId!,
+          pac: body.pac,
+          baseUrl: body.baseUrl,
+          autoSubmit: body.autoSubmit,
+          credentials:
+            body.pac === 'aludra'
+              ? { aludra: body.aludra! }
+              : body.pac === 'edoc'
+                ? { edoc: body.edoc! }
+                : undefined,
+        });
+        res.json(await findPacSettings(deps.sql, params.companyId!));
+      },
+    }),
+  ];
 }

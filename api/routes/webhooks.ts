@@ -1,45 +1,120 @@
 import { randomBytes } from 'node:crypto';
-import { Router } from 'express';
 import { z } from 'zod';
+import { webhookHostAllowed } from '../../common/webhook-hosts.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
-import { findCompany } from '../../storage/company-store.js';
 import type { Sql } from '../../storage/database.js';
-import { findWebhookUrl, saveWebhook } from '../../storage/webhook-store.js';
+import { findWebhook, rotateWebhookSecret, saveWebhook } from '../../storage/webhook-store.js';
 import { HttpProblem } from '../problem.js';
-import { parseBody } from '../validation.js';
-import { companyNotFound } from './companies.js';
+import { defineRoute, type AnyRoute } from '../route-definition.js';
 
 const WebhookRequest = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
-  /** Omitted: fepa generates one. Sending a new one rotates it. */
-  secret: z.string().min(16).max(200).optional(),
+  secret: z
+    .string()
+    .min(16)
+    .max(200)
+    .optional()
+    .describe(
+      'Omitted: fepa generates one. Replaces the current secret at once (use rotate-secret to overlap)',
+    ),
 });
 
+const SIGNATURE_HELP =
+  'X-Fepa-Signature: sha256=HMAC(secret, X-Fepa-Timestamp + "." + body); during a rotation two, comma-separated';
+
+const WebhookSecretSchema = z.object({ url: z.string(), secret: z.string(), signature: z.string() });
+
+const noWebhook = () =>
+  new HttpProblem({
+    type: 'not-found',
+    title: 'No webhook',
+    status: 404,
+    detail: 'The company has no webhook.',
+  });
+
 /** A company's webhook: every state change of its documents is POSTed there, signed with HMAC-SHA256. */
-export function webhookRoutes(deps: { sql: Sql; box: SecretBox }): Router {
-  const router = Router();
-  router.put('/v1/companies/:companyId/webhook', async (req, res) => {
-    if (!(await findCompany(deps.sql, req.params.companyId))) throw companyNotFound(req.params.companyId);
-    const body = parseBody(WebhookRequest, req.body);
-    const secret = body.secret ?? randomBytes(32).toString('hex');
-    await saveWebhook(deps.sql, deps.box, req.params.companyId, body.url, secret);
-    // The secret is shown once, when it is set; afterwards only the URL.
-    res.json({
-      url: body.url,
-      secret,
-      signature: 'X-Fepa-Signature: sha256=HMAC(secret, X-Fepa-Timestamp + "." + body)',
-    });
-  });
-  router.get('/v1/companies/:companyId/webhook', async (req, res) => {
-    const url = await findWebhookUrl(deps.sql, req.params.companyId);
-    if (!url)
-      throw new HttpProblem({
-        type: 'not-found',
-        title: 'No webhook',
-        status: 404,
-        detail: 'The company has no webhook.',
-      });
-    res.json({ url });
-  });
-  return router;
+export function webhookRoutes(deps: {
+  sql: Sql;
+  box: SecretBox;
+  allowedHosts: readonly string[];
+  overlapHours: number;
+}): AnyRoute[] {
+  const newSecret = () => randomBytes(32).toString('hex');
+  return [
+    defineRoute({
+      method: 'put',
+      path: '/v1/companies/:companyId/webhook',
+      access: 'admin',
+      tag: 'Webhook',
+      summary: 'Set the webhook URL (and its secret, shown once)',
+      description: 'The host must be allowed by the operator (`FEPA_WEBHOOK_ALLOWED_HOSTS`).',
+      body: WebhookRequest,
+      responses: { 200: { description: 'Saved', schema: WebhookSecretSchema } },
+      async handle({ res, body, params }) {
+        if (!webhookHostAllowed(body.url, deps.allowedHosts)) {
+          throw new HttpProblem({
+            type: 'validation',
+            title: 'Webhook host not allowed',
+            status: 400,
+            detail: `${new URL(body.url).hostname} is not an allowed webhook host; the operator lists them in FEPA_WEBHOOK_ALLOWED_HOSTS.`,
+            issues: [
+              { path: 'url', rule: 'allowed-host', message: 'host not in FEPA_WEBHOOK_ALLOWED_HOSTS' },
+            ],
+          });
+        }
+        const secret = body.secret ?? newSecret();
+        await saveWebhook(deps.sql, deps.box, params.companyId!, body.url, secret);
+        res.json({ url: body.url, secret, signature: SIGNATURE_HELP });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/companies/:companyId/webhook',
+      access: 'admin',
+      tag: 'Webhook',
+      summary: 'The webhook URL (never the secret)',
+      responses: {
+        200: {
+          description: 'The webhook',
+          schema: z.object({ url: z.string(), previousSecretUntil: z.string().nullable() }),
+        },
+      },
+      async handle({ res, params }) {
+        const webhook = await findWebhook(deps.sql, params.companyId!);
+        if (!webhook) throw noWebhook();
+        res.json(webhook);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/companies/:companyId/webhook/rotate-secret',
+      access: 'admin',
+      tag: 'Webhook',
+      summary: 'Rotate the webhook secret; the old one keeps signing for an overlap',
+      responses: {
+        200: {
+          description: 'The new secret (shown once) and when the old one stops signing',
+          schema: WebhookSecretSchema.extend({ previousValidUntil: z.string() }),
+        },
+      },
+      async handle({ res, params }) {
+        const secret = newSecret();
+        const rotated = await rotateWebhookSecret(
+          deps.sql,
+          deps.box,
+          params.companyId!,
+          secret,
+          deps.overlapHours,
+        );
+        if (!rotated) throw noWebhook();
+        const webhook = await findWebhook(deps.sql, params.companyId!);
+        res.json({
+          url: webhook!.url,
+          secret,
+          previousValidUntil: rotated.previousValidUntil.toISOString(),
+          signature: SIGNATURE_HELP,
+        });
+      },
+    }),
+  ];
 }

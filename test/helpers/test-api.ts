@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { buildApp, type ApiDeps } from '../../api/server.js';
 import { SecretBox } from '../../secrets/secret-box.js';
 import type { DocumentTimings } from '../../common/document-messages.js';
+import { ApiKeyService } from '../../services/api-key-service.js';
 import { CertificateService } from '../../services/certificate-service.js';
 import { DocumentService } from '../../services/document-service.js';
 import type { Sql } from '../../storage/database.js';
@@ -42,7 +43,12 @@ export async function startTestApi(
       ...(base.pacTaskQueuePrefix ? { pacTaskQueuePrefix: base.pacTaskQueuePrefix } : {}),
       ...(base.timings ? { timings: base.timings } : {}),
     }),
+    keys: new ApiKeyService(base.sql),
     box: testSecretBox,
+    bodyLimitBytes: 1_048_576,
+    rateLimit: { perMinute: 100_000, burst: 10_000 },
+    webhookAllowedHosts: ['127.0.0.1'],
+    webhookSecretOverlapHours: 24,
     ...base,
   };
   const app = buildApp(deps);

@@ -43,6 +43,7 @@ export async function startTestWorker(
     }),
     shutdownGraceMs: 1_000,
     box: testSecretBox,
+    webhookAllowedHosts: ['127.0.0.1'],
     ...overrides,
     taskQueue,
     pacTaskQueuePrefix,

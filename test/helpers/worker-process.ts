@@ -23,6 +23,7 @@ const workers = await createFepaWorkers({
   pacTaskQueuePrefix: env('WORKER_PAC_PREFIX'),
   signingKeys: new SigningKeyCache(new CertificateService(sql, box, 30).keySource()),
   qrKey: 'test-qr-key',
+  webhookAllowedHosts: ['127.0.0.1'],
   pacs: new PacRegistry({ sql, box, simulatorUrl: env('WORKER_SIMULATOR_URL'), timeoutMs: 30_000 }),
   box,
 });

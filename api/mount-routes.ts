@@ -1,0 +1,91 @@
+import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import type { SecretBox } from '../secrets/secret-box.js';
+import type { ApiKeyService } from '../services/api-key-service.js';
+import type { Sql } from '../storage/database.js';
+import { authenticate, authorize, scopeToCallerCompany } from './middleware/authenticate.js';
+import { jsonBody, requireMediaType } from './middleware/body-guards.js';
+import { idempotency } from './middleware/idempotency.js';
+import { rateLimit, type RateLimiter } from './middleware/rate-limit.js';
+import { HttpProblem } from './problem.js';
+import type { AnyRoute } from './route-definition.js';
+import { parseBody } from './validation.js';
+
+export interface MountDeps {
+  sql: Sql;
+  box: SecretBox;
+  keys: ApiKeyService;
+  limiter: RateLimiter;
+  bodyLimitBytes: number;
+}
+
+function validateQuery(route: AnyRoute): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (!route.query) return next();
+    const parsed = route.query.safeParse(req.query);
+    if (!parsed.success) {
+      throw new HttpProblem({
+        type: 'validation',
+        title: 'Bad query',
+        status: 400,
+        detail: `${parsed.error.issues.length} issue(s) in the query string.`,
+        issues: parsed.error.issues.map((i) => ({
+          path: `query.${i.path.map(String).join('.')}`,
+          rule: i.code,
+          message: i.message,
+        })),
+      });
+    }
+    res.locals.query = parsed.data as unknown;
+    next();
+  };
+}
+
+/**
+ * Every route gets the same chain, in this order: rate limit by address → key → rate limit by key →
+ * role → company scope → media type → body → idempotency → validation → handler. Authentication comes
+ * before any body is read, so anonymous callers cannot make the API parse large bodies.
+ */
+export function mountRoutes(routes: AnyRoute[], deps: MountDeps): Router {
+  const router = Router();
+  const byAddress = rateLimit(deps.limiter, (req) => `ip:${req.ip}`);
+  const byKey = rateLimit(deps.limiter, (req) => `key:${req.caller!.keyId}`);
+  const checkKey = authenticate(deps.keys);
+  // Failed authentications count against the caller's address, so keys cannot be guessed at full speed.
+  const auth: RequestHandler = async (req, res, next) => {
+    try {
+      await checkKey(req, res, next);
+    } catch (err) {
+      if (err instanceof HttpProblem && err.status === 401) byAddress(req, res, () => undefined);
+      throw err;
+    }
+  };
+  const body = jsonBody(deps.bodyLimitBytes);
+  const idempotent = idempotency(deps);
+  for (const route of routes) {
+    const chain: RequestHandler[] = [];
+    if (route.access === 'public') chain.push(byAddress);
+    else chain.push(auth, byKey, authorize(route.access), scopeToCallerCompany);
+    if (route.method === 'post' || route.method === 'put') {
+      chain.push(
+        requireMediaType(
+          route.multipart ? ['application/json', 'multipart/form-data'] : ['application/json'],
+        ),
+      );
+      chain.push(body, ...(route.before ?? []));
+    }
+    if (route.method === 'post' && route.access !== 'public') chain.push(idempotent);
+    chain.push(validateQuery(route));
+    chain.push(async (req, res) => {
+      await route.handle({
+        req,
+        res,
+        body: (route.body ? parseBody(route.body, req.body) : (req.body ?? {})) as unknown,
+        query: res.locals.query as unknown,
+        params: req.params as Record<string, string>,
+        caller: req.caller!,
+      });
+    });
+    router[route.method](route.path, ...chain);
+  }
+  return router;
+}

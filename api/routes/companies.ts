@@ -30,6 +30,29 @@ export function companyRoutes(deps: { sql: Sql; keys: ApiKeyService }): AnyRoute
   return [
     defineRoute({
       method: 'get',
+      path: '/v1/me',
+      access: 'integrator',
+      tag: 'Company',
+      summary: 'Who this key is: its company and role',
+      description:
+        'The first call of an integration: it checks the key and gives the company id for every other path.',
+      responses: {
+        200: {
+          description: 'The key and its company',
+          schema: z.object({
+            keyPrefix: z.string(),
+            role: z.enum(ROLES),
+            company: CompanySchema,
+          }),
+        },
+      },
+      async handle({ res, caller }) {
+        const company = await findCompany(deps.sql, caller.companyId);
+        res.json({ keyPrefix: caller.keyPrefix, role: caller.role, company });
+      },
+    }),
+    defineRoute({
+      method: 'get',
       path: '/v1/companies/:companyId',
       access: 'integrator',
       tag: 'Company',

@@ -10,6 +10,8 @@ import { ApiKeyService } from '../../services/api-key-service.js';
 import { CertificateService } from '../../services/certificate-service.js';
 import { DocumentService } from '../../services/document-service.js';
 import type { Sql } from '../../storage/database.js';
+import type { Role } from '../../access/roles.js';
+import { apiClient, type ApiCall } from './api-client.js';
 import { silentLog } from './test-stack.js';
 
 /** One master key per test process: what the API seals, the worker opens. */
@@ -19,6 +21,10 @@ export const testSecretBox = new SecretBox([TEST_MASTER_KEY]);
 export interface TestApi {
   url: string;
   deps: ApiDeps;
+  /** A new API key of this company and role. */
+  keyFor(companyId: string, role?: Role): Promise<string>;
+  /** JSON calls with a new key of this company and role (admin unless said otherwise). */
+  clientFor(companyId: string, role?: Role): Promise<ApiCall>;
   close(): Promise<void>;
 }
 
@@ -55,9 +61,14 @@ export async function startTestApi(
   const server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const keyFor = async (companyId: string, role: Role = 'admin') =>
+    (await deps.keys.create({ companyId, role, name: `test ${role}` })).key;
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url,
     deps,
+    keyFor,
+    clientFor: async (companyId, role) => apiClient(url, await keyFor(companyId, role)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

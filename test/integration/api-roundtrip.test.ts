@@ -4,6 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { connectDatabase } from '../../storage/database.js';
+import { createTestCompany } from '../helpers/companies.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { closeTestStack, testDatabase, testTemporal, testWorkflowBundle } from '../helpers/test-stack.js';
@@ -11,11 +12,13 @@ import { closeTestStack, testDatabase, testTemporal, testWorkflowBundle } from '
 describe('API → Temporal → worker → PostgreSQL round trip on the real dev server', () => {
   let worker: TestWorker;
   let api: TestApi;
+  let operatorKey: string;
 
   before(async () => {
     const env = await testTemporal();
     worker = await startTestWorker();
     api = await startTestApi({ client: env.client, sql: testDatabase(), taskQueue: worker.taskQueue });
+    operatorKey = await api.keyFor((await createTestCompany(testDatabase())).id, 'operator');
   });
 
   after(async () => {
@@ -62,7 +65,7 @@ describe('API → Temporal → worker → PostgreSQL round trip on the real dev 
   it('starts a workflow through the HTTP API, and the worker writes to PostgreSQL', async () => {
     const res = await fetch(`${api.url}/v1/diagnostics/roundtrip`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorKey}` },
       body: JSON.stringify({ note: 'from the integration test' }),
     });
     assert.equal(res.status, 200);
@@ -91,7 +94,7 @@ describe('API → Temporal → worker → PostgreSQL round trip on the real dev 
   it('answers a bad body with a problem document naming the field', async () => {
     const res = await fetch(`${api.url}/v1/diagnostics/roundtrip`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorKey}` },
       body: JSON.stringify({ note: 42, extra: true }),
     });
     assert.equal(res.status, 400);
@@ -104,7 +107,7 @@ describe('API → Temporal → worker → PostgreSQL round trip on the real dev 
   it('answers malformed JSON with a 400, not a 500', async () => {
     const res = await fetch(`${api.url}/v1/diagnostics/roundtrip`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${operatorKey}` },
       body: '{"note": ',
     });
     assert.equal(res.status, 400);

@@ -36,8 +36,20 @@ function certificateFor(company: Company, options: { daysLeft?: number } = {}) {
   };
 }
 
+const adminKeys = new Map<string, string>();
+
+/** A call to the company's certificate endpoint with an admin key of that company. */
+async function asAdmin(api: TestApi, companyId: string, init: RequestInit = {}): Promise<Response> {
+  let key = adminKeys.get(companyId);
+  if (!key) adminKeys.set(companyId, (key = await api.keyFor(companyId, 'admin')));
+  return fetch(`${api.url}/v1/companies/${companyId}/certificate`, {
+    ...init,
+    headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${key}` },
+  });
+}
+
 async function uploadJson(api: TestApi, companyId: string, p12: Buffer, password: string) {
-  const res = await fetch(`${api.url}/v1/companies/${companyId}/certificate`, {
+  const res = await asAdmin(api, companyId, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ p12Base64: p12.toString('base64'), password }),
@@ -73,7 +85,7 @@ describe('certificates: upload, status, rotation, signing, secrecy', () => {
     const form = new FormData();
     form.set('file', new Blob([p12]), 'empresa.p12');
     form.set('password', PASSWORD);
-    const res = await fetch(`${api.url}/v1/companies/${company.id}/certificate`, {
+    const res = await asAdmin(api, company.id, {
       method: 'POST',
       body: form,
     });
@@ -83,9 +95,7 @@ describe('certificates: upload, status, rotation, signing, secrecy', () => {
     assert.equal(body.facts.ruc, company.ruc);
     assert.deepEqual(body.warnings, []);
     assert.match(body.notAfter, /^\d{4}-\d\d-\d\dT/);
-    const status = (await (
-      await fetch(`${api.url}/v1/companies/${company.id}/certificate`)
-    ).json()) as Record<string, any>;
+    const status = (await (await asAdmin(api, company.id)).json()) as Record<string, any>;
     assert.equal(status.status, 'ready');
   });
 
@@ -115,7 +125,7 @@ describe('certificates: upload, status, rotation, signing, secrecy', () => {
     assert.ok(expired.body.certificate.daysLeft < 0, 'the facts say when it expired');
     assert.equal(
       (
-        (await (await fetch(`${api.url}/v1/companies/${company.id}/certificate`)).json()) as {
+        (await (await asAdmin(api, company.id)).json()) as {
           status: string;
         }
       ).status,
@@ -197,6 +207,9 @@ describe('certificates: upload, status, rotation, signing, secrecy', () => {
         ];
       }),
       first.keys.privateKeyPem.split('\n')[12]!,
+      // The API key that uploaded the certificates, and its secret part alone.
+      adminKeys.get(company.id)!,
+      adminKeys.get(company.id)!.slice('fepa_123456789abc_'.length),
     ];
     const histories = await Promise.all(
       [before.workflowId, afterRotation.workflowId].map(async (id) =>
@@ -209,6 +222,8 @@ describe('certificates: upload, status, rotation, signing, secrecy', () => {
       'document_events',
       'company_certificates',
       'certificate_events',
+      'api_keys',
+      'idempotent_requests',
     ];
     const databaseText = (
       await Promise.all(
@@ -237,11 +252,11 @@ describe('certificates: upload, status, rotation, signing, secrecy', () => {
   it('deletes a certificate: status missing, secrets erased, signing refused', async () => {
     const company = await createTestCompany(testDatabase());
     await uploadJson(api, company.id, certificateFor(company).p12, PASSWORD);
-    const res = await fetch(`${api.url}/v1/companies/${company.id}/certificate`, { method: 'DELETE' });
+    const res = await asAdmin(api, company.id, { method: 'DELETE' });
     assert.equal(res.status, 204);
     assert.equal(
       (
-        (await (await fetch(`${api.url}/v1/companies/${company.id}/certificate`)).json()) as {
+        (await (await asAdmin(api, company.id)).json()) as {
           status: string;
         }
       ).status,
@@ -250,10 +265,7 @@ describe('certificates: upload, status, rotation, signing, secrecy', () => {
     const [row] = await testDatabase()<Array<{ p12_sealed: Buffer | null; status: string }>>`
       select p12_sealed, status from company_certificates where company_id = ${company.id}`;
     assert.deepEqual(row, { p12_sealed: null, status: 'deleted' });
-    assert.equal(
-      (await fetch(`${api.url}/v1/companies/${company.id}/certificate`, { method: 'DELETE' })).status,
-      404,
-    );
+    assert.equal((await asAdmin(api, company.id, { method: 'DELETE' })).status, 404);
   });
 
   it('fails the signing step of a document whose certificate expired, once, with a typed error', async () => {

@@ -11,6 +11,7 @@ import { PROJECT_ROOT } from '../../config/settings.js';
 import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
 import { dropDatabase } from '../../storage/ensure-database.js';
 import { freePort } from '../harness/free-port.js';
+import { randomJuridicalRuc } from '../helpers/companies.js';
 import { harnessSetting } from '../helpers/test-stack.js';
 
 const run = promisify(execFile);
@@ -19,31 +20,30 @@ interface Stack {
   process: ManagedProcess;
   apiUrl: string;
   logFile: string;
+  /** What the stack was started with: the CLI reaches the same database with it. */
+  env: Record<string, string | undefined>;
 }
 
 /** Runs `npm start`'s entry point exactly as a user would, with ports chosen to avoid collisions. */
 async function startFepa(env: Record<string, string>, dataDir: string): Promise<Stack> {
   const apiPort = await freePort();
   const logFile = join(dataDir, `start-${randomBytes(3).toString('hex')}.log`);
+  const stackEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'info',
+    FEPA_DATA_DIR: dataDir,
+    FEPA_API_PORT: String(apiPort),
+    FEPA_EMBEDDED_PG_PORT: String(await freePort()),
+    FEPA_SIMULATOR_PORT: String(await freePort()),
+    ...env,
+  };
   const child = spawnManaged(
     'fepa',
     process.execPath,
     ['--import', 'tsx', join(PROJECT_ROOT, 'dev-stack/start.ts')],
-    {
-      cwd: PROJECT_ROOT,
-      logFile,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        LOG_FORMAT: 'json',
-        LOG_LEVEL: 'info',
-        FEPA_DATA_DIR: dataDir,
-        FEPA_API_PORT: String(apiPort),
-        FEPA_EMBEDDED_PG_PORT: String(await freePort()),
-        FEPA_SIMULATOR_PORT: String(await freePort()),
-        ...env,
-      },
-    },
+    { cwd: PROJECT_ROOT, logFile, env: stackEnv },
   );
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   const deadline = Date.now() + 120_000;
@@ -60,7 +60,7 @@ async function startFepa(env: Record<string, string>, dataDir: string): Promise<
       throw new Error(`fepa did not become ready:\n${await readFile(logFile, 'utf8')}`);
     await new Promise((r) => setTimeout(r, 300));
   }
-  return { process: child, apiUrl, logFile };
+  return { process: child, apiUrl, logFile, env: stackEnv };
 }
 
 /** Ctrl-C as a terminal sends it: SIGINT to the start process only (children run in their own groups). */
@@ -70,10 +70,35 @@ async function pressCtrlC(stack: Stack): Promise<{ code: number | string; log: s
   return { code, log: await readFile(stack.logFile, 'utf8') };
 }
 
-async function roundtrip(apiUrl: string): Promise<string> {
-  const res = await fetch(`${apiUrl}/v1/diagnostics/roundtrip`, {
+/** `fepa company create` against the stack's database, as an operator bootstraps a tenant: its admin key. */
+async function bootstrapKey(stack: Stack): Promise<string> {
+  const { ruc, dv } = randomJuridicalRuc();
+  const { stdout } = await run(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(PROJECT_ROOT, 'cli/main.ts'),
+      'company',
+      'create',
+      '--ruc',
+      ruc,
+      '--dv',
+      dv,
+      '--name',
+      'NPM START, S.A.',
+    ],
+    { cwd: PROJECT_ROOT, env: stack.env },
+  );
+  const key = /admin API key \(shown once, keep it secret\): (fepa_\S+)/.exec(stdout)?.[1];
+  assert.ok(key, stdout);
+  return key;
+}
+
+async function roundtrip(stack: Stack): Promise<string> {
+  const res = await fetch(`${stack.apiUrl}/v1/diagnostics/roundtrip`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await bootstrapKey(stack)}` },
     body: '{"note":"npm start"}',
   });
   assert.equal(res.status, 200, await res.clone().text());
@@ -103,7 +128,7 @@ describe('npm start', { concurrency: false }, () => {
       TEMPORAL_UI_PORT: String(uiPort),
     };
     const first = await startFepa(env, dataDir);
-    const workflowId = await roundtrip(first.apiUrl);
+    const workflowId = await roundtrip(first);
     const ui = await fetch(`http://127.0.0.1:${uiPort}/`);
     assert.equal(ui.status, 200, 'the Temporal UI answers');
     const { stdout } = await run(harnessSetting('TEMPORAL_CLI_PATH'), [
@@ -134,7 +159,7 @@ describe('npm start', { concurrency: false }, () => {
     } finally {
       await connection.close();
     }
-    await roundtrip(second.apiUrl);
+    await roundtrip(second);
     assert.equal((await pressCtrlC(second)).code, 0);
   });
 
@@ -149,7 +174,7 @@ describe('npm start', { concurrency: false }, () => {
       { DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: harnessSetting('FEPA_TEST_TEMPORAL_ADDRESS') },
       dataDir,
     );
-    await roundtrip(stack.apiUrl);
+    await roundtrip(stack);
     const { code, log } = await pressCtrlC(stack);
     assert.equal(code, 0);
     assert.match(log, /"msg":"created database"/);

@@ -30,7 +30,7 @@ describe("the README's walkthrough, against a live `npm start`", () => {
   });
 
   it('authorizes one invoice, shows the rejection of another, and the signed XML verifies', async () => {
-    const [apiPort, simPort] = [await freePort(), await freePort()];
+    const [apiPort, simPort, pgPort] = [await freePort(), await freePort(), await freePort()];
     const dataDir = await mkdtemp(join(tmpdir(), 'fepa-readme-'));
     fepa = spawnManaged(
       'fepa',
@@ -46,7 +46,7 @@ describe("the README's walkthrough, against a live `npm start`", () => {
           FEPA_DATA_DIR: dataDir,
           FEPA_API_PORT: String(apiPort),
           FEPA_SIMULATOR_PORT: String(simPort),
-          FEPA_EMBEDDED_PG_PORT: String(await freePort()),
+          FEPA_EMBEDDED_PG_PORT: String(pgPort),
           TEMPORAL_ADDRESS: harnessSetting('FEPA_TEST_TEMPORAL_ADDRESS'),
         },
       },
@@ -66,6 +66,8 @@ describe("the README's walkthrough, against a live `npm start`", () => {
     const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
       cwd: PROJECT_ROOT,
       timeout: 120_000,
+      // As on a user's machine: the CLI finds npm start's embedded database, not the test database.
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, FEPA_EMBEDDED_PG_PORT: String(pgPort) },
     });
     assert.match(stdout, /"status":"ready"/, 'the certificate is ready');
     assert.match(

@@ -1,0 +1,31 @@
+import { z } from 'zod';
+import type { Role } from '../../access/roles.js';
+import { apiRoutes, type ApiDeps } from '../../api/server.js';
+import type { AnyRoute } from '../../api/route-definition.js';
+
+/** The API's route table, for tests that go through every route. */
+export function routeTable(deps: ApiDeps): AnyRoute[] {
+  return apiRoutes(deps);
+}
+
+/** A concrete path for a route: its `:params` from `values`. */
+export function concretePath(route: AnyRoute, values: Record<string, string>): string {
+  return route.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no value for :${name} in ${route.path}`);
+    return value;
+  });
+}
+
+/** Roles strictly below the one a route needs. */
+export function rolesBelow(need: Role): Role[] {
+  const order: Role[] = ['integrator', 'operator', 'admin'];
+  return order.slice(0, order.indexOf(need));
+}
+
+export const ProblemBody = z.object({
+  type: z.string().startsWith('https://fepa.dev/problems/'),
+  title: z.string().min(1),
+  status: z.number().int().min(400).max(599),
+  detail: z.string().optional(),
+});

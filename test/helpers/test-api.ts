@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
+import type { Express } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -21,6 +22,7 @@ export const testSecretBox = new SecretBox([TEST_MASTER_KEY]);
 export interface TestApi {
   url: string;
   deps: ApiDeps;
+  app: Express;
   /** A new API key of this company and role. */
   keyFor(companyId: string, role?: Role): Promise<string>;
   /** JSON calls with a new key of this company and role (admin unless said otherwise). */
@@ -67,6 +69,7 @@ export async function startTestApi(
   return {
     url,
     deps,
+    app,
     keyFor,
     clientFor: async (companyId, role) => apiClient(url, await keyFor(companyId, role)),
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -198,7 +198,7 @@ function badRequests(ctx: {
             body === undefined ? undefined : json(body),
             auth,
             method as string,
-            path as string,
+            path,
           ),
         ),
     ],

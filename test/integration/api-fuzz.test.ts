@@ -212,14 +212,12 @@ function badRequests(ctx: {
     ],
     [
       50,
-      fc
-        .string({ minLength: 256, maxLength: 300 })
-        .map((k) =>
-          request('bad Idempotency-Key', valid, {
-            ...auth,
-            'idempotency-key': k.replace(/[^\x21-\x7e]/g, 'k'),
-          }),
-        ),
+      fc.string({ minLength: 256, maxLength: 300 }).map((k) =>
+        request('bad Idempotency-Key', valid, {
+          ...auth,
+          'idempotency-key': k.replace(/[^\x21-\x7e]/g, 'k'),
+        }),
+      ),
     ],
     [
       60,

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite } from '@electric-sql/pglite';
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { PgliteWireServer } from './pglite-wire-server.js';
 
 export interface EmbeddedPostgres {
   /** A postgres:// URL any postgres.js client (API, worker, migrations) connects to unchanged. */
@@ -20,14 +20,12 @@ export async function startEmbeddedPostgres(options: {
   await mkdir(options.dataDir, { recursive: true });
   const db = await PGlite.create(options.dataDir);
   const host = options.host ?? '127.0.0.1';
-  // PGlite runs one query at a time; the socket server queues them and keeps transactions together.
-  const server = new PGLiteSocketServer({ db, port: options.port, host, maxConnections: 32 });
-  await server.start();
-  const [, actualPort] = server.getServerConn().split(':');
+  const server = new PgliteWireServer(db);
+  const actualPort = await server.listen(options.port, host);
   return {
     url: `postgres://postgres@${host}:${actualPort}/postgres`,
     async stop() {
-      await server.stop();
+      await server.close();
       await db.close();
     },
   };

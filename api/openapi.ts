@@ -150,7 +150,6 @@ export function buildOpenApi(routes: AnyRoute[], info: { version: string }): Jso
         '`integrator` (documents), `operator` (also corrections and actions), `admin` (also certificate, PAC, ' +
         'webhook, keys). Errors are RFC 9457 problem details.',
     },
-    jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `fepa_<prefix>_<secret>`' },

@@ -19,7 +19,7 @@ const page = `<!doctype html>
 <body>
 <div id="reference"></div>
 <script src="${DOCS_ASSETS_PATH}/swagger-ui-bundle.js"></script>
-<script src="/docs/start.js"></script>
+<script src="${DOCS_ASSETS_PATH}/start.js"></script>
 </body>
 </html>
 `;
@@ -61,23 +61,16 @@ export function referenceRoutes(openApi: () => unknown): AnyRoute[] {
         res.type('html').send(page);
       },
     }),
-    defineRoute({
-      method: 'get',
-      path: '/docs/start.js',
-      access: 'public',
-      tag: 'Reference',
-      summary: 'Script of the reference page',
-      responses: { 200: { description: 'JavaScript', contentType: 'text/javascript' } },
-      handle({ res }) {
-        res.type('text/javascript').send(startScript);
-      },
-    }),
   ];
 }
 
-/** The reference page's static files (Swagger UI); not API operations, so not in the OpenAPI document. */
+/** The reference page's static files (Swagger UI and its start script); not API operations, so not in OpenAPI. */
 export function referenceAssets(): Router {
   const router = Router();
+  router.use(DOCS_ASSETS_PATH, (req, res, next) => {
+    if (req.method === 'GET' && req.path === '/start.js') res.type('text/javascript').send(startScript);
+    else next();
+  });
   router.use(DOCS_ASSETS_PATH, express.static(swaggerUiDir, { index: false, maxAge: '1d' }));
   return router;
 }

@@ -112,7 +112,7 @@ describe('the API as a product: reference, errors, idempotency, limits, headers,
     for (const asset of [
       '/docs/assets/swagger-ui-bundle.js',
       '/docs/assets/swagger-ui.css',
-      '/docs/start.js',
+      '/docs/assets/start.js',
     ]) {
       const res = await fetch(`${api.url}${asset}`);
       assert.equal(res.status, 200, asset);

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { apiKeyMatches, apiKeyPrefix, generateApiKey, hashApiKey } from '../../access/api-key.js';
+import { roleAllows } from '../../access/roles.js';
+import { RateLimiter } from '../../api/middleware/rate-limit.js';
+import { webhookHostAllowed } from '../../common/webhook-hosts.js';
+
+describe('API keys', () => {
+  it('are random, carry a findable prefix, and match only their own hash', () => {
+    const a = generateApiKey();
+    const b = generateApiKey();
+    assert.notEqual(a.key, b.key);
+    assert.equal(apiKeyPrefix(a.key), a.prefix);
+    assert.ok(apiKeyMatches(a.key, a.hash));
+    assert.ok(!apiKeyMatches(b.key, a.hash));
+    assert.ok(!apiKeyMatches(`${a.key.slice(0, -1)}${a.key.endsWith('A') ? 'B' : 'A'}`, a.hash));
+    assert.equal(apiKeyPrefix('fepa_short_x'), undefined);
+    assert.equal(apiKeyPrefix(`${a.key} `), undefined);
+    assert.deepEqual(hashApiKey(a.key), a.hash);
+  });
+
+  it('roles include the ones below them, never the ones above', () => {
+    assert.ok(roleAllows('admin', 'integrator') && roleAllows('operator', 'operator'));
+    assert.ok(!roleAllows('integrator', 'operator') && !roleAllows('operator', 'admin'));
+  });
+});
+
+describe('the rate limiter', () => {
+  it('allows a burst, then the sustained rate, per subject', () => {
+    let now = 0;
+    const limiter = new RateLimiter(60, 3, () => now); // one a second, three at once
+    const take = (who = 'k1') => limiter.take(who).allowed;
+    assert.deepEqual([take(), take(), take(), take()], [true, true, true, false]);
+    assert.equal(limiter.take('k1').retryAfterSeconds, 1);
+    assert.ok(take('k2'), 'another subject has its own bucket');
+    now += 1000;
+    assert.deepEqual([take(), take()], [true, false], 'one more a second later');
+    now += 60_000;
+    assert.deepEqual(
+      [take(), take(), take(), take()],
+      [true, true, true, false],
+      'refilled up to the burst only',
+    );
+  });
+});
+
+describe('webhook hosts', () => {
+  it('allows only listed hosts and subdomains of `*.` entries', () => {
+    const allowed = ['erp.example.com', '*.hooks.example.net'];
+    assert.ok(webhookHostAllowed('https://erp.example.com/fepa', allowed));
+    assert.ok(webhookHostAllowed('https://ERP.example.com:8443/x', allowed));
+    assert.ok(webhookHostAllowed('https://a.hooks.example.net/x', allowed));
+    for (const url of [
+      'https://hooks.example.net/x',
+      'https://evil-erp.example.com/x',
+      'https://erp.example.com.evil.io/x',
+      'http://169.254.169.254/latest',
+      'http://127.0.0.1:7233/',
+      'not a url',
+    ]) {
+      assert.ok(!webhookHostAllowed(url, allowed), url);
+    }
+    assert.ok(!webhookHostAllowed('https://erp.example.com/', []), 'nothing by default');
+  });
+});

@@ -8,7 +8,7 @@ import { idempotency } from './middleware/idempotency.js';
 import { rateLimit, type RateLimiter } from './middleware/rate-limit.js';
 import { HttpProblem } from './problem.js';
 import type { AnyRoute } from './route-definition.js';
-import { parseBody } from './validation.js';
+import { parseBody, parseRequestPart } from './validation.js';
 
 export interface MountDeps {
   sql: Sql;
@@ -20,22 +20,7 @@ export interface MountDeps {
 
 function validateQuery(route: AnyRoute): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    if (!route.query) return next();
-    const parsed = route.query.safeParse(req.query);
-    if (!parsed.success) {
-      throw new HttpProblem({
-        type: 'validation',
-        title: 'Bad query',
-        status: 400,
-        detail: `${parsed.error.issues.length} issue(s) in the query string.`,
-        issues: parsed.error.issues.map((i) => ({
-          path: `query.${i.path.map(String).join('.')}`,
-          rule: i.code,
-          message: i.message,
-        })),
-      });
-    }
-    res.locals.query = parsed.data as unknown;
+    if (route.query) res.locals.query = parseRequestPart(route.query, req.query, 'query') as unknown;
     next();
   };
 }

@@ -10,6 +10,7 @@ import {
   type StoredAnswer,
 } from '../../storage/idempotency-store.js';
 import { HttpProblem } from '../problem.js';
+import { invalidRequest } from '../validation.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
@@ -33,13 +34,10 @@ export function idempotency(deps: { sql: Sql; box: SecretBox }) {
     const key = req.get('idempotency-key');
     if (key === undefined) return next();
     if (!KEY_PATTERN.test(key)) {
-      throw new HttpProblem({
-        type: 'validation',
-        title: 'Bad Idempotency-Key',
-        status: 400,
-        detail: 'Idempotency-Key must be 1 to 255 printable ASCII characters.',
-        issues: [{ path: 'header.Idempotency-Key', rule: 'format', message: '1-255 printable ASCII' }],
-      });
+      throw invalidRequest(
+        [{ path: 'header.Idempotency-Key', rule: 'format', message: '1-255 printable ASCII' }],
+        'Idempotency-Key must be 1 to 255 printable ASCII characters.',
+      );
     }
     const companyId = req.caller!.companyId;
     const reservation = await reserveIdempotencyKey(deps.sql, deps.box, {

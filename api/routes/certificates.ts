@@ -8,6 +8,7 @@ import { defineRoute, type AnyRoute } from '../route-definition.js';
 import { CertificateStatusSchema } from '../response-schemas.js';
 import { parseBody } from '../validation.js';
 import { companyNotFound } from './companies.js';
+import { invalidRequest } from '../validation.js';
 
 const MAX_P12_BYTES = 256 * 1024;
 const upload = multer({
@@ -34,13 +35,10 @@ function readUpload(req: Request): { p12: Buffer; password: string } {
   if (req.file) {
     const password: unknown = (req.body as Record<string, unknown> | undefined)?.password;
     if (typeof password !== 'string') {
-      throw new HttpProblem({
-        type: 'validation',
-        title: 'The request is not valid',
-        status: 400,
-        detail: 'The form needs a `password` field next to the `file`.',
-        issues: [{ path: 'password', rule: 'required', message: 'is required' }],
-      });
+      throw invalidRequest(
+        [{ path: 'password', rule: 'required', message: 'is required' }],
+        'The form needs a `password` field next to the `file`.',
+      );
     }
     return { p12: req.file.buffer, password };
   }

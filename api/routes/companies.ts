@@ -6,6 +6,7 @@ import type { Sql } from '../../storage/database.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 import { ApiKeySchema, CompanySchema } from '../response-schemas.js';
+import { invalidRequest } from '../validation.js';
 
 const CreateKeyRequest = z.strictObject({
   name: z.string().min(1).max(100).describe('Who or what uses the key, e.g. "ERP production"'),
@@ -77,13 +78,10 @@ export function companyRoutes(deps: { sql: Sql; keys: ApiKeyService }): AnyRoute
       },
       async handle({ res, body, params }) {
         if (body.expiresAt && new Date(body.expiresAt) <= new Date()) {
-          throw new HttpProblem({
-            type: 'validation',
-            title: 'The request is not valid',
-            status: 400,
-            detail: 'expiresAt is in the past.',
-            issues: [{ path: 'expiresAt', rule: 'future', message: 'must be in the future' }],
-          });
+          throw invalidRequest(
+            [{ path: 'expiresAt', rule: 'future', message: 'must be in the future' }],
+            'expiresAt is in the past.',
+          );
         }
         const { key, record } = await deps.keys.create({
           companyId: params.companyId!,

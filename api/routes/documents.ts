@@ -25,6 +25,7 @@ import {
   DocumentListSchema,
 } from '../response-schemas.js';
 import { companyNotFound } from './companies.js';
+import { invalidRequest } from '../validation.js';
 
 const Action = z.strictObject({ actor: z.string().min(1).max(100), reason: z.string().max(500).optional() });
 const AnnulAction = z.strictObject({
@@ -358,12 +359,9 @@ function decodeCursor(cursor: string): z.infer<typeof Cursor> {
   try {
     return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new HttpProblem({
-      type: 'validation',
-      title: 'Bad query',
-      status: 400,
-      detail: 'cursor is not one this API handed out.',
-      issues: [{ path: 'query.cursor', rule: 'cursor', message: 'use nextCursor from the previous page' }],
-    });
+    throw invalidRequest(
+      [{ path: 'query.cursor', rule: 'cursor', message: 'use nextCursor from the previous page' }],
+      'cursor is not one this API handed out.',
+    );
   }
 }

@@ -6,6 +6,7 @@ import type { Sql } from '../../storage/database.js';
 import { findWebhook, rotateWebhookSecret, saveWebhook } from '../../storage/webhook-store.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
+import { invalidRequest } from '../validation.js';
 
 const WebhookRequest = z.strictObject({
   url: z.url({ protocol: /^https?$/ }),
@@ -52,15 +53,10 @@ export function webhookRoutes(deps: {
       responses: { 200: { description: 'Saved', schema: WebhookSecretSchema } },
       async handle({ res, body, params }) {
         if (!webhookHostAllowed(body.url, deps.allowedHosts)) {
-          throw new HttpProblem({
-            type: 'validation',
-            title: 'Webhook host not allowed',
-            status: 400,
-            detail: `${new URL(body.url).hostname} is not an allowed webhook host; the operator lists them in FEPA_WEBHOOK_ALLOWED_HOSTS.`,
-            issues: [
-              { path: 'url', rule: 'allowed-host', message: 'host not in FEPA_WEBHOOK_ALLOWED_HOSTS' },
-            ],
-          });
+          throw invalidRequest(
+            [{ path: 'url', rule: 'allowed-host', message: 'host not in FEPA_WEBHOOK_ALLOWED_HOSTS' }],
+            `${new URL(body.url).hostname} is not an allowed webhook host; the operator lists them in FEPA_WEBHOOK_ALLOWED_HOSTS.`,
+          );
         }
         const secret = body.secret ?? newSecret();
         await saveWebhook(deps.sql, deps.box, params.companyId!, body.url, secret);

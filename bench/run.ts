@@ -3,6 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../config/settings.js';
+import { benchApi } from './api-bench.js';
 import { benchDocumentBuild } from './document-bench.js';
 import { machineFacts } from './measure.js';
 import { benchSigning } from './signing-bench.js';
@@ -24,4 +25,5 @@ async function record(name: string, measure: () => unknown): Promise<void> {
 await record('document', benchDocumentBuild);
 await record('signing', benchSigning);
 await record('workflow', benchWorkflow);
+await record('api', benchApi);
 process.exit(0);

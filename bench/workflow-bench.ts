@@ -1,4 +1,3 @@
-import { ApiKeyService } from '../services/api-key-service.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -15,18 +14,17 @@ import { PacSimulator } from '../pac-simulator/pac-simulator.js';
 import { buildSimulatorApp } from '../pac-simulator/simulator-app.js';
 import { MemorySimStore } from '../pac-simulator/sim-store.js';
 import { SecretBox } from '../secrets/secret-box.js';
+import { ApiKeyService } from '../services/api-key-service.js';
 import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
 import { PacRegistry } from '../services/pac-registry.js';
 import { SigningKeyCache } from '../signing/signing-key-cache.js';
 import { createCompany } from '../storage/company-store.js';
-import { connectDatabase } from '../storage/database.js';
-import { dropDatabase, ensureDatabaseExists } from '../storage/ensure-database.js';
-import { runMigrations } from '../storage/migrate.js';
 import { createFepaWorkers } from '../worker/create-worker.js';
 import type { documentWorkflow } from '../workflows/document-workflow.js';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { benchDatabase } from './bench-database.js';
 
 /** Activities a document runs on the happy path: prepare, signature mode, sign, submit, 4 state records. */
 const ACTIVITIES_PER_DOCUMENT = 8;
@@ -67,13 +65,8 @@ export async function benchWorkflow() {
     cacheDir: settings.cacheDir,
     log,
   });
-  const baseUrl = settings.databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = `fepa_bench_${randomBytes(4).toString('hex')}`;
-  const dbUrl = new URL(baseUrl);
-  dbUrl.pathname = `/${dbName}`;
-  await ensureDatabaseExists(dbUrl.toString());
-  await runMigrations(dbUrl.toString());
-  const sql = connectDatabase(dbUrl.toString(), { max: 10 });
+  const db = await benchDatabase();
+  const sql = db.sql;
   const box = new SecretBox([randomBytes(32)]);
   const sim = new PacSimulator(new MemorySimStore(), { autoRegisterSandbox: true });
   const simServer = buildSimulatorApp(sim, log).listen(0, '127.0.0.1');
@@ -193,7 +186,7 @@ export async function benchWorkflow() {
     const docLatency = await atFixedRate(issueOne, rate, 10);
     const noopLatency = await atFixedRate(noopOne, rate, 10);
     return {
-      note: `one dev server (SQLite), one worker process, PostgreSQL on ${new URL(baseUrl).host}, simulator at zero latency; the baseline runs ${ACTIVITIES_PER_DOCUMENT} no-op activities, as many as a document's happy path`,
+      note: `one dev server (SQLite), one worker process, PostgreSQL on ${db.host}, simulator at zero latency; the baseline runs ${ACTIVITIES_PER_DOCUMENT} no-op activities, as many as a document's happy path`,
       throughput: {
         documentsPerSecond: docsPerSecond,
         bareWorkflowsPerSecond: noopPerSecond,
@@ -216,8 +209,7 @@ export async function benchWorkflow() {
     simServer.close();
     await connection.close();
     await nativeConnection.close();
-    await sql.end({ timeout: 5 });
-    await dropDatabase(baseUrl, dbName).catch(() => {});
+    await db.drop();
     await server.stop();
   }
 }

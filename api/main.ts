@@ -7,6 +7,7 @@ import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { connectDatabase } from '../storage/database.js';
+import { purgeExpiredIdempotentRequests } from '../storage/idempotency-store.js';
 import { buildApp } from './server.js';
 
 const { settings, log, databaseUrl, temporalAddress: address } = serviceProcess('api');
@@ -31,6 +32,14 @@ const app = buildApp({
   webhookAllowedHosts: settings.webhookAllowedHosts,
   webhookSecretOverlapHours: settings.webhookSecretOverlapHours,
 });
+
+// Stored idempotent answers are kept 24 h; older ones are deleted hourly (and on reuse of their key).
+const purge = setInterval(() => {
+  purgeExpiredIdempotentRequests(sql)
+    .then((purged) => purged && log.info({ purged }, 'expired idempotent answers deleted'))
+    .catch((err: unknown) => log.warn({ err }, 'could not delete expired idempotent answers'));
+}, 3_600_000);
+purge.unref();
 
 const server: Server = app.listen(settings.apiPort, settings.apiHost, () => {
   log.info({ url: `http://${settings.apiHost}:${settings.apiPort}` }, 'API listening');

@@ -17,6 +17,8 @@ export type Reservation =
 
 /** Keys are remembered this long; an older one is free again. */
 export const IDEMPOTENCY_WINDOW_HOURS = 24;
+/** A reservation this old whose answer never came (the API process died mid-request) is abandoned. */
+const ABANDONED_AFTER_SECONDS = 60;
 
 const context = (companyId: string, key: string) => `company:${companyId}:idempotent:${key}`;
 
@@ -30,7 +32,8 @@ export async function reserveIdempotencyKey(
     await tx`
       delete from idempotent_requests
       where company_id = ${input.companyId} and idempotency_key = ${input.key}
-        and created_at < now() - make_interval(hours => ${IDEMPOTENCY_WINDOW_HOURS})`;
+        and (created_at < now() - make_interval(hours => ${IDEMPOTENCY_WINDOW_HOURS})
+          or (state = 'in-progress' and created_at < now() - make_interval(secs => ${ABANDONED_AFTER_SECONDS})))`;
     const inserted = await tx`
       insert into idempotent_requests (company_id, idempotency_key, request_hash, state)
       values (${input.companyId}, ${input.key}, ${input.requestHash}, 'in-progress')
@@ -70,4 +73,12 @@ export async function releaseIdempotencyKey(sql: Sql, companyId: string, key: st
   await sql`
     delete from idempotent_requests
     where company_id = ${companyId} and idempotency_key = ${key} and state = 'in-progress'`;
+}
+
+/** Forgets answers older than the window (the API runs this hourly); returns how many went. */
+export async function purgeExpiredIdempotentRequests(sql: Sql): Promise<number> {
+  const rows = await sql`
+    delete from idempotent_requests
+    where created_at < now() - make_interval(hours => ${IDEMPOTENCY_WINDOW_HOURS}) returning 1`;
+  return rows.length;
 }

@@ -31,6 +31,7 @@ export async function up(sql: Sql): Promise<void> {
       created_at        timestamptz not null default now(),
       primary key (company_id, idempotency_key)
     );
+    create index idempotent_requests_created on idempotent_requests (created_at);
 
     alter table company_webhooks
       add column previous_secret_key_id text,

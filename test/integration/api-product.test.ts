@@ -7,6 +7,7 @@ import { pino } from 'pino';
 import { createWebhookActivities } from '../../activities/webhook-activities.js';
 import { PROBLEM_BASE } from '../../api/problem.js';
 import type { Company } from '../../storage/company-store.js';
+import { purgeExpiredIdempotentRequests } from '../../storage/idempotency-store.js';
 import { apiClient, type ApiCall } from '../helpers/api-client.js';
 import { ProblemBody } from '../helpers/api-fixtures.js';
 import { createTestCompany, documentFor } from '../helpers/companies.js';
@@ -276,6 +277,28 @@ describe('the API as a product: reference, errors, idempotency, limits, headers,
 
     const badKey = await call('POST', path, same, { 'idempotency-key': 'x'.repeat(300) });
     assert.equal(badKey.status, 400);
+  });
+
+  it('takes over a reservation abandoned by a crashed request, and forgets answers after 24 hours', async () => {
+    const sql = testDatabase();
+    await sql`
+      insert into idempotent_requests (company_id, idempotency_key, request_hash, state, created_at)
+      values (${company.id}, 'crashed-mid-request', ${Buffer.alloc(32)}, 'in-progress', now() - interval '2 minutes'),
+             (${company.id}, 'old-answer', ${Buffer.alloc(32)}, 'done', now() - interval '25 hours')`;
+    const path = `/v1/companies/${company.id}/keys`;
+    const taken = await call(
+      'POST',
+      path,
+      { name: 'after crash', role: 'integrator' },
+      { 'idempotency-key': 'crashed-mid-request' },
+    );
+    assert.equal(taken.status, 201, JSON.stringify(taken.body));
+    const purged = await purgeExpiredIdempotentRequests(sql);
+    assert.ok(purged >= 1);
+    const left = await sql<Array<{ idempotency_key: string }>>`
+      select idempotency_key from idempotent_requests where company_id = ${company.id} order by idempotency_key`;
+    const keysLeft = left.map((r) => r.idempotency_key);
+    assert.ok(keysLeft.includes('crashed-mid-request') && !keysLeft.includes('old-answer'), keysLeft.join());
   });
 
   it('replays a new API key without storing it in plain text', async () => {

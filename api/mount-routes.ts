@@ -1,4 +1,5 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { ApiKeyService } from '../services/api-key-service.js';
 import type { Sql } from '../storage/database.js';
@@ -18,9 +19,13 @@ export interface MountDeps {
   bodyLimitBytes: number;
 }
 
+/** A route without query parameters refuses any, as bodies refuse unknown fields. */
+const NO_QUERY = z.strictObject({});
+
 function validateQuery(route: AnyRoute): RequestHandler {
+  const schema = route.query ?? NO_QUERY;
   return (req: Request, res: Response, next: NextFunction) => {
-    if (route.query) res.locals.query = parseRequestPart(route.query, req.query, 'query') as unknown;
+    res.locals.query = parseRequestPart(schema, req.query, 'query') as unknown;
     next();
   };
 }

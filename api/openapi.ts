@@ -92,7 +92,12 @@ function parameters(route: AnyRoute, registry: SchemaRegistry): JsonSchema[] {
 function requestBody(route: AnyRoute, registry: SchemaRegistry): JsonSchema | undefined {
   const json = route.documentedBody ?? route.body;
   if (!json) return undefined;
-  const content: JsonSchema = { 'application/json': { schema: registry.convert(json, 'input') } };
+  const content: JsonSchema = {
+    'application/json': {
+      schema: registry.convert(json, 'input'),
+      ...(route.example === undefined ? {} : { example: route.example }),
+    },
+  };
   if (route.multipart)
     content['multipart/form-data'] = { schema: registry.convert(route.multipart, 'input') };
   return { required: true, content };

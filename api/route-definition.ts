@@ -39,6 +39,8 @@ export interface ApiRoute<B = unknown, Q = unknown> {
   body?: z.ZodType<B>;
   /** Documented body when the handler validates it itself (the DGI document has its own rule engine). */
   documentedBody?: z.ZodType;
+  /** A request body shown in the reference (for "Try it out"). */
+  example?: unknown;
   /** Other accepted request media types (documented as such), parsed by `before`. */
   multipart?: z.ZodType;
   query?: z.ZodType<Q>;

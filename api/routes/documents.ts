@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
 import {
@@ -7,6 +9,7 @@ import {
   resubmitUpdate,
   submitUpdate,
 } from '../../common/document-messages.js';
+import { PROJECT_ROOT } from '../../config/settings.js';
 import type { DocumentService } from '../../services/document-service.js';
 import type { Sql } from '../../storage/database.js';
 import {
@@ -53,6 +56,11 @@ const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: z.string().max(200).optional(),
 });
+
+/** The spec's sample invoice, as the reference's example body. */
+const INVOICE_EXAMPLE: unknown = JSON.parse(
+  readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),
+);
 
 const documentNotFound = (id: string) =>
   new HttpProblem({
@@ -138,6 +146,7 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
         'The DGI document in JSON with the DGI field names. Omit `dNroDF` to let fepa allocate the next number. ' +
         'Sending the same document again answers 200 with the same id; another document with the same number, 409.',
       documentedBody: DocumentSchema,
+      example: INVOICE_EXAMPLE,
       responses: {
         202: {
           description: 'Accepted: the workflow builds, signs, submits and polls',

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
 import { createWebhookActivities } from '../../activities/webhook-activities.js';
 import { PROBLEM_BASE } from '../../api/problem.js';
+import { validateDocument } from '../../dgi-document/index.js';
 import type { Company } from '../../storage/company-store.js';
 import { purgeExpiredIdempotentRequests } from '../../storage/idempotency-store.js';
 import { apiClient, type ApiCall } from '../helpers/api-client.js';
@@ -96,6 +97,9 @@ describe('the API as a product: reference, errors, idempotency, limits, headers,
       spec.paths['/v1/companies/{companyId}/documents'].post.requestBody.content['application/json'].schema;
     assert.equal(body.additionalProperties, false);
     assert.ok(body.properties.gDGen.properties.iDoc, 'iDoc is documented');
+    const example =
+      spec.paths['/v1/companies/{companyId}/documents'].post.requestBody.content['application/json'].example;
+    assert.equal(validateDocument(example).ok, true, 'the documented example is a valid document');
     const keyBody =
       spec.paths['/v1/companies/{companyId}/keys'].post.requestBody.content['application/json'].schema;
     assert.deepEqual(keyBody.required.sort(), ['name', 'role']);

@@ -10,6 +10,7 @@ import {
   submitUpdate,
 } from '../../common/document-messages.js';
 import { PROJECT_ROOT } from '../../config/settings.js';
+import type { Caller } from '../../services/api-key-service.js';
 import type { DocumentService } from '../../services/document-service.js';
 import type { Sql } from '../../storage/database.js';
 import {
@@ -62,6 +63,9 @@ const INVOICE_EXAMPLE: unknown = JSON.parse(
   readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),
 );
 
+/** Who acted, as the caller says, and with which key: the audit trail in the workflow's history. */
+const attributed = (actor: string, caller: Caller) => `${actor} (key ${caller.keyPrefix})`;
+
 const documentNotFound = (id: string) =>
   new HttpProblem({
     type: 'not-found',
@@ -104,14 +108,16 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
         200: { description: 'Done; the new state', schema: ActionResultSchema },
         409: { description: 'Refused in the current state (the detail says why)' },
       },
-      async handle({ res, body, params }) {
+      async handle({ res, body, params, caller }) {
         const { companyId, documentId } = params as { companyId: string; documentId: string };
         const row = await findCompanyDocument(deps.sql, companyId, documentId);
         if (!row) throw documentNotFound(documentId);
         try {
           const handle = deps.client.workflow.getHandle(row.workflowId);
           const state = await deps.client.connection.withDeadline(Date.now() + 15_000, () =>
-            handle.executeUpdate(update, { args: [body as never] }),
+            handle.executeUpdate(update, {
+              args: [{ ...body, actor: attributed(body.actor, caller) } as never],
+            }),
           );
           res.json({ id: documentId, status: state.status, state });
         } catch (err) {
@@ -282,10 +288,10 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
         200: { description: 'Accepted; the new state', schema: ActionResultSchema },
         409: { description: 'Refused in the current state' },
       },
-      async handle({ res, body, params }) {
+      async handle({ res, body, params, caller }) {
         const { companyId, documentId } = params as { companyId: string; documentId: string };
         const result = await deps.documents.correct(companyId, documentId, body.document, {
-          actor: body.actor,
+          actor: attributed(body.actor, caller),
           ...(body.reason ? { reason: body.reason } : {}),
         });
         switch (result.outcome) {
@@ -332,13 +338,13 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
           }),
         },
       },
-      async handle({ res, body, params }) {
+      async handle({ res, body, params, caller }) {
         const results = [];
         for (const doc of await companyDocumentsNeedingRetry(deps.sql, params.companyId!)) {
           try {
             await deps.client.workflow
               .getHandle(doc.workflowId)
-              .executeUpdate(resubmitUpdate, { args: [body] });
+              .executeUpdate(resubmitUpdate, { args: [{ ...body, actor: attributed(body.actor, caller) }] });
             results.push({ id: doc.id, resubmitted: true });
           } catch (err) {
             results.push({

@@ -205,6 +205,11 @@ describe('API keys, roles and tenant isolation on every route', () => {
       reason: 'prueba de rol',
     });
     assert.equal(cancelled.status, 200, JSON.stringify(cancelled.body));
+    assert.equal(
+      cancelled.body.state.actions.find((a: { kind: string }) => a.kind === 'cancel')?.actor,
+      `ana (key ${keys.operator!.slice(5, 17)})`,
+      'the history says who, and with which key',
+    );
     const admin = apiClient(api.url, keys.admin);
     const created = await admin('POST', `/v1/companies/${owner.id}/keys`, {
       name: 'ERP',

@@ -31,9 +31,10 @@ function validateQuery(route: AnyRoute): RequestHandler {
 }
 
 /**
- * Every route gets the same chain, in this order: rate limit by address → key → rate limit by key →
- * role → company scope → media type → body → idempotency → validation → handler. Authentication comes
- * before any body is read, so anonymous callers cannot make the API parse large bodies.
+ * Every route gets the same chain, in this order: the key (public routes: none, limited by address) →
+ * rate limit by key → role → company scope → media type → body → idempotency → query → body validation →
+ * handler. Authentication comes before any body is read, so anonymous callers cannot make the API parse
+ * large bodies.
  */
 export function mountRoutes(routes: AnyRoute[], deps: MountDeps): Router {
   const router = Router();

@@ -141,7 +141,8 @@ function printBanner(
     'fepa is up',
   );
   process.stderr.write(
-    `\n  fepa is up\n  API          ${urls.api}  (try ${urls.api}/readyz)\n` +
+    `\n  fepa is up\n  API          ${urls.api}  (reference ${urls.api}/docs)\n` +
+      `  API keys     npx fepa company create --ruc <RUC> --dv <DV> --name <name>  (docs/integration.md)\n` +
       `  Temporal UI  ${urls.ui ?? '(external cluster: use its own UI)'}\n` +
       `  PostgreSQL   ${urls.db}\n  PAC sandbox  ${urls.simulator} (Aludra /aludra, eDoc /edoc/EdocPanama/4.0, control /_sim)\n` +
       `  Data folder  ${s.dataDir}\n  Ctrl-C stops everything.\n\n`,

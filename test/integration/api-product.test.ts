@@ -128,79 +128,40 @@ describe('the API as a product: reference, errors, idempotency, limits, headers,
   it('answers every kind of bad request with a problem document naming what is wrong', async () => {
     const docs = `/v1/companies/${company.id}/documents`;
     const keys = `/v1/companies/${company.id}/keys`;
+    const post = (path: string, body: string | Buffer, type = 'application/json') =>
+      send(api, key, path, { method: 'POST', headers: { 'content-type': type }, body });
     const cases: Array<[string, Promise<Response>, number, string, RegExp?]> = [
-      [
-        'malformed JSON',
-        send(api, key, keys, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: '{"name": ',
-        }),
-        400,
-        'malformed-json',
-      ],
+      ['malformed JSON', post(keys, '{"name": '), 400, 'malformed-json'],
       [
         'wrong content type',
-        send(api, key, keys, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'name=x' }),
+        post(keys, 'name=x', 'text/plain'),
         415,
         'unsupported-media-type',
         /application\/json/,
       ],
-      [
-        'oversized body',
-        send(api, key, docs, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ pad: 'x'.repeat(1_100_000) }),
-        }),
-        413,
-        'body-too-large',
-      ],
+      ['oversized body', post(docs, JSON.stringify({ pad: 'x'.repeat(1_100_000) })), 413, 'body-too-large'],
       [
         'invalid UTF-8',
-        send(api, key, keys, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: Buffer.concat([
+        post(
+          keys,
+          Buffer.concat([
             Buffer.from('{"name":"'),
             Buffer.from([0xc3, 0x28]),
             Buffer.from('","role":"admin"}'),
           ]),
-        }),
+        ),
         400,
         'invalid-utf8',
       ],
-      [
-        'deep nesting',
-        send(api, key, docs, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: '['.repeat(5000) + ']'.repeat(5000),
-        }),
-        400,
-        'too-deep',
-      ],
+      ['deep nesting', post(docs, '['.repeat(5000) + ']'.repeat(5000)), 400, 'too-deep'],
       [
         'unknown field',
-        send(api, key, keys, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name: 'x', role: 'admin', owner: 'me' }),
-        }),
+        post(keys, JSON.stringify({ name: 'x', role: 'admin', owner: 'me' })),
         400,
         'validation',
         /owner/,
       ],
-      [
-        'wrong type',
-        send(api, key, keys, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ name: 7, role: 'root' }),
-        }),
-        400,
-        'validation',
-      ],
+      ['wrong type', post(keys, JSON.stringify({ name: 7, role: 'root' })), 400, 'validation'],
       [
         'bad query',
         send(api, key, `${docs}?limit=abc&since=yesterday`, {}),

@@ -31,6 +31,7 @@ const app = buildApp({
   rateLimit: { perMinute: settings.apiRateLimitPerMinute, burst: settings.apiRateLimitBurst },
   webhookAllowedHosts: settings.webhookAllowedHosts,
   webhookSecretOverlapHours: settings.webhookSecretOverlapHours,
+  trustProxy: settings.apiTrustProxy,
 });
 
 // Stored idempotent answers are kept 24 h; older ones are deleted hourly (and on reuse of their key).

@@ -37,6 +37,8 @@ export interface ApiDeps {
   rateLimit: { perMinute: number; burst: number };
   webhookAllowedHosts: readonly string[];
   webhookSecretOverlapHours: number;
+  /** Express's `trust proxy`: whose `X-Forwarded-For` gives the caller's address (rate limits by address). */
+  trustProxy?: boolean | number | string;
 }
 
 export const API_VERSION = '1.0.0';
@@ -65,6 +67,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
 export function buildApp(deps: ApiDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.trustProxy ?? false);
   app.set('query parser', 'simple'); // no nested objects from `a[b]=c`: query values are strings
   app.use(requestContext(deps.log));
   app.use(helmet());

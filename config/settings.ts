@@ -40,6 +40,7 @@ const SettingsSchema = z.object({
   FEPA_API_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1_048_576),
   FEPA_API_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(600),
   FEPA_API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
+  FEPA_API_TRUST_PROXY: z.string().default(''),
   FEPA_WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
   FEPA_WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
 });
@@ -89,6 +90,11 @@ export interface Settings {
   /** Requests per minute per API key (or per address without a key), and the burst allowed on top. */
   apiRateLimitPerMinute: number;
   apiRateLimitBurst: number;
+  /**
+   * Which proxies' `X-Forwarded-For` to believe for the caller's address (Express's `trust proxy`): false,
+   * a hop count, or addresses/subnets. Unset: none, the TCP peer is the caller.
+   */
+  apiTrustProxy: boolean | number | string;
   /** Hosts webhooks may be sent to (`*.example.com` allowed); empty: no webhooks. */
   webhookAllowedHosts: string[];
   /** After a webhook secret is rotated, the old one also signs for this long. */
@@ -134,11 +140,19 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     apiBodyLimitBytes: s.FEPA_API_BODY_LIMIT_BYTES,
     apiRateLimitPerMinute: s.FEPA_API_RATE_LIMIT_PER_MINUTE,
     apiRateLimitBurst: s.FEPA_API_RATE_LIMIT_BURST,
+    apiTrustProxy: trustProxy(s.FEPA_API_TRUST_PROXY),
     webhookAllowedHosts: s.FEPA_WEBHOOK_ALLOWED_HOSTS.split(',')
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     webhookSecretOverlapHours: s.FEPA_WEBHOOK_SECRET_OVERLAP_HOURS,
   };
+}
+
+function trustProxy(value: string): boolean | number | string {
+  const v = value.trim();
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  return /^[0-9]+$/.test(v) ? Number(v) : v;
 }
 
 /** For processes that cannot run without a database (API, worker): a clear message instead of a crash. */

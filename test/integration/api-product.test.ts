@@ -324,6 +324,30 @@ describe('the API as a product: reference, errors, idempotency, limits, headers,
     } finally {
       await limited.close();
     }
+    // Behind a trusted proxy, the address is the one the proxy saw, so callers do not share one budget.
+    const proxied = await startTestApi({
+      client: env.client,
+      sql: testDatabase(),
+      rateLimit: { perMinute: 60, burst: 2 },
+      trustProxy: 'loopback',
+    });
+    try {
+      const from = (address: string) =>
+        apiClient(proxied.url, 'fepa_000000000000_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA')(
+          'GET',
+          '/v1/me',
+          undefined,
+          {
+            'x-forwarded-for': address,
+          },
+        );
+      const first = [];
+      for (let i = 0; i < 3; i++) first.push((await from('203.0.113.7')).status);
+      assert.deepEqual(first, [401, 401, 429]);
+      assert.equal((await from('198.51.100.9')).status, 401, 'another client behind the proxy');
+    } finally {
+      await proxied.close();
+    }
   });
 
   it('sends security headers and a request id on every answer, and logs each request without secrets', async () => {

@@ -18,6 +18,25 @@ describe('settings', () => {
     assert.equal(loadSettings({ DATABASE_URL: '' }).databaseUrl, undefined);
   });
 
+  it('reads the API guards: limits, trusted proxies, webhook hosts', () => {
+    const defaults = loadSettings({});
+    assert.deepEqual(
+      [defaults.apiTrustProxy, defaults.webhookAllowedHosts, defaults.apiRateLimitPerMinute],
+      [false, [], 600],
+    );
+    const s = loadSettings({
+      FEPA_API_TRUST_PROXY: '2',
+      FEPA_WEBHOOK_ALLOWED_HOSTS: ' ERP.example.com, *.hooks.example.net ,',
+    });
+    assert.equal(s.apiTrustProxy, 2);
+    assert.deepEqual(s.webhookAllowedHosts, ['erp.example.com', '*.hooks.example.net']);
+    assert.equal(
+      loadSettings({ FEPA_API_TRUST_PROXY: 'loopback, 10.0.0.0/8' }).apiTrustProxy,
+      'loopback, 10.0.0.0/8',
+    );
+    assert.throws(() => loadSettings({ FEPA_API_RATE_LIMIT_BURST: '0' }), /FEPA_API_RATE_LIMIT_BURST/);
+  });
+
   it('names the setting and the rule when a value is invalid', () => {
     assert.throws(
       () => loadSettings({ FEPA_API_PORT: '70000', LOG_LEVEL: 'loud' }),

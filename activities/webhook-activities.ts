@@ -1,7 +1,8 @@
 import { createHmac } from 'node:crypto';
+import { lookup } from 'node:dns/promises';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { DocumentWebhookEvent } from '../common/webhook-event.js';
-import { webhookHostAllowed } from '../common/webhook-hosts.js';
+import { isInternalAddress, webhookHostMatch } from '../webhooks/allowed-hosts.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from '../storage/database.js';
 import { openWebhook } from '../storage/webhook-store.js';
@@ -17,7 +18,11 @@ export function createWebhookActivities(deps: {
   /** Checked again at delivery: the setting may have narrowed since the URL was saved. */
   allowedHosts: readonly string[];
   timeoutMs?: number;
+  /** Name resolution (tests give their own). */
+  resolve?: (host: string) => Promise<string[]>;
 }) {
+  const resolve =
+    deps.resolve ?? (async (host: string) => (await lookup(host, { all: true })).map((a) => a.address));
   return {
     /** POSTs one event; anything but a 2xx throws, and Temporal retries (with backoff) until it is delivered. */
     async deliverWebhook(input: {
@@ -26,11 +31,22 @@ export function createWebhookActivities(deps: {
     }): Promise<{ delivered: boolean; status?: number }> {
       const webhook = await openWebhook(deps.sql, deps.box, input.companyId);
       if (!webhook) return { delivered: false };
-      if (!webhookHostAllowed(webhook.url, deps.allowedHosts)) {
+      const host = new URL(webhook.url).hostname;
+      const match = webhookHostMatch(webhook.url, deps.allowedHosts);
+      if (!match) {
         throw ApplicationFailure.nonRetryable(
-          `webhook host ${new URL(webhook.url).hostname} is not in FEPA_WEBHOOK_ALLOWED_HOSTS`,
+          `webhook host ${host} is not in FEPA_WEBHOOK_ALLOWED_HOSTS`,
           'WebhookHostNotAllowed',
         );
+      }
+      if (match === 'wildcard') {
+        const internal = (await resolve(host)).filter(isInternalAddress);
+        if (internal.length > 0) {
+          throw ApplicationFailure.nonRetryable(
+            `webhook host ${host} resolves to an internal address (${internal.join(', ')}); only hosts listed exactly may`,
+            'WebhookHostNotAllowed',
+          );
+        }
       }
       const body = JSON.stringify(input.event);
       const timestamp = String(Math.floor(Date.now() / 1000));

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { webhookHostAllowed } from '../../common/webhook-hosts.js';
+import { webhookHostAllowed } from '../../webhooks/allowed-hosts.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { Sql } from '../../storage/database.js';
 import { findWebhook, rotateWebhookSecret, saveWebhook } from '../../storage/webhook-store.js';

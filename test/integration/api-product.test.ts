@@ -9,6 +9,7 @@ import { PROBLEM_BASE } from '../../api/problem.js';
 import { validateDocument } from '../../dgi-document/index.js';
 import type { Company } from '../../storage/company-store.js';
 import { purgeExpiredIdempotentRequests } from '../../storage/idempotency-store.js';
+import { saveWebhook } from '../../storage/webhook-store.js';
 import { apiClient, type ApiCall } from '../helpers/api-client.js';
 import { ProblemBody } from '../helpers/api-fixtures.js';
 import { createTestCompany, documentFor } from '../helpers/companies.js';
@@ -442,6 +443,35 @@ describe('the API as a product: reference, errors, idempotency, limits, headers,
         return true;
       });
       assert.equal(received.length, 1);
+
+      // A subdomain allowed by a wildcard may not resolve inside the network (DNS is the tenant's to control).
+      await saveWebhook(
+        testDatabase(),
+        testSecretBox,
+        company.id,
+        'http://erp.hooks.example.test/fepa',
+        's'.repeat(32),
+      );
+      const viaWildcard = (addresses: string[]) =>
+        createWebhookActivities({
+          sql: testDatabase(),
+          box: testSecretBox,
+          allowedHosts: ['*.hooks.example.test'],
+          resolve: () => Promise.resolve(addresses),
+        }).deliverWebhook({ companyId: company.id, event: { eventId: 'e-2' } as any });
+      for (const inside of [
+        ['10.1.2.3'],
+        ['203.0.113.5', '169.254.169.254'],
+        ['::1'],
+        ['::ffff:127.0.0.1'],
+      ]) {
+        await assert.rejects(viaWildcard(inside), (err: any) => {
+          assert.equal(err.type, 'WebhookHostNotAllowed');
+          assert.match(err.message, /internal address/);
+          return true;
+        });
+      }
+      assert.equal(received.length, 1, 'nothing sent');
     } finally {
       receiver.close();
     }

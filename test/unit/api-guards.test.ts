@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { apiKeyMatches, apiKeyPrefix, generateApiKey, hashApiKey } from '../../access/api-key.js';
 import { roleAllows } from '../../access/roles.js';
 import { RateLimiter } from '../../api/middleware/rate-limit.js';
-import { webhookHostAllowed } from '../../common/webhook-hosts.js';
+import { isInternalAddress, webhookHostAllowed, webhookHostMatch } from '../../webhooks/allowed-hosts.js';
 
 describe('API keys', () => {
   it('are random, carry a findable prefix, and match only their own hash', () => {
@@ -61,5 +61,31 @@ describe('webhook hosts', () => {
       assert.ok(!webhookHostAllowed(url, allowed), url);
     }
     assert.ok(!webhookHostAllowed('https://erp.example.com/', []), 'nothing by default');
+    assert.equal(webhookHostMatch('https://erp.example.com/', allowed), 'exact');
+    assert.equal(webhookHostMatch('https://a.hooks.example.net/', allowed), 'wildcard');
+  });
+
+  it('knows which addresses are inside the network', () => {
+    for (const inside of [
+      '10.0.0.1',
+      '172.31.255.255',
+      '192.168.1.1',
+      '127.0.0.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fd00::1',
+      'fe80::1',
+      '::ffff:10.0.0.1',
+      '239.1.1.1',
+      'not-an-ip',
+    ]) {
+      assert.ok(isInternalAddress(inside), inside);
+    }
+    for (const outside of ['8.8.8.8', '172.32.0.1', '203.0.113.5', '2001:db8::1', '::ffff:8.8.4.4']) {
+      assert.ok(!isInternalAddress(outside), outside);
+    }
   });
 });

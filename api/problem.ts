@@ -34,3 +34,13 @@ export class HttpProblem extends Error {
     this.status = problem.status;
   }
 }
+
+/** A company the key does not belong to answers exactly like one that does not exist. */
+export function companyNotFound(companyId: string): HttpProblem {
+  return new HttpProblem({
+    type: 'not-found',
+    title: 'Company not found',
+    status: 404,
+    detail: `There is no company ${companyId}.`,
+  });
+}

@@ -14,6 +14,7 @@ import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
 import { createCompany } from '../storage/company-store.js';
 import { benchDatabase } from './bench-database.js';
+import { percentile } from './measure.js';
 
 /**
  * What the API's guards cost per request over real HTTP and PostgreSQL: an authenticated read (key lookup,
@@ -79,8 +80,7 @@ export async function benchApi() {
       }),
     );
     latencies.sort((a, b) => a - b);
-    const at = (p: number) =>
-      Math.round(latencies[Math.floor((p / 100) * (latencies.length - 1))]! * 100) / 100;
+    const at = (p: number) => Math.round(percentile(latencies, p) * 100) / 100;
     return {
       requestsPerSecond: Math.round(latencies.length / seconds),
       p50Ms: at(50),

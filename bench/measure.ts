@@ -34,3 +34,7 @@ export function machineFacts() {
     measuredAt: new Date().toISOString(),
   };
 }
+
+/** The value below which `p` percent of the sorted samples fall. */
+export const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;

@@ -25,12 +25,10 @@ import type { documentWorkflow } from '../workflows/document-workflow.js';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { benchDatabase } from './bench-database.js';
+import { percentile } from './measure.js';
 
 /** Activities a document runs on the happy path: prepare, signature mode, sign, submit, 4 state records. */
 const ACTIVITIES_PER_DOCUMENT = 8;
-
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 function latencyStats(ms: number[]) {
   const sorted = [...ms].sort((a, b) => a - b);

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import { roleAllows, type Role } from '../../access/roles.js';
 import type { ApiKeyService } from '../../services/api-key-service.js';
-import { HttpProblem } from '../problem.js';
+import { companyNotFound, HttpProblem } from '../problem.js';
 
 const REASONS = {
   missing: 'Send your API key as `Authorization: Bearer <key>`.',
@@ -56,13 +56,6 @@ export function authorize(need: Role) {
  */
 export function scopeToCallerCompany(req: Request, _res: Response, next: NextFunction): void {
   const companyId = req.params.companyId as string | undefined;
-  if (companyId !== undefined && companyId !== req.caller!.companyId) {
-    throw new HttpProblem({
-      type: 'not-found',
-      title: 'Company not found',
-      status: 404,
-      detail: `There is no company ${companyId}.`,
-    });
-  }
+  if (companyId !== undefined && companyId !== req.caller!.companyId) throw companyNotFound(companyId);
   next();
 }

@@ -3,11 +3,10 @@ import multer from 'multer';
 import { z } from 'zod';
 import { CertificateError } from '../../certificates/certificate-error.js';
 import { CompanyNotFoundError, type CertificateService } from '../../services/certificate-service.js';
-import { HttpProblem } from '../problem.js';
+import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 import { CertificateStatusSchema } from '../response-schemas.js';
 import { parseBody } from '../validation.js';
-import { companyNotFound } from './companies.js';
 import { invalidRequest } from '../validation.js';
 
 const MAX_P12_BYTES = 256 * 1024;

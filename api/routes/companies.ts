@@ -3,7 +3,7 @@ import { ROLES } from '../../access/roles.js';
 import type { ApiKeyService } from '../../services/api-key-service.js';
 import { findCompany } from '../../storage/company-store.js';
 import type { Sql } from '../../storage/database.js';
-import { HttpProblem } from '../problem.js';
+import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 import { ApiKeySchema, CompanySchema } from '../response-schemas.js';
 import { invalidRequest } from '../validation.js';
@@ -16,15 +16,6 @@ const CreateKeyRequest = z.strictObject({
     .optional()
     .describe('Omitted: the key does not expire (revoke it when it is no longer needed)'),
 });
-
-export function companyNotFound(companyId: string): HttpProblem {
-  return new HttpProblem({
-    type: 'not-found',
-    title: 'Company not found',
-    status: 404,
-    detail: `There is no company ${companyId}.`,
-  });
-}
 
 /** The caller's company, and its API keys. Companies themselves are created with `fepa company create`. */
 export function companyRoutes(deps: { sql: Sql; keys: ApiKeyService }): AnyRoute[] {

@@ -20,7 +20,7 @@ import {
 } from '../../storage/document-queries.js';
 import { loadSignedXml } from '../../storage/document-store.js';
 import { DocumentSchema } from '../../dgi-document/index.js';
-import { HttpProblem } from '../problem.js';
+import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 import {
   ActionResultSchema,
@@ -28,7 +28,6 @@ import {
   DocumentDetailSchema,
   DocumentListSchema,
 } from '../response-schemas.js';
-import { companyNotFound } from './companies.js';
 import { invalidRequest } from '../validation.js';
 
 const Action = z.strictObject({ actor: z.string().min(1).max(100), reason: z.string().max(500).optional() });

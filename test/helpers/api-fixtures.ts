@@ -1,12 +1,6 @@
 import { z } from 'zod';
-import type { Role } from '../../access/roles.js';
-import { apiRoutes, type ApiDeps } from '../../api/server.js';
+import { ROLES, type Role } from '../../access/roles.js';
 import type { AnyRoute } from '../../api/route-definition.js';
-
-/** The API's route table, for tests that go through every route. */
-export function routeTable(deps: ApiDeps): AnyRoute[] {
-  return apiRoutes(deps);
-}
 
 /** A concrete path for a route: its `:params` from `values`. */
 export function concretePath(route: AnyRoute, values: Record<string, string>): string {
@@ -19,8 +13,7 @@ export function concretePath(route: AnyRoute, values: Record<string, string>): s
 
 /** Roles strictly below the one a route needs. */
 export function rolesBelow(need: Role): Role[] {
-  const order: Role[] = ['integrator', 'operator', 'admin'];
-  return order.slice(0, order.indexOf(need));
+  return ROLES.slice(0, ROLES.indexOf(need));
 }
 
 export const ProblemBody = z.object({

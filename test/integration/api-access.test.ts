@@ -3,12 +3,13 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Role } from '../../access/roles.js';
 import type { AnyRoute } from '../../api/route-definition.js';
+import { apiRoutes } from '../../api/server.js';
 import { getDocumentState } from '../../common/document-messages.js';
 import { insertApiKey } from '../../storage/api-key-store.js';
 import type { Company } from '../../storage/company-store.js';
 import { generateApiKey } from '../../access/api-key.js';
 import { apiClient, type ApiCall } from '../helpers/api-client.js';
-import { concretePath, ProblemBody, rolesBelow, routeTable } from '../helpers/api-fixtures.js';
+import { concretePath, ProblemBody, rolesBelow } from '../helpers/api-fixtures.js';
 import { createCompanyWithCertificate, createTestCompany, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
@@ -74,7 +75,7 @@ describe('API keys, roles and tenant isolation on every route', () => {
     await waitForStatus(env.client.workflow.getHandle(workflowId), 'awaiting_submission', 20_000);
     stateBefore = await env.client.workflow.getHandle(workflowId).query(getDocumentState);
     ownerKeyId = (await ownerAdmin('GET', `/v1/companies/${owner.id}/keys`)).body.items[0].id;
-    routes = routeTable(api.deps).filter((r) => r.access !== 'public');
+    routes = apiRoutes(api.deps).filter((r) => r.access !== 'public');
     params = { companyId: owner.id, documentId, keyId: ownerKeyId };
   });
   after(async () => {

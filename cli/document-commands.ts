@@ -34,28 +34,53 @@ const onlyArgument = (args: string[], what: string): string => {
   return args[0]!;
 };
 
+/**
+ * The document as the commands validate it: `--seg` fixes dSeg (and with it the CUFE), so `validate` and
+ * `build` of the same input agree. Without it, `build` draws dSeg and `validate` prints no CUFE.
+ */
+async function readDocument(args: string[], seg: unknown): Promise<{ input: unknown; hasSeg: boolean }> {
+  const input = await readJson(onlyArgument(args, 'document file'));
+  const gDGen = (input as { gDGen?: Record<string, unknown> } | null)?.gDGen;
+  if (typeof seg === 'string') {
+    if (!gDGen || typeof gDGen !== 'object') return { input, hasSeg: true };
+    if (gDGen.dSeg !== undefined && String(gDGen.dSeg) !== seg)
+      throw new CliUsageError(`--seg ${seg} differs from the document's gDGen.dSeg ${String(gDGen.dSeg)}`);
+    return { input: { ...(input as object), gDGen: { ...gDGen, dSeg: seg } }, hasSeg: true };
+  }
+  return { input, hasSeg: gDGen?.dSeg !== undefined };
+}
+
+const segOption = { seg: { type: 'string' } } as const;
+
 export const validateCommand: Command = {
   name: 'validate',
-  usage: 'fepa validate <document.json>',
+  usage: 'fepa validate <document.json> [--seg <9 digits>]',
   summary: 'Check a document against the DGI format, its rules and its arithmetic; print every issue.',
-  async run({ args, out, err }) {
-    const result = validateDocument(await readJson(onlyArgument(args, 'document file')));
+  options: segOption,
+  async run({ args, values, out, err }) {
+    const { input, hasSeg } = await readDocument(args, values.seg);
+    const result = validateDocument(input);
     if (!result.ok) {
       err(`${result.issues.length} issue(s):\n${result.issues.map(describeIssue).join('\n')}`);
       return 1;
     }
     const d = result.document;
-    out(`valid: iDoc ${d.gDGen.iDoc} number ${d.gDGen.dNroDF}, total ${d.gTot.dVTot}, CUFE ${d.dId}`);
+    const cufe = hasSeg
+      ? `CUFE ${d.dId}`
+      : 'CUFE assigned at build time (dSeg is drawn then; pass --seg or set gDGen.dSeg to fix it now)';
+    out(`valid: iDoc ${d.gDGen.iDoc} number ${d.gDGen.dNroDF}, total ${d.gTot.dVTot}, ${cufe}`);
     return 0;
   },
 };
 
 export const buildCommand: Command = {
   name: 'build',
-  usage: 'fepa build <document.json>',
+  usage: 'fepa build <document.json> [--seg <9 digits>]',
   summary: 'Print the unsigned rFE XML of a valid document (exit 1 and the issues otherwise).',
-  async run({ args, out, err }) {
-    const result = validateDocument(await readJson(onlyArgument(args, 'document file')));
+  options: segOption,
+  async run({ args, values, out, err }) {
+    const { input } = await readDocument(args, values.seg);
+    const result = validateDocument(input);
     if (!result.ok) {
       err(`${result.issues.length} issue(s):\n${result.issues.map(describeIssue).join('\n')}`);
       return 1;

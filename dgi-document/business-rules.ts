@@ -16,6 +16,7 @@ export function checkBusinessRules(doc: ParsedDocument): DocumentIssue[] {
     ...referenceRules(doc),
     ...checkDigitRules(doc),
     ...paymentRules(doc),
+    ...installmentRules(doc),
     ...itemRules(doc),
     ...descriptionRules(doc),
   ];
@@ -101,6 +102,15 @@ function combinationRules({ gDGen }: ParsedDocument): DocumentIssue[] {
         'sales-only',
         `is only for sales; omit it on iDoc ${gDGen.iDoc}`,
         gDGen.iTipoTranVenta,
+      ),
+    );
+  }
+  if (rules.saleTransaction === 'required' && gDGen.iTipoTranVenta === undefined) {
+    issues.push(
+      issueAt(
+        [...G, 'iTipoTranVenta'],
+        'required-for-sale',
+        `is required on iDoc ${gDGen.iDoc} (a sale): 1 giro, 2 activo fijo, 3 bien raíz, 4 servicio`,
       ),
     );
   }
@@ -209,6 +219,7 @@ function referenceRules({ gDGen }: ParsedDocument): DocumentIssue[] {
       ),
     );
   }
+  const firstByCufe = new Map<string, number>();
   refs.forEach((ref, i) => {
     const path: PathSegment[] = [...G, 'gDFRef', i, 'gDFRefNum'];
     const cufe = ref.gDFRefNum.gDFRefFE?.dCUFERef;
@@ -222,8 +233,12 @@ function referenceRules({ gDGen }: ParsedDocument): DocumentIssue[] {
       );
     }
     if (cufe === undefined) return;
-    const parsed = parseCufe(cufe);
     const cufePath = [...path, 'gDFRefFE', 'dCUFERef'];
+    const first = firstByCufe.get(cufe);
+    if (first !== undefined) {
+      issues.push(issueAt(cufePath, 'unique', `repeats the CUFE of gDFRef[${first}]`, cufe));
+    } else firstByCufe.set(cufe, i);
+    const parsed = parseCufe(cufe);
     if (!parsed.ok) {
       issues.push(issueAt(cufePath, 'cufe', parsed.reason, cufe));
       return;
@@ -235,6 +250,19 @@ function referenceRules({ gDGen }: ParsedDocument): DocumentIssue[] {
           cufePath,
           'reference-mismatch',
           `belongs to RUC ${parsed.fields.dRuc}-${parsed.fields.dDV}, not to gRucEmDFRef ${emitter.dRuc}-${emitter.dDV}`,
+          cufe,
+        ),
+      );
+    }
+    // A note corrects its emitter's own invoice: spec §4.4 (gRucEmDFRef is the referenced document's
+    // emitter) and §1.5 (corrections by credit or debit note) give no way to correct another's FE.
+    const noteEmitter = gDGen.gEmis.gRucEmi;
+    if (referencesFe && (parsed.fields.dRuc !== noteEmitter.dRuc || parsed.fields.dDV !== noteEmitter.dDV)) {
+      issues.push(
+        issueAt(
+          cufePath,
+          'reference-other-emitter',
+          `belongs to RUC ${parsed.fields.dRuc}-${parsed.fields.dDV}: a note references its own emitter's invoices (${noteEmitter.dRuc}-${noteEmitter.dDV})`,
           cufe,
         ),
       );
@@ -268,6 +296,7 @@ function checkDigitRules({ gDGen }: ParsedDocument): DocumentIssue[] {
   check([...G, 'gEmis', 'gRucEmi'], gDGen.gEmis.gRucEmi);
   if (gDGen.gDatRec.gRucRec) check([...G, 'gDatRec', 'gRucRec'], gDGen.gDatRec.gRucRec);
   (gDGen.gDFRef ?? []).forEach((ref, i) => check([...G, 'gDFRef', i, 'gRucEmDFRef'], ref.gRucEmDFRef));
+  (gDGen.gAutXML ?? []).forEach((auth, i) => check([...G, 'gAutXML', i, 'gRucAutXML'], auth.gRucAutXML));
   return issues;
 }
 
@@ -283,6 +312,49 @@ function paymentRules({ gTot }: ParsedDocument): DocumentIssue[] {
         ]
       : [],
   );
+}
+
+/**
+ * Installments (gPagPlazo) belong to payment on terms (iPzPag 2 or 3): numbered 1, 2, … in order. Their
+ * sum is checked against dVTot with the totals. Notes (04–07) may carry iPzPag 3 without installments,
+ * as one integration does (spec §15.2), so the "required" half applies to invoices only.
+ */
+function installmentRules({ gDGen, gTot }: ParsedDocument): DocumentIssue[] {
+  const issues: DocumentIssue[] = [];
+  const installments = gTot.gPagPlazo ?? [];
+  const onTerms = gTot.iPzPag === '2' || gTot.iPzPag === '3';
+  const isNote = ['04', '05', '06', '07'].includes(gDGen.iDoc);
+  if (!onTerms && installments.length > 0) {
+    issues.push(
+      issueAt(
+        ['gTot', 'gPagPlazo'],
+        'installments-without-terms',
+        'must be absent when iPzPag is 1 (immediate payment)',
+      ),
+    );
+  }
+  if (onTerms && !isNote && installments.length === 0) {
+    issues.push(
+      issueAt(
+        ['gTot', 'gPagPlazo'],
+        'required-for-terms',
+        `is required when iPzPag is ${gTot.iPzPag} (payment on terms)`,
+      ),
+    );
+  }
+  installments.forEach((installment, i) => {
+    if (Number(installment.dSecItem) !== i + 1) {
+      issues.push(
+        issueAt(
+          ['gTot', 'gPagPlazo', i, 'dSecItem'],
+          'consecutive',
+          `must be ${i + 1}: installments are numbered 1, 2, … in order, without repeats`,
+          installment.dSecItem,
+        ),
+      );
+    }
+  });
+  return issues;
 }
 
 function itemRules({ gItem }: ParsedDocument): DocumentIssue[] {

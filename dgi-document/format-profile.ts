@@ -20,6 +20,17 @@ export const FORMAT_PROFILE = {
   taxedTotalIsSumOfTaxes: true,
   /** `dVTot` adds invoice-level freight and insurance ([PAC], HKA); the sample has neither (§6 note 2). */
   totalAddsInvoiceFreightAndInsurance: true,
+  /**
+   * Decimals of the item amounts fepa computes (dPrItem, dValITBMS, dValISC, dValTotItem). 6, as the
+   * documents the DGI authorizes in production carry (montoTipo06 allows 2–6); the DGI's 2019 test sample
+   * rounded items to 2, which is still accepted on input. Totals are always 2 decimals (rounding.ts).
+   */
+  itemAmountDecimals: 6,
+  /**
+   * How far a sent item amount may be from its exact formula value: half a cent, the largest rounding a
+   * 2-decimal writing carries (rounding.ts). The DGI's own tolerance is unpublished.
+   */
+  itemAmountTolerance: '0.005',
   /** Item total includes Σ dValOTI ([PAC]). */
   itemTotalIncludesOtherTaxes: true,
   /** Panama has one offset all year (no DST). */

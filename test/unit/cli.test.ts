@@ -22,10 +22,24 @@ async function fepa(...args: string[]): Promise<{ code: number; stdout: string; 
 }
 
 describe('the fepa command', () => {
-  it('validates a good document and prints its CUFE', async () => {
+  it('validates a good document and prints no CUFE until dSeg is fixed', async () => {
     const r = await fepa('validate', 'examples/credit-note.json');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^valid: iDoc 04 number 0000000001, total 53\.50, CUFE FE04/);
+    assert.match(r.stdout, /^valid: iDoc 04 number 0000000001, total 53\.50, CUFE assigned at build time/);
+    assert.doesNotMatch(r.stdout, /FE04/);
+  });
+
+  it('prints the CUFE that build writes when --seg fixes dSeg', async () => {
+    const validated = await fepa('validate', 'examples/credit-note.json', '--seg', '246813579');
+    const built = await fepa('build', 'examples/credit-note.json', '--seg', '246813579');
+    assert.equal(validated.code, 0, validated.stderr);
+    const cufe = /CUFE (FE04\S{62})$/m.exec(validated.stdout)?.[1];
+    assert.ok(cufe, validated.stdout);
+    assert.ok(built.stdout.includes(`<dSeg>246813579</dSeg>`));
+    assert.ok(built.stdout.includes(`<dId>${cufe}</dId>`), 'build writes the CUFE validate printed');
+    const refused = await fepa('build', 'examples/credit-note.json', '--seg', '12x45');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /gDGen\.dSeg \(B09\): must be 9 digits/);
   });
 
   it('prints every issue of a bad document on stderr and exits 1', async () => {

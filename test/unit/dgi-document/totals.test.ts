@@ -35,28 +35,54 @@ describe('totals (spec §5–6)', () => {
     assert.equal(t.dVuelto, undefined, 'no change when paid exactly');
   });
 
-  it('rounds each item half-up to 2 decimals and sums the rounded values (0.8575 → 0.86)', () => {
+  const screwsAndWashers = () => [
+    {
+      dDescProd: 'Tornillo',
+      dCantCodInt: '3.5',
+      gPrecios: { dPrUnit: '0.245' } as Record<string, string>,
+      gITBMSItem: { dTasaITBMS: '01' } as Record<string, string>,
+    },
+    {
+      dDescProd: 'Arandela',
+      dCantCodInt: '1',
+      gPrecios: { dPrUnit: '4.12' } as Record<string, string>,
+      gITBMSItem: { dTasaITBMS: '01' } as Record<string, string>,
+    },
+  ];
+
+  it('computes item amounts to 6 decimals and totals as the rounded sum of the unrounded lines', () => {
     const doc = structuredClone(base);
-    doc.gItem = [
-      {
-        dDescProd: 'Tornillo',
-        dCantCodInt: '3.5',
-        gPrecios: { dPrUnit: '0.245' },
-        gITBMSItem: { dTasaITBMS: '01' },
-      },
-      {
-        dDescProd: 'Arandela',
-        dCantCodInt: '1',
-        gPrecios: { dPrUnit: '4.12' },
-        gITBMSItem: { dTasaITBMS: '01' },
-      },
-    ];
+    doc.gItem = screwsAndWashers();
     const d = complete(doc);
-    assert.equal(d.gItem[0]?.gPrecios.dPrItem, '0.86');
-    assert.equal(d.gItem[0]?.gITBMSItem.dValITBMS, '0.06');
-    assert.equal(d.gItem[1]?.gITBMSItem.dValITBMS, '0.29', '7% of 4.12 = 0.2884 → 0.29');
+    assert.equal(d.gItem[0]?.gPrecios.dPrItem, '0.8575', '3.5 × 0.245');
+    assert.equal(d.gItem[0]?.gITBMSItem.dValITBMS, '0.060025', '7% of 0.8575');
+    assert.equal(d.gItem[1]?.gITBMSItem.dValITBMS, '0.2884', '7% of 4.12');
+    assert.equal(d.gTot.dTotITBMS, '0.35', 'Σ 0.348425 → 0.35');
+    assert.equal(d.gTot.dTotNeto, '4.98', 'Σ 4.9775 → 4.98');
+    assert.equal(d.gTot.dVTotItems, '5.33', 'Σ 5.325925 → 5.33');
+  });
+
+  it("accepts the DGI test sample's 2-decimal item rounding (0.8575 → 0.86) and sums those values", () => {
+    const doc = structuredClone(base);
+    doc.gItem = screwsAndWashers();
+    Object.assign(doc.gItem[0].gPrecios, { dPrItem: '0.86', dValTotItem: '0.92' });
+    doc.gItem[0].gITBMSItem.dValITBMS = '0.06';
+    doc.gItem[1].gITBMSItem.dValITBMS = '0.29';
+    const d = complete(doc);
     assert.equal(d.gTot.dTotITBMS, '0.35');
     assert.equal(d.gTot.dTotNeto, '4.98');
+    assert.equal(d.gItem[1]?.gPrecios.dValTotItem, '4.41', '4.12 + 0.29 (the value in force)');
+  });
+
+  it('refuses an item amount more than half a cent from its formula, naming both values', () => {
+    const doc = structuredClone(base);
+    doc.gItem = screwsAndWashers();
+    doc.gItem[1].gITBMSItem.dValITBMS = '0.294';
+    const result = validateDocument(doc);
+    assert.ok(!result.ok);
+    const issue = result.issues.find((i) => i.path === 'gItem[1].gITBMSItem.dValITBMS');
+    assert.equal(issue?.rule, 'sum-mismatch');
+    assert.match(issue?.message ?? "", /is 0\.294 but 7% of dPrItem gives 0\.2884 \(off by 0\.0056; .* at most 0\.005\)/);
   });
 
   it('adds ISC and other taxes to the item total and to dTotGravado, and totals OTI per code', () => {

@@ -28,6 +28,7 @@ const SettingsSchema = z.object({
   LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['json', 'pretty']).optional()),
   FEPA_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
   FEPA_DGI_SCHEMA_DIR: optionalText,
+  FEPA_DGI_CODE_LISTS: z.enum(['2025', '2019']).default('2025'),
   FEPA_MASTER_KEY: optionalText,
   FEPA_MASTER_KEY_FILE: optionalText,
   FEPA_CERT_EXPIRY_WARNING_DAYS: z.coerce.number().int().min(1).max(365).default(30),

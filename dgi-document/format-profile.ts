@@ -13,9 +13,11 @@ export const FORMAT_PROFILE = {
   receiverEmailMaxLength: 100,
   /**
    * Accept codes added after the XSD copy ([PAC] sources): `iDoc` 10, `iNatOp` 03/04, `iFormaPago` 09,
-   * `dCodOTI` 03–11. Documents using them do not validate against the old XSD copy.
+   * `dCodOTI` 03–11. Documents using them do not validate against the old XSD copy (the optional
+   * schema check says "schema older than the document's codes"). `FEPA_DGI_CODE_LISTS=2019` turns them
+   * off in every process (API, worker, CLI) for PACs still on the 2019 lists.
    */
-  acceptPost2025Codes: true,
+  acceptPost2025Codes: (globalThis.process?.env?.FEPA_DGI_CODE_LISTS ?? '2025') !== '2019',
   /** `dTotGravado` is the sum of taxes (ITBMS + ISC + OTI), as the DGI-authorized sample does (§6 note 1). */
   taxedTotalIsSumOfTaxes: true,
   /** `dVTot` adds invoice-level freight and insurance ([PAC], HKA); the sample has neither (§6 note 2). */

@@ -2,7 +2,14 @@ import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 
-export type SchemaCheckResult = { ok: true } | { ok: false; errors: string[] };
+import { codesUnknownToSchema, type CodeUnknownToSchema } from './schema-code-lists.js';
+
+/**
+ * `schemaOlderThanCodes` lists the codes the document uses that the schema does not know yet: the schema
+ * predates them (FORMAT_PROFILE.acceptPost2025Codes), so update the schema rather than the document.
+ */
+export type SchemaCheckResult =
+  { ok: true } | { ok: false; errors: string[]; schemaOlderThanCodes: CodeUnknownToSchema[] };
 
 export const RFE_SCHEMA_FILE = 'FE_v1.00.xsd';
 
@@ -42,5 +49,19 @@ export async function checkAgainstDgiSchema(
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line && !line.endsWith('fails to validate'));
-  return { ok: false, errors: errors.length ? errors : [`xmllint exited with ${code}`] };
+  const schemaOlderThanCodes = await codesUnknownToSchema(signedXml, schema);
+  if (schemaOlderThanCodes.length > 0) errors.unshift(describeOlderSchema(schemaOlderThanCodes, schema));
+  return {
+    ok: false,
+    errors: errors.length ? errors : [`xmllint exited with ${code}`],
+    schemaOlderThanCodes,
+  };
+}
+
+export function describeOlderSchema(codes: CodeUnknownToSchema[], schema: string): string {
+  const list = codes.map((c) => `${c.field} ${c.value}`).join(', ');
+  return (
+    `schema older than the document's codes: ${list} not in ${schema} ` +
+    `(codes added by the DGI after that schema; update FEPA_DGI_SCHEMA_DIR to a current schema)`
+  );
 }

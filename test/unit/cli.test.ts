@@ -12,8 +12,15 @@ const exec = promisify(execFile);
 const FEPA = join(PROJECT_ROOT, 'bin', 'fepa.js');
 
 async function fepa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return fepaWith({}, ...args);
+}
+
+async function fepaWith(
+  env: Record<string, string>,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(FEPA, args, { cwd: PROJECT_ROOT });
+    const { stdout, stderr } = await exec(FEPA, args, { cwd: PROJECT_ROOT, env: { ...process.env, ...env } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -40,6 +47,20 @@ describe('the fepa command', () => {
     const refused = await fepa('build', 'examples/credit-note.json', '--seg', '12x45');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /gDGen\.dSeg \(B09\): must be 9 digits/);
+  });
+
+  it('accepts the post-2025 codes by default and refuses them with FEPA_DGI_CODE_LISTS=2019', async () => {
+    const current = await fepa('validate', 'examples/foreign-operation-invoice.json');
+    assert.equal(current.code, 0, current.stderr);
+    const old = await fepaWith(
+      { FEPA_DGI_CODE_LISTS: '2019' },
+      'validate',
+      'examples/foreign-operation-invoice.json',
+    );
+    assert.equal(old.code, 1);
+    assert.match(old.stderr, /gDGen\.iDoc \(B06\): .*rule enum \[value: "10"\]/);
+    assert.match(old.stderr, /gDGen\.iNatOp \(B12\): .*rule enum \[value: "04"\]/);
+    assert.match(old.stderr, /gTot\.gFormaPago\[0\]\.iFormaPago \(D301\): .*rule enum \[value: "09"\]/);
   });
 
   it('prints every issue of a bad document on stderr and exits 1', async () => {

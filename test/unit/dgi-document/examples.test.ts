@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -32,6 +32,29 @@ const SPEC_DIGESTS = {
   },
 } as const;
 
+/** Examples that use codes added after the 2019 schema copy (FORMAT_PROFILE.acceptPost2025Codes). */
+const NEWER_THAN_SCHEMA: Record<string, Array<{ field: string; value: string }>> = {
+  'foreign-operation-invoice.json': [
+    { field: 'iDoc', value: '10' },
+    { field: 'iNatOp', value: '04' },
+    { field: 'iFormaPago', value: '09' },
+  ],
+};
+
+/** A copy of the 2019 schema set (in a temporary folder) with `codes` added: a "current" schema. */
+async function schemaWithCodes(workDir: string, codes: Array<{ field: string; value: string }>) {
+  const dir = await mkdtemp(join(workDir, 'schema-'));
+  await cp(dgiSchemaDir(), dir, { recursive: true });
+  const file = join(dir, 'FE_v1.00.xsd');
+  let xsd = await readFile(file, 'utf8');
+  for (const { field, value } of codes) {
+    const at = xsd.indexOf('<xs:enumeration', xsd.indexOf(`<xs:element name="${field}"`));
+    xsd = `${xsd.slice(0, at)}<xs:enumeration value="${value}"/>${xsd.slice(at)}`;
+  }
+  await writeFile(file, xsd);
+  return dir;
+}
+
 describe('examples', async () => {
   const files = await exampleFiles();
   const workDir = await mkdtemp(join(tmpdir(), 'fepa-examples-'));
@@ -45,12 +68,20 @@ describe('examples', async () => {
       'debit-note-spec-example.json',
       'generic-debit-note.json',
       'contingency-invoice.json',
+      'invoice-pos-6-decimals.json',
+      'invoice-tax-inclusive-pos.json',
+      'invoice-withholding.json',
+      'invoice-installments.json',
+      'import-invoice.json',
+      'free-zone-invoice.json',
+      'reimbursement-invoice.json',
+      'foreign-operation-invoice.json',
     ]) {
       assert.ok(files.includes(expected), `missing example ${expected}`);
     }
   });
 
-  for (const file of files) {
+  for (const file of files.filter((f) => !(f in NEWER_THAN_SCHEMA))) {
     it(`${file} validates, builds, signs and passes xmllint against the official DGI schema`, async () => {
       const result = validateDocument(await loadExample(file), { securityCode: fixedSecurityCode });
       assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.issues, null, 2));
@@ -65,7 +96,25 @@ describe('examples', async () => {
       ]);
       assert.match(stderr, /validates/);
     });
+  }
 
+  for (const [file, codes] of Object.entries(NEWER_THAN_SCHEMA)) {
+    it(`${file} uses codes newer than the 2019 schema: the check says so, and a current schema accepts it`, async () => {
+      const result = validateDocument(await loadExample(file), { securityCode: fixedSecurityCode });
+      assert.ok(result.ok, result.ok ? '' : JSON.stringify(result.issues, null, 2));
+      const { xml } = signForTests(result.document);
+      const old = await checkAgainstDgiSchema(xml, dgiSchemaDir());
+      assert.equal(old.ok, false);
+      assert.deepEqual(old.ok ? [] : old.schemaOlderThanCodes, codes);
+      assert.match(
+        old.ok ? '' : old.errors[0]!,
+        /^schema older than the document's codes: iDoc 10, iNatOp 04, iFormaPago 09 not in /,
+      );
+      assert.deepEqual(await checkAgainstDgiSchema(xml, await schemaWithCodes(workDir, codes)), { ok: true });
+    });
+  }
+
+  for (const file of files) {
     it(`${file} round-trips: JSON → XML → model → XML gives identical bytes`, async () => {
       const result = validateDocument(await loadExample(file), { securityCode: fixedSecurityCode });
       assert.ok(result.ok);

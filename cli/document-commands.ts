@@ -43,8 +43,9 @@ async function readDocument(args: string[], seg: unknown): Promise<{ input: unkn
   const gDGen = (input as { gDGen?: Record<string, unknown> } | null)?.gDGen;
   if (typeof seg === 'string') {
     if (!gDGen || typeof gDGen !== 'object') return { input, hasSeg: true };
-    if (gDGen.dSeg !== undefined && String(gDGen.dSeg) !== seg)
-      throw new CliUsageError(`--seg ${seg} differs from the document's gDGen.dSeg ${String(gDGen.dSeg)}`);
+    const given = gDGen.dSeg;
+    if ((typeof given === 'string' || typeof given === 'number') && String(given) !== seg)
+      throw new CliUsageError(`--seg ${seg} differs from the document's gDGen.dSeg ${given}`);
     return { input: { ...(input as object), gDGen: { ...gDGen, dSeg: seg } }, hasSeg: true };
   }
   return { input, hasSeg: gDGen?.dSeg !== undefined };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { validateDocument } from '../../../dgi-document/index.js';
+import { computeCufe, validateDocument } from '../../../dgi-document/index.js';
 import { loadExample } from '../../helpers/dgi-fixtures.js';
 
 type Doc = Record<string, any>;
@@ -15,6 +15,19 @@ interface Case {
 }
 
 const CUFE_FE = 'FE0120000155123456-2-2023-9500002025031000000000010010124829135707';
+/** An invoice of another emitter (the spec example's receiver), issued on the same day as CUFE_FE. */
+const OTHER_EMITTER = { dTipoRuc: '2', dRuc: '155654321-2-2020', dDV: '24' };
+const CUFE_OTHER_EMITTER = computeCufe({
+  iDoc: '01',
+  ...OTHER_EMITTER,
+  dSucEm: '0000',
+  issueDate: '20250310',
+  dNroDF: '0000000077',
+  dPtoFacDF: '001',
+  iTpEmis: '01',
+  iAmb: '2',
+  dSeg: '987654321',
+});
 
 /** One broken rule per document; each must be reported at its exact path with its rule. */
 const CASES: Case[] = [
@@ -457,6 +470,72 @@ const CASES: Case[] = [
     path: 'dId',
     rule: 'cufe-mismatch',
     field: 'A03',
+  },
+  {
+    name: 'a sale (iDoc 01) without iTipoTranVenta',
+    mutate: (d) => delete d.gDGen.iTipoTranVenta,
+    path: 'gDGen.iTipoTranVenta',
+    rule: 'required-for-sale',
+    field: 'B19',
+  },
+  {
+    name: 'a wrong check digit in gAutXML',
+    mutate: (d) => (d.gDGen.gAutXML = [{ gRucAutXML: { ...OTHER_EMITTER, dDV: '25' } }]),
+    path: 'gDGen.gAutXML[0].gRucAutXML.dDV',
+    rule: 'check-digit',
+  },
+  {
+    name: 'installments that do not add up to dVTot',
+    base: 'invoice-installments.json',
+    mutate: (d) => (d.gTot.gPagPlazo[2].dValItPlazo = '160.00'),
+    path: 'gTot.gPagPlazo',
+    rule: 'installments-sum',
+    field: 'D50',
+  },
+  {
+    name: 'installments numbered out of order',
+    base: 'invoice-installments.json',
+    mutate: (d) => (d.gTot.gPagPlazo[1].dSecItem = '3'),
+    path: 'gTot.gPagPlazo[1].dSecItem',
+    rule: 'consecutive',
+  },
+  {
+    name: 'installments on an immediate payment (iPzPag 1)',
+    base: 'invoice-installments.json',
+    mutate: (d) => (d.gTot.iPzPag = '1'),
+    path: 'gTot.gPagPlazo',
+    rule: 'installments-without-terms',
+  },
+  {
+    name: 'payment on terms (iPzPag 2) without installments',
+    base: 'invoice-installments.json',
+    mutate: (d) => delete d.gTot.gPagPlazo,
+    path: 'gTot.gPagPlazo',
+    rule: 'required-for-terms',
+  },
+  {
+    name: 'a withholding above the total',
+    base: 'invoice-withholding.json',
+    mutate: (d) => (d.gTot.gRetenc.cValRetenc = '481.51'),
+    path: 'gTot.gRetenc.cValRetenc',
+    rule: 'withholding-exceeds-total',
+  },
+  {
+    name: 'the same CUFE referenced twice',
+    base: 'credit-note.json',
+    mutate: (d) => d.gDGen.gDFRef.push(structuredClone(d.gDGen.gDFRef[0])),
+    path: 'gDGen.gDFRef[1].gDFRefNum.gDFRefFE.dCUFERef',
+    rule: 'unique',
+  },
+  {
+    name: "a credit note referencing another emitter's invoice",
+    base: 'credit-note.json',
+    mutate: (d) => {
+      d.gDGen.gDFRef[0].gRucEmDFRef = OTHER_EMITTER;
+      d.gDGen.gDFRef[0].gDFRefNum.gDFRefFE.dCUFERef = CUFE_OTHER_EMITTER;
+    },
+    path: 'gDGen.gDFRef[0].gDFRefNum.gDFRefFE.dCUFERef',
+    rule: 'reference-other-emitter',
   },
 ];
 

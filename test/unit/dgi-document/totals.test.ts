@@ -82,7 +82,10 @@ describe('totals (spec §5–6)', () => {
     assert.ok(!result.ok);
     const issue = result.issues.find((i) => i.path === 'gItem[1].gITBMSItem.dValITBMS');
     assert.equal(issue?.rule, 'sum-mismatch');
-    assert.match(issue?.message ?? "", /is 0\.294 but 7% of dPrItem gives 0\.2884 \(off by 0\.0056; .* at most 0\.005\)/);
+    assert.match(
+      issue?.message ?? '',
+      /is 0\.294 but 7% of dPrItem gives 0\.2884 \(off by 0\.0056; .* at most 0\.005\)/,
+    );
   });
 
   it('adds ISC and other taxes to the item total and to dTotGravado, and totals OTI per code', () => {

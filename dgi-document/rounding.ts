@@ -1,5 +1,5 @@
 import { FORMAT_PROFILE } from './format-profile.js';
-import { Money, round2, sum, type Money as MoneyValue } from './money.js';
+import { round2, sum, type Money as MoneyValue } from './money.js';
 
 /**
  * The DGI's rounding, written once (docs/dgi-document.md, "Rounding"; spec §5–6). Evidence: invoices the
@@ -11,7 +11,7 @@ import { Money, round2, sum, type Money as MoneyValue } from './money.js';
 
 /** An item amount fepa computes: the exact value rounded half-up to the profile's item decimals. */
 export function computedItemAmount(exact: MoneyValue): { value: MoneyValue; text: string } {
-  const value = exact.toDecimalPlaces(FORMAT_PROFILE.itemAmountDecimals, Money.ROUND_HALF_UP);
+  const value = exact.toDecimalPlaces(FORMAT_PROFILE.itemAmountDecimals);
   // montoTipo06 wants 2–6 decimals: 17 → "17.00", 0.0876635 → "0.087664", 1.2005 → "1.2005".
   const text = value.decimalPlaces() < 2 ? value.toFixed(2) : value.toFixed();
   return { value, text };

@@ -12,14 +12,15 @@ type Group = Record<string, unknown>;
  * Item and document arithmetic of spec §5–6, with the DGI's rounding (rounding.ts). Each amount fepa can
  * compute is filled in when the integrator left it out, and checked when it was sent: a mismatch names
  * the field, both values and the difference. Whatever this accepts or writes, it accepts again when the
- * XML is read back: the same function runs on `validate`, `build` and `sign`.
+ * XML is read back: the same function runs on `validate`, `build` and `sign`. It completes `document` in
+ * place (callers pass a document they own, such as zod's parsed copy) and returns it.
  */
 export function reconcileTotals(document: ParsedDocument): {
   document: ParsedDocument;
   issues: DocumentIssue[];
 } {
   const issues: DocumentIssue[] = [];
-  const doc = structuredClone(document);
+  const doc = document;
   const settle = settler(issues);
 
   const lines = doc.gItem.map((item, i) => reconcileItem(item, ['gItem', i], settle, issues));

@@ -25,8 +25,10 @@ export function validateDocument(input: unknown, options: ValidateOptions = {}):
   const parsed = DocumentSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) return { ok: false, issues: toDocumentIssues(parsed.error.issues, input) };
 
+  // Rules first: reconcileTotals completes the parsed document (zod's own copy) in place.
+  const rules = checkBusinessRules(parsed.data);
   const { document: reconciled, issues: arithmetic } = reconcileTotals(parsed.data);
-  const issues = [...checkBusinessRules(parsed.data), ...arithmetic];
+  const issues = [...rules, ...arithmetic];
   if (issues.length > 0) return { ok: false, issues };
 
   const completed = completeDocument(reconciled, options.securityCode ?? generateSecurityCode);

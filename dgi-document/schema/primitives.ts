@@ -89,25 +89,25 @@ export function amount(type: AmountType) {
   const { maxInt, minDec, maxDec } = AMOUNT_TYPES[type];
   return z.preprocess(
     (value) => (typeof value === 'number' && Number.isFinite(value) ? String(value) : value),
-    z
-      .string()
-      .superRefine((value, ctx) => {
-        const match = /^([0-9]+)(?:\.([0-9]+))?$/.exec(value);
-        if (!match)
-          return fail(ctx, 'pattern', 'must be a non-negative decimal number with a dot, e.g. 12.50');
-        const [, int = '', dec = ''] = match;
-        if (int.replace(/^0+(?=.)/, '').length > maxInt)
-          fail(ctx, 'integer-digits', `must have at most ${maxInt} integer digits`);
-        if (dec.length > maxDec) fail(ctx, 'decimals', `must have at most ${maxDec} decimals`);
-      })
-      .transform((value) => {
-        const [int = '0', dec = ''] = value.split('.');
-        const normalisedInt = int.replace(/^0+(?=.)/, '');
-        const decimals = dec.padEnd(minDec, '0');
-        return decimals ? `${normalisedInt}.${decimals}` : normalisedInt;
-      }),
+    // One pass (check and normalise together): amounts are most of a document's fields.
+    z.string().transform((value, ctx) => {
+      const match = AMOUNT_TEXT.exec(value);
+      if (!match) {
+        fail(ctx, 'pattern', 'must be a non-negative decimal number with a dot, e.g. 12.50');
+        return z.NEVER;
+      }
+      const int = match[1]!.replace(/^0+(?=.)/, '');
+      const dec = match[2] ?? '';
+      if (int.length > maxInt) fail(ctx, 'integer-digits', `must have at most ${maxInt} integer digits`);
+      if (dec.length > maxDec) fail(ctx, 'decimals', `must have at most ${maxDec} decimals`);
+      if (int.length > maxInt || dec.length > maxDec) return z.NEVER;
+      const decimals = dec.length >= minDec ? dec : dec.padEnd(minDec, '0');
+      return decimals ? `${int}.${decimals}` : int;
+    }),
   );
 }
+
+const AMOUNT_TEXT = /^([0-9]+)(?:\.([0-9]+))?$/;
 
 const DATE_TIME =
   /^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(Z|[+-][0-9]{2}:[0-9]{2})$/;

@@ -1,6 +1,6 @@
 import type { DgiDocument } from '../validate-document.js';
 import { escapeCanonicalText } from './canonical-text.js';
-import { DGI_NAMESPACE, RFE_LAYOUT, type Layout } from './layout.js';
+import { DGI_NAMESPACE, RFE_LAYOUT, type Layout, type LayoutNode } from './layout.js';
 
 export const XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8"?>';
 
@@ -18,24 +18,33 @@ export function writeRfeDocument(document: DgiDocument): string {
   return `${XML_DECLARATION}\n${writeCanonicalRfe(document)}`;
 }
 
+/** The open and close tags of every layout node, built once (the writer is on the hot path of every build). */
+const TAGS = new WeakMap<LayoutNode, { open: string; close: string }>();
+const tagsOf = (node: LayoutNode) => {
+  let tags = TAGS.get(node);
+  if (!tags) TAGS.set(node, (tags = { open: `<${node.name}>`, close: `</${node.name}>` }));
+  return tags;
+};
+
 function writeGroup(values: Record<string, unknown>, layout: Layout, where: string): string {
   let out = '';
   for (const node of layout) {
     const value = values[node.name];
     if (value === undefined) continue;
-    const occurrences = node.repeated ? (value as unknown[]) : [value];
-    for (const occurrence of occurrences) {
-      if (node.children) {
-        out += `<${node.name}>${writeGroup(occurrence as Record<string, unknown>, node.children, node.name)}</${node.name}>`;
-      } else {
-        if (typeof occurrence !== 'string' || occurrence === '') {
-          throw new Error(
-            `${where}/${node.name} must be a non-empty string to be written, got ${JSON.stringify(occurrence)}`,
-          );
-        }
-        out += `<${node.name}>${escapeCanonicalText(occurrence)}</${node.name}>`;
-      }
-    }
+    const { open, close } = tagsOf(node);
+    if (!node.repeated) out += open + writeValue(value, node, where) + close;
+    else
+      for (const occurrence of value as unknown[]) out += open + writeValue(occurrence, node, where) + close;
   }
   return out;
+}
+
+function writeValue(value: unknown, node: LayoutNode, where: string): string {
+  if (node.children) return writeGroup(value as Record<string, unknown>, node.children, node.name);
+  if (typeof value !== 'string' || value === '') {
+    throw new Error(
+      `${where}/${node.name} must be a non-empty string to be written, got ${JSON.stringify(value)}`,
+    );
+  }
+  return escapeCanonicalText(value);
 }

@@ -113,7 +113,7 @@ function assertDgiArithmetic(doc: DgiDocument) {
     const p = item.gPrecios;
     const exactPrice = new D(item.dCantCodInt).times(new D(p.dPrUnit).minus(p.dPrUnitDesc ?? '0'));
     assert.equal(p.dPrItem, fmt6(exactPrice), 'dPrItem = qty × (price − discount), 6 decimals half-up');
-    const price = new D(p.dPrItem!);
+    const price = new D(p.dPrItem);
     const itbms = new D(item.gITBMSItem.dValITBMS!);
     assert.equal(item.gITBMSItem.dValITBMS, fmt6(price.times(RATE[item.gITBMSItem.dTasaITBMS]!)));
     const isc = new D(item.gISCItem?.dValISC ?? '0');
@@ -121,7 +121,7 @@ function assertDgiArithmetic(doc: DgiDocument) {
       assert.equal(item.gISCItem.dValISC, fmt6(price.times(item.gISCItem.dTasaISC)));
     const oti = (item.gOTIItem ?? []).reduce((a, o) => a.plus(o.dValOTI), new D(0));
     assert.equal(p.dValTotItem, fmt6(price.plus(itbms).plus(isc).plus(oti)));
-    return { price, itbms, isc, oti, total: new D(p.dValTotItem!) };
+    return { price, itbms, isc, oti, total: new D(p.dValTotItem) };
   });
   const sum2 = (values: Decimal[]) =>
     round(
@@ -136,15 +136,15 @@ function assertDgiArithmetic(doc: DgiDocument) {
   const otiTotal = (t.gOTITotal ?? []).reduce((a, o) => a.plus(o.dValOTITotal), new D(0));
   assert.equal(
     t.dTotGravado,
-    new D(t.dTotITBMS!)
+    new D(t.dTotITBMS)
       .plus(t.dTotISC ?? '0')
       .plus(otiTotal)
       .toFixed(2),
   );
-  assert.equal(t.dVTot, new D(t.dVTotItems!).minus(t.dTotDesc ?? '0').toFixed(2));
+  assert.equal(t.dVTot, new D(t.dVTotItems).minus(t.dTotDesc ?? '0').toFixed(2));
   const received = t.gFormaPago.reduce((a, p) => a.plus(p.dVlrCuota!), new D(0));
   assert.equal(t.dTotRec, received.toFixed(2));
-  const change = received.minus(t.dVTot!);
+  const change = received.minus(t.dVTot);
   assert.equal(t.dVuelto, change.gt(0) ? change.toFixed(2) : undefined);
 }
 

@@ -65,6 +65,7 @@ describe('the documents HTTP API', () => {
     const xml = await call('GET', created.body.links.xml);
     assert.equal(xml.status, 200);
     assert.ok(verifySignedRfe(xml.body as string).ok);
+    assert.ok((xml.body as string).includes(`<dId>${doc.cufe}</dId>`), 'the answer names the CUFE issued');
     const again = await call(
       'POST',
       `/v1/companies/${company.id}/documents`,
@@ -72,6 +73,18 @@ describe('the documents HTTP API', () => {
     );
     assert.equal(again.status, 200, 'the same request again returns the existing document');
     assert.equal(again.body.id, created.body.id);
+  });
+
+  it('authorizes a document shaped like a production POS invoice (6-decimal lines, totals given, branch PPAL)', async () => {
+    const pos = documentFor(company, await loadExample('invoice-pos-6-decimals.json'), '0000000521');
+    const created = await call('POST', `/v1/companies/${company.id}/documents`, pos);
+    assert.equal(created.status, 202, JSON.stringify(created.body));
+    const doc = await until(created.body.links.self, 'authorized');
+    const xml = (await call('GET', created.body.links.xml)).body as string;
+    assert.ok(xml.includes(`<dId>${doc.cufe}</dId>`));
+    assert.match(doc.cufe, /^FE01.{24}PPAL/, 'the branch with letters is in the CUFE');
+    assert.match(xml, /<dValITBMS>0\.087664<\/dValITBMS>.*<dTotITBMS>0\.18<\/dTotITBMS>/);
+    assert.equal(doc.total, '2.68');
   });
 
   it('answers a bad document with 400 and every issue', async () => {

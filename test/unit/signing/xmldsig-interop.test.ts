@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { X509Certificate } from 'node:crypto';
+import { sign, X509Certificate } from 'node:crypto';
 import { before, describe, it } from 'node:test';
 import { validateDocument, writeCanonicalRfe, type DgiDocument } from '../../../dgi-document/index.js';
 import { SIGNATURE_PROFILE } from '../../../signing/signature-profile.js';
@@ -35,6 +35,32 @@ describe('XMLDSig interoperability', () => {
     assert.ok(ours.ok, ours.ok ? '' : ours.reason);
     assert.equal(xmlCryptoVerifies(withoutQr(signed), cert.certificatePem), true);
     assert.equal(await xmlsecVerifies(withoutQr(signed), cert.certificatePem), true);
+  });
+
+  it("verifies the DGI sample's transform order (exc-c14n, then enveloped-signature) without xmlsec1 as judge", () => {
+    // The DGI's signed test sample lists the transforms in this order; xmlsec1 1.2 cannot verify it (it
+    // canonicalizes before removing the Signature), so fepa's own verifier is the judge of such documents.
+    const [enveloped, exclusive] = SIGNATURE_PROFILE.transforms;
+    const reordered = signed.replace(
+      `<Transform Algorithm="${enveloped}"></Transform><Transform Algorithm="${exclusive}"></Transform>`,
+      `<Transform Algorithm="${exclusive}"></Transform><Transform Algorithm="${enveloped}"></Transform>`,
+    );
+    assert.notEqual(reordered, signed);
+    const key = testCertificate();
+    const signedInfo = /<SignedInfo>[\s\S]*<\/SignedInfo>/.exec(reordered)![0];
+    const standalone = signedInfo.replace(
+      '<SignedInfo>',
+      `<SignedInfo xmlns="${SIGNATURE_PROFILE.namespace}">`,
+    );
+    const value = sign('sha256', Buffer.from(standalone, 'utf8'), key.privateKey).toString('base64');
+    const resigned = reordered.replace(
+      /<SignatureValue>[^<]*<\/SignatureValue>/,
+      `<SignatureValue>${value}</SignatureValue>`,
+    );
+    const result = verifySignedRfe(resigned);
+    assert.ok(result.ok, result.ok ? '' : result.reason);
+    const tampered = verifySignedRfe(changeOneByte(resigned));
+    assert.equal(tampered.ok ? 'ok' : tampered.failure, 'digest-mismatch');
   });
 
   it('places Signature after gTot and before gNoFirm, with the DGI profile', () => {

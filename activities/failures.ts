@@ -1,16 +1,13 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { CertificateError } from '../certificates/certificate-error.js';
 import type { DocumentIssue } from '../dgi-document/index.js';
+import { NON_RETRYABLE_FAILURES } from '../common/failure-types.js';
 
 /**
- * Failure types the workflow never retries (declared once there, in `nonRetryableErrorTypes`).
- * Messages and details carry no secrets: certificate errors are written for people, issues are public.
+ * Failures the workflow never retries (common/failure-types.ts). Messages and details carry no
+ * secrets: certificate errors are written for people, issues are public.
  */
-export const NON_RETRYABLE = {
-  validation: 'ValidationError',
-  certificate: 'CertificateError',
-  schema: 'SchemaError',
-} as const;
+const NON_RETRYABLE = NON_RETRYABLE_FAILURES;
 
 export function validationFailure(issues: DocumentIssue[]): ApplicationFailure {
   return ApplicationFailure.create({

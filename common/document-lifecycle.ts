@@ -36,6 +36,19 @@ export interface DocumentState {
   needsPerson?: { reason: string; code?: string };
   /** Still asking the PAC (also in needs_support after the pending deadline). */
   polling?: boolean;
+  /**
+   * While fepa asks the PAC what it holds: why, since when, the next delay, refused credentials so far,
+   * and the operator action waiting on the answer (annul, cancel). Carried across continue-as-new.
+   */
+  asking?: {
+    purpose: 'pending' | 'unknown' | 'duplicate' | 'annulment' | 'cancel';
+    since: string;
+    delayMs: number;
+    authFailures: number;
+    action?: { actor: string; reason?: string };
+  };
+  /** When the annulment window closes (measured from the authorization). */
+  annulWindowEndsAt?: string;
   submissions: number;
   polls: number;
   reconciliations: number;

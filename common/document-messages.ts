@@ -50,6 +50,14 @@ export interface DocumentTimings {
   maxPollsPerRun: number;
   /** Start-to-close limit of one PAC call (a dead worker's call is given up after this). */
   pacCallTimeoutMs: number;
+  /**
+   * After this long without a verdict on an unknown outcome, a duplicate, an annulment or a cancel check,
+   * the document shows that it needs a person, and fepa keeps asking.
+   */
+  verdictDeadlineMs: number;
+  /** Bookkeeping (PostgreSQL) is retried without limit, backing off from the first to the second. */
+  bookkeepingRetryInitialMs: number;
+  bookkeepingRetryMaxMs: number;
 }
 
 export const DEFAULT_TIMINGS: DocumentTimings = {
@@ -63,4 +71,7 @@ export const DEFAULT_TIMINGS: DocumentTimings = {
   annulWindowMs: 7 * 24 * 3_600_000,
   maxPollsPerRun: 200,
   pacCallTimeoutMs: 2 * 60_000,
+  verdictDeadlineMs: 30 * 60_000,
+  bookkeepingRetryInitialMs: 1_000,
+  bookkeepingRetryMaxMs: 60_000,
 };

@@ -39,6 +39,15 @@ import {
 import type { DocumentWorkflowInput } from '../common/document-workflow-types.js';
 import type { PacOutcome } from '../common/pac-outcome.js';
 import type { DocumentWebhookEvent } from '../common/webhook-event.js';
+import { NON_RETRYABLE_FAILURE_TYPES as NON_RETRYABLE } from '../common/failure-types.js';
+import {
+  failedQuery,
+  holdsNothingValid,
+  isVerdict,
+  STILL_ASKING,
+  unknownOutcome,
+  type AskingPurpose,
+} from './document/pac-verdict.js';
 import { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';
 import {
   CompanyId,
@@ -50,21 +59,6 @@ import {
   NeedsPerson,
   Pac,
 } from '../common/search-attributes.js';
-
-const NON_RETRYABLE = ['ValidationError', 'CertificateError', 'SchemaError', 'PacConfigurationError'];
-
-const local = proxyActivities<
-  DocumentActivities & RecordActivities & Pick<PacActivities, 'pacSignatureMode'>
->({
-  startToCloseTimeout: '30s',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: NON_RETRYABLE,
-  },
-});
 
 /** What a person may do in a state (for notifications). */
 const ALLOWED_ACTIONS_FOR: Partial<Record<DocumentStatus, ActionKind[]>> = {
@@ -99,7 +93,23 @@ function failureOf(err: unknown): { type: string; message: string } | undefined 
  * where the PAC says a person must. Never resubmits after an unknown outcome without asking the PAC first.
  */
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<DocumentState> {
+  // Runs started before this patch keep their recorded behaviour; every new run asks the PAC until it
+  // has a verdict (docs/document-lifecycle.md). Decided once, before any command.
+  const untilVerdict = patched('ask-until-verdict');
   const t: DocumentTimings = { ...DEFAULT_TIMINGS, ...input.timings };
+  // Bookkeeping is PostgreSQL: an outage delays the document, never fails it (retried without limit;
+  // the pending activity's attempts and last failure show in the Temporal UI, the worker logs each one).
+  const local = proxyActivities<
+    DocumentActivities & RecordActivities & Pick<PacActivities, 'pacSignatureMode'>
+  >({
+    startToCloseTimeout: '30s',
+    retry: {
+      initialInterval: t.bookkeepingRetryInitialMs,
+      backoffCoefficient: 2,
+      maximumInterval: t.bookkeepingRetryMaxMs,
+      nonRetryableErrorTypes: NON_RETRYABLE,
+    },
+  });
   const pac = proxyActivities<PacActivities>({
     taskQueue: input.pacTaskQueue,
     startToCloseTimeout: t.pacCallTimeoutMs,
@@ -136,8 +146,8 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     if (!a || typeof a.actor !== 'string' || a.actor.trim() === '') return 'actor (who acts) is required';
     if (!ALLOWED[kind].includes(state.status)) return `cannot ${kind} a document in status ${state.status}`;
     if (pending) return `another action (${pending.kind}) is already queued`;
-    if ((kind === 'resubmit' || kind === 'cancel') && state.polling)
-      return 'the PAC is still being asked about this document; acting now could issue it twice';
+    if ((kind === 'resubmit' || kind === 'cancel' || kind === 'correct') && state.polling)
+      return `the PAC is still being asked what it holds for this document${state.asking ? ` (${state.asking.purpose})` : ''}; acting now could issue it twice or cancel an authorized invoice`;
     if (kind === 'correct' && (typeof a.correctionId !== 'string' || !a.correctionId))
       return 'correctionId is required';
     if (kind === 'annul' && (typeof a.reason !== 'string' || a.reason.length < 15))
@@ -317,16 +327,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     try {
       return await pac.submitToPac({ documentId: input.documentId });
     } catch (err) {
-      // The activity died around the PAC call: the outcome is unknown, exactly like a lost reply.
-      const failure = failureOf(err);
-      return {
-        status: 'unknown',
-        terminal: false,
-        retry: 'after-reconcile',
-        needsHuman: false,
-        dgiIssues: [],
-        pacMessage: failure?.message ?? 'activity failed',
-      };
+      return unknownOutcome(failureOf(err)?.message ?? 'activity failed');
     }
   };
 
@@ -336,19 +337,83 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     try {
       return await pacQuery.queryPacStatus({ documentId: input.documentId });
     } catch (err) {
-      return {
-        status: 'transient',
-        terminal: false,
-        retry: 'auto',
-        needsHuman: false,
-        dgiIssues: [],
-        pacMessage: failureOf(err)?.message ?? 'query failed',
-      };
+      return failedQuery(failureOf(err)?.message ?? 'query failed');
     }
+  };
+
+  /** Every loop that waits checks this: a long wait continues as new, carrying the state. */
+  const continueAsNewIfLong = async () => {
+    if (pollsThisRun < t.maxPollsPerRun && !workflowInfo().continueAsNewSuggested) return;
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof documentWorkflow>({ ...input, carried: state });
+  };
+
+  /** Shows that a person is needed without leaving the current state (fepa keeps asking meanwhile). */
+  const flagPerson = (reason: string, code: string) => {
+    state.needsPerson = { reason, code };
+    upsertSearchAttributes([{ key: NeedsPerson, value: true }]);
+    log.warn('document needs a person', { status: state.status, reason, code });
+  };
+  const clearPersonFlag = (code: string) => {
+    if (state.needsPerson?.code !== code) return;
+    delete state.needsPerson;
+    upsertSearchAttributes([{ key: NeedsPerson, value: false }]);
+  };
+
+  /**
+   * Asks the PAC what it holds until it gives a verdict (pac-verdict.ts); a transient, unknown or
+   * auth-failed answer, or a failed query, means asking again later with backoff. After the deadline
+   * the document shows it needs a person, and fepa keeps asking. The wait survives continue-as-new.
+   */
+  const askUntilVerdict = async (
+    purpose: AskingPurpose,
+    options: { waitFirst: boolean; action?: { actor: string; reason?: string } },
+  ): Promise<PacOutcome> => {
+    state.polling = true;
+    const asking = (state.asking ??= {
+      purpose,
+      since: new Date().toISOString(),
+      delayMs: t.pollInitialMs,
+      authFailures: 0,
+      ...(options.action ? { action: options.action } : {}),
+    });
+    const deadline =
+      Date.parse(asking.since) + (purpose === 'pending' ? t.pendingDeadlineMs : t.verdictDeadlineMs);
+    let wait = options.waitFirst;
+    for (;;) {
+      if (wait) {
+        await sleep(jittered(asking.delayMs));
+        asking.delayMs = Math.min(asking.delayMs * 2, t.pollMaxMs);
+      }
+      wait = true;
+      const answer = await queryOnce();
+      remember(answer);
+      if (isVerdict(answer)) {
+        delete state.asking;
+        state.polling = false;
+        return answer;
+      }
+      if (answer.status === 'auth-failed' && ++asking.authFailures === t.authRetries + 1)
+        await stillAsking(
+          purpose,
+          "the PAC refuses fepa's credentials for status queries; still asking",
+          'AUTH_FAILED',
+        );
+      if (Date.now() > deadline && !state.needsPerson)
+        await stillAsking(purpose, STILL_ASKING[purpose].reason, STILL_ASKING[purpose].code);
+      await continueAsNewIfLong();
+    }
+  };
+  /** The document (not yet authorized) waits for support while fepa asks; an authorized one keeps its state. */
+  const stillAsking = async (purpose: AskingPurpose, reason: string, code: string) => {
+    if (purpose === 'annulment' || purpose === 'cancel' || state.status === 'needs_support')
+      flagPerson(reason, code);
+    else await needPerson('needs_support', reason, code);
   };
 
   /** Asks the PAC until it gives a final answer; durable timers with backoff and jitter. */
   const poll = async (startDelay = t.pollInitialMs): Promise<Settled> => {
+    if (untilVerdict) return settle(await askUntilVerdict('pending', { waitFirst: true }), 'query');
     state.polling = true;
     let delay = startDelay;
     const deadline = Date.now() + t.pendingDeadlineMs;
@@ -373,10 +438,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
           'PENDING_DEADLINE',
         );
       }
-      if (pollsThisRun >= t.maxPollsPerRun || workflowInfo().continueAsNewSuggested) {
-        await condition(allHandlersFinished);
-        await continueAsNew<typeof documentWorkflow>({ ...input, carried: state });
-      }
+      await continueAsNewIfLong();
     }
   };
 
@@ -407,19 +469,9 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       case 'not-found':
         if (from === 'query' && o.status === 'not-found') return 'resubmit';
         return reconcile();
-      case 'duplicate': {
+      case 'duplicate':
         state.reconciliations++;
-        const answer = await queryOnce();
-        remember(answer);
-        if (answer.status === 'authorized' || answer.status === 'pending' || answer.status === 'annulled')
-          return settle(answer, 'query');
-        await needPerson(
-          'needs_support',
-          `the PAC reports a duplicate number but has no authorization for it (${answer.status})`,
-          'DUPLICATE',
-        );
-        return 'needs_support';
-      }
+        return untilVerdict ? reconcileDuplicate() : legacyDuplicate();
       case 'rejected-correctable':
         await needPerson('rejected', o.pacMessage ?? 'rejected by the PAC or the DGI', o.pacCode);
         return 'rejected';
@@ -431,15 +483,43 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
         );
         return 'needs_support';
       case 'auth-failed':
-        return 'resubmit';
+        return 'resubmit'; // from a submission only: a query's auth failure is never a verdict
       case 'annulled':
         return 'annulled';
     }
   };
 
+  /** After a duplicate answer: what the PAC holds under this document decides, never a single try. */
+  const reconcileDuplicate = async (): Promise<Settled> => {
+    const verdict = await askUntilVerdict('duplicate', { waitFirst: false });
+    if (verdict.status !== 'not-found') return settle(verdict, 'query');
+    await needPerson(
+      'needs_support',
+      'the PAC reports this number as a duplicate but holds no document with this CUFE: another document may use the number',
+      'DUPLICATE',
+    );
+    return 'needs_support';
+  };
+  const legacyDuplicate = async (): Promise<Settled> => {
+    const answer = await queryOnce();
+    remember(answer);
+    if (answer.status === 'authorized' || answer.status === 'pending' || answer.status === 'annulled')
+      return settle(answer, 'query');
+    await needPerson(
+      'needs_support',
+      `the PAC reports a duplicate number but has no authorization for it (${answer.status})`,
+      'DUPLICATE',
+    );
+    return 'needs_support';
+  };
+
   /** After an unknown outcome: ask before anything else; resubmit only when the PAC never saw it. */
   const reconcile = async (): Promise<Settled> => {
     state.reconciliations++;
+    if (untilVerdict) {
+      const verdict = await askUntilVerdict('unknown', { waitFirst: false });
+      return verdict.status === 'not-found' ? 'resubmit' : settle(verdict, 'query');
+    }
     // While the PAC is being asked, resubmitting or cancelling could issue the document twice.
     state.polling = true;
     let delay = t.pollInitialMs;
@@ -486,10 +566,94 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
           );
         await sleep(jittered(offlineDelay));
         offlineDelay = Math.min(offlineDelay * 2, t.offlineRetryMaxMs);
+        if (untilVerdict) {
+          pollsThisRun++;
+          await continueAsNewIfLong();
+        }
       } else if (outcome.status === 'auth-failed') {
         await sleep(jittered(t.offlineRetryInitialMs));
       }
     }
+  };
+
+  const refuseAction = (kind: ActionKind, action: OperatorAction, note: string) => {
+    state.actions.push({ at: new Date().toISOString(), kind, actor: action.actor, accepted: false, note });
+    log.warn('operator action refused', { kind, note });
+  };
+
+  /**
+   * Authorized: open to an annulment until the window (from the authorization) closes. A refused or
+   * failed annulment is recorded as such and the document stays authorized; an annulment whose outcome
+   * is unknown is settled by asking the PAC before anything else.
+   */
+  const authorizedPhase = async (): Promise<'done' | 'annulled'> => {
+    if (state.asking?.purpose === 'annulment') {
+      const resumed = await annulmentVerdict(state.asking.action ?? { actor: 'fepa' });
+      if (resumed === 'annulled') return 'annulled';
+    }
+    state.annulWindowEndsAt ??= new Date(Date.now() + t.annulWindowMs).toISOString();
+    for (;;) {
+      const remaining = Date.parse(state.annulWindowEndsAt) - Date.now();
+      if (remaining <= 0 || !(await condition(() => pending !== undefined, remaining))) return 'done';
+      const { action } = pending!;
+      pending = undefined;
+      const answer = await pac
+        .annulAtPac({ documentId: input.documentId, reason: action.reason ?? '' })
+        .catch((err: unknown) => unknownOutcome(failureOf(err)?.message ?? 'annulment failed'));
+      remember(answer);
+      if (answer.status === 'annulled') {
+        await moveTo('annulled', action.actor, action.reason);
+        return 'annulled';
+      }
+      const unknown = answer.status === 'unknown' || (answer.status === 'transient' && !answer.notSent);
+      if (unknown) {
+        if (
+          (await annulmentVerdict({
+            actor: action.actor,
+            ...(action.reason ? { reason: action.reason } : {}),
+          })) === 'annulled'
+        )
+          return 'annulled';
+      } else refuseAction('annul', action, `the PAC did not annul: ${answer.pacMessage ?? answer.status}`);
+    }
+  };
+  const annulmentVerdict = async (action: {
+    actor: string;
+    reason?: string;
+  }): Promise<'annulled' | 'not'> => {
+    const verdict = await askUntilVerdict('annulment', { waitFirst: false, action });
+    clearPersonFlag(STILL_ASKING.annulment.code);
+    clearPersonFlag('AUTH_FAILED');
+    if (verdict.status === 'annulled') {
+      await moveTo('annulled', action.actor, action.reason);
+      return 'annulled';
+    }
+    refuseAction(
+      'annul',
+      action,
+      `the annulment's outcome was unknown; the PAC holds the document as ${verdict.status}`,
+    );
+    return 'not';
+  };
+
+  /**
+   * A cancel of a document the PAC may hold: ask first; cancel only when it holds nothing valid
+   * (never received, or rejected). Otherwise the PAC's verdict is what happens next.
+   */
+  const cancelAfterAsking = async (action: OperatorAction): Promise<Settled | 'cancelled' | 'wait'> => {
+    const verdict = await askUntilVerdict('cancel', { waitFirst: false, action });
+    clearPersonFlag(STILL_ASKING.cancel.code);
+    if (holdsNothingValid(verdict)) {
+      await moveTo('cancelled', action.actor, action.reason ?? 'cancelled by an operator');
+      return 'cancelled';
+    }
+    refuseAction(
+      'cancel',
+      action,
+      `the PAC holds this document as ${verdict.status}; it cannot be cancelled`,
+    );
+    if (verdict.status === 'error-needs-support' && state.status === 'needs_support') return 'wait';
+    return settle(verdict, 'query');
   };
 
   // ---- the lifecycle ----
@@ -501,24 +665,50 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       await moveTo('awaiting_submission', 'fepa', 'automatic submission is off for this company');
     return 'wait';
   };
-  let next: Settled | 'start' | 'wait';
+  /** A continued run picks up where the last one stopped (also in the middle of asking the PAC). */
+  const resume = async (): Promise<Settled | 'start' | 'wait' | 'cancelled'> => {
+    switch (state.asking?.purpose) {
+      case 'unknown':
+        return reconcile();
+      case 'duplicate':
+        return reconcileDuplicate();
+      case 'annulment':
+        return 'authorized';
+      case 'cancel':
+        return cancelAfterAsking(state.asking.action ?? { actor: 'fepa' });
+      case 'pending':
+        return poll();
+      case undefined:
+        break;
+    }
+    if (state.polling) return poll(t.pollInitialMs);
+    return state.status === 'signed' || state.status === 'queued_offline' ? 'start' : 'wait';
+  };
+  let next: Settled | 'start' | 'wait' | 'cancelled';
   if (!input.carried) {
     await moveTo('received', 'api');
     next = await buildThenRoute();
   } else {
-    next = state.polling
-      ? await poll(t.pollInitialMs)
-      : state.status === 'signed' || state.status === 'queued_offline'
-        ? 'start'
-        : 'wait';
+    next = await resume();
   }
 
   for (;;) {
+    if (next === 'cancelled') break;
     if (next === 'start' || next === 'resubmit') {
       next = await submitUntilSettled();
       continue;
     }
     if (next === 'authorized') {
+      if (untilVerdict) {
+        if (state.status !== 'authorized')
+          await moveTo(
+            'authorized',
+            'pac',
+            `authorized${state.protocol ? `, protocol ${state.protocol}` : ''}`,
+          );
+        await authorizedPhase();
+        break;
+      }
       await moveTo('authorized', 'pac', `authorized${state.protocol ? `, protocol ${state.protocol}` : ''}`);
       const asked = await condition(() => pending !== undefined, t.annulWindowMs);
       if (!asked) break;
@@ -526,14 +716,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       pending = undefined;
       const answer = await pac
         .annulAtPac({ documentId: input.documentId, reason: action.reason ?? '' })
-        .catch((err: unknown): PacOutcome => ({
-          status: 'unknown',
-          terminal: false,
-          retry: 'after-reconcile',
-          needsHuman: false,
-          dgiIssues: [],
-          pacMessage: failureOf(err)?.message ?? 'annulment failed',
-        }));
+        .catch((err: unknown): PacOutcome => unknownOutcome(failureOf(err)?.message ?? 'annulment failed'));
       remember(answer);
       if (answer.status === 'annulled') {
         await moveTo('annulled', action.actor, action.reason);
@@ -556,6 +739,10 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     // rejected, needs_support, awaiting_submission: a person decides.
     const { kind, action } = await waitForPerson();
     if (kind === 'cancel') {
+      if (untilVerdict && state.submissions > 0) {
+        next = await cancelAfterAsking(action);
+        continue;
+      }
       await moveTo('cancelled', action.actor, action.reason ?? 'cancelled by an operator');
       break;
     }

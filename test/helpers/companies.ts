@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { computeRucDv } from '../../dgi-document/index.js';
+import { computeCufe, computeRucDv, parseCufe } from '../../dgi-document/index.js';
 import { createCompany, type Company } from '../../storage/company-store.js';
 import type { Sql } from '../../storage/database.js';
 
@@ -21,9 +21,18 @@ export function documentFor(
   number: string,
 ): Record<string, any> {
   const doc = structuredClone(example);
-  doc.gDGen.gEmis.gRucEmi = { dTipoRuc: company.rucType, dRuc: company.ruc, dDV: company.dv };
+  const emitter = { dTipoRuc: company.rucType, dRuc: company.ruc, dDV: company.dv };
+  doc.gDGen.gEmis.gRucEmi = emitter;
   doc.gDGen.dNroDF = number;
   delete doc.gDGen.dSeg;
+  // A note references its own emitter's invoices: the referenced CUFE is re-made for this company.
+  for (const ref of doc.gDGen.gDFRef ?? []) {
+    const cufe = ref.gDFRefNum?.gDFRefFE?.dCUFERef as string | undefined;
+    const parsed = cufe ? parseCufe(cufe) : undefined;
+    if (!parsed?.ok) continue;
+    ref.gRucEmDFRef = emitter;
+    ref.gDFRefNum.gDFRefFE.dCUFERef = computeCufe({ ...parsed.fields, ...emitter });
+  }
   return doc;
 }
 

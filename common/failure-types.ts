@@ -1,0 +1,12 @@
+/**
+ * Failure types that no retry can fix (a bad document, certificate, schema or PAC configuration): the
+ * activities throw them, the workflow's retry policies list them as non-retryable. One list, both sides.
+ */
+export const NON_RETRYABLE_FAILURES = {
+  validation: 'ValidationError',
+  certificate: 'CertificateError',
+  schema: 'SchemaError',
+  pacConfiguration: 'PacConfigurationError',
+} as const;
+
+export const NON_RETRYABLE_FAILURE_TYPES: string[] = Object.values(NON_RETRYABLE_FAILURES);

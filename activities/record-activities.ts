@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { Sql } from '../storage/database.js';
 import { recordTransition } from '../storage/document-store.js';
 
@@ -10,10 +11,22 @@ export function createRecordActivities(deps: { sql: Sql }) {
     async recordDocumentTransition(
       input: Parameters<typeof recordTransition>[1],
     ): Promise<{ webhook: boolean }> {
-      await recordTransition(deps.sql, input);
-      const [row] =
-        await deps.sql`select 1 from company_webhooks w join documents d on d.company_id = w.company_id where d.id = ${input.documentId}`;
-      return { webhook: row !== undefined };
+      try {
+        await recordTransition(deps.sql, input);
+        const [row] =
+          await deps.sql`select 1 from company_webhooks w join documents d on d.company_id = w.company_id where d.id = ${input.documentId}`;
+        return { webhook: row !== undefined };
+      } catch (err) {
+        // Retried without limit by the workflow: say so, so a database outage is visible while it lasts.
+        const { info, log } = Context.current();
+        log.warn('bookkeeping failed; the document waits for PostgreSQL and retries', {
+          documentId: input.documentId,
+          to: input.to,
+          attempt: info.attempt,
+          error: err instanceof Error ? err.message : String(err),
+        });
+        throw err;
+      }
     },
   };
 }

@@ -33,6 +33,18 @@ const RuleRequest = z.strictObject({
   sticky: z.boolean().optional(),
 });
 
+const CallFaultRequest = z.strictObject({
+  operation: z.enum(['query', 'annul']),
+  match: z.strictObject({ ruc: z.string().optional(), number: z.string().optional() }),
+  steps: z.array(z.string()).min(1).max(500),
+});
+
+const DocumentStatusRequest = z.strictObject({
+  ruc: z.string().optional(),
+  number: z.string().min(1),
+  status: z.enum(['authorized', 'annulled', 'rejected']),
+});
+
 const SettingsRequest = z.strictObject({
   latency: z
     .discriminatedUnion('mode', [
@@ -79,6 +91,29 @@ export function adminRoutes(sim: PacSimulator): Router {
         });
       throw err;
     }
+  });
+  router.post('/_sim/call-faults', (req, res) => {
+    const body = parseBody(CallFaultRequest, req.body);
+    const match = Object.fromEntries(Object.entries(body.match).filter(([, v]) => v !== undefined));
+    try {
+      res.status(201).json(sim.addCallFaults({ ...body, match }));
+    } catch (err) {
+      if (err instanceof ScenarioError)
+        throw new HttpProblem({
+          type: 'validation',
+          title: 'Bad call fault',
+          status: 400,
+          detail: err.message,
+        });
+      throw err;
+    }
+  });
+  router.post('/_sim/documents/status', async (req, res) => {
+    const body = parseBody(DocumentStatusRequest, req.body);
+    const doc = await sim.setDocumentStatus(body, body.status);
+    if (!doc) throw new HttpProblem({ type: 'not-found', title: 'No such document', status: 404 });
+    const { signedXml: _xml, ...shown } = doc;
+    res.json(shown);
   });
   router.get('/_sim/rules', (_req, res) => {
     res.json(sim.listRules());

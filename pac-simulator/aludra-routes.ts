@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { readRfe, validateDocument } from '../dgi-document/index.js';
 import { verifySignedRfe } from '../signing/verify-rfe.js';
 import type { PacSimulator } from './pac-simulator.js';
+import { underFault } from './call-faults.js';
 import { deliver, serverError } from './delivery.js';
 import type { SimDocument } from './sim-types.js';
 
@@ -63,6 +64,13 @@ function render(sim: PacSimulator, doc: SimDocument, duplicate = false) {
   ]);
 }
 
+const accessDenied = (res: Response) =>
+  res.status(401).json({
+    statusCode: 401,
+    message:
+      'Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.',
+  });
+
 /** Aludra's gateway (spec pac-apis §3), behind `api-key`, for documents signed by the client. */
 export function aludraRoutes(sim: PacSimulator): Router {
   const router = Router();
@@ -71,11 +79,7 @@ export function aludraRoutes(sim: PacSimulator): Router {
     const account = accountId ? sim.accounts.get(accountId) : undefined;
     const body = req.body as { iAmb?: unknown; gExtra?: { gCompanyCode?: unknown } } | undefined;
     if (!accountId || !account) {
-      res.status(401).json({
-        statusCode: 401,
-        message:
-          'Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.',
-      });
+      accessDenied(res);
       return undefined;
     }
     if (account.companyCode !== '*' && body?.gExtra?.gCompanyCode !== account.companyCode) {
@@ -134,22 +138,38 @@ export function aludraRoutes(sim: PacSimulator): Router {
   router.post(
     '/mdl18/feConsFE',
     byCufe(async (_req, res, cufe) => {
-      const doc = await sim.query({ cufe });
-      if (!doc) return void notFound(res);
-      res.json(render(sim, doc));
+      const fault = sim.takeCallFault('query', await sim.store.byCufe(cufe));
+      await underFault(
+        res,
+        fault,
+        () => accessDenied(res),
+        async () => {
+          const doc = await sim.query({ cufe });
+          return doc ? () => res.json(render(sim, doc)) : () => notFound(res);
+        },
+      );
     }),
   );
   router.post(
     '/mdl18/feRecepEventoDGI',
     byCufe(async (_req, res, cufe) => {
-      const { result } = await sim.annul(cufe);
-      if (result === 'not-found') return void notFound(res);
-      if (result === 'not-authorized') return void a400(res, 'A400', 'Solo se anulan documentos autorizados');
-      const gResProc =
-        result === 'annulled'
-          ? { dCodRes: '0600', dMsgRes: 'Evento registrado con éxito' }
-          : { dCodRes: '0622', dMsgRes: 'Ya existe un evento de anulación para esta FE' };
-      res.json(envelope([{ gResProc, gResProcList: [gResProc] }]));
+      const fault = sim.takeCallFault('annul', await sim.store.byCufe(cufe));
+      await underFault(
+        res,
+        fault,
+        () => accessDenied(res),
+        async () => {
+          const { result } = await sim.annul(cufe);
+          if (result === 'not-found') return () => notFound(res);
+          if (result === 'not-authorized')
+            return () => a400(res, 'A400', 'Solo se anulan documentos autorizados');
+          const gResProc =
+            result === 'annulled'
+              ? { dCodRes: '0600', dMsgRes: 'Evento registrado con éxito' }
+              : { dCodRes: '0622', dMsgRes: 'Ya existe un evento de anulación para esta FE' };
+          return () => res.json(envelope([{ gResProc, gResProcList: [gResProc] }]));
+        },
+      );
     }),
   );
   router.post(

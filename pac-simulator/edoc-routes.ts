@@ -2,6 +2,7 @@ import { Router, type Request, type Response } from 'express';
 import { validateDocument } from '../dgi-document/index.js';
 import { EDOC_EXTRA_FIELDS, edocEmissionPath } from '../pac/edoc/edoc-wire.js';
 import type { PacSimulator } from './pac-simulator.js';
+import { underFault } from './call-faults.js';
 import { deliver, serverError } from './delivery.js';
 import type { SimDocument } from './sim-types.js';
 
@@ -50,6 +51,9 @@ function respuesta(sim: PacSimulator, doc: SimDocument, duplicate = false) {
 }
 
 /** Gurusoft eDoc 4.0 (spec pac-apis §1): Basic → JWT per service, Bearer on every call; eDoc signs. */
+const denied = (res: Response) =>
+  res.status(401).json({ Message: 'Authorization has been denied for this request.' });
+
 export function edocRoutes(sim: PacSimulator): Router {
   const router = Router();
 
@@ -67,7 +71,7 @@ export function edocRoutes(sim: PacSimulator): Router {
   const accountOf = (req: Request, res: Response): string | undefined => {
     const token = (req.get('authorization') ?? '').replace(/^Bearer /, '');
     const accountId = sim.edocAccountForToken(token);
-    if (!accountId) res.status(401).json({ Message: 'Authorization has been denied for this request.' });
+    if (!accountId) denied(res);
     return accountId;
   };
 
@@ -112,8 +116,7 @@ export function edocRoutes(sim: PacSimulator): Router {
         receiverName: doc.gDGen.gDatRec.dNombRec,
       });
       if (answer.kind === 'abort') {
-        if (answer.reason === 'token-expires-now')
-          return void res.status(401).json({ Message: 'Authorization has been denied for this request.' });
+        if (answer.reason === 'token-expires-now') return void denied(res);
         return serverError(res);
       }
       await deliver(res, plan, sim.latencyMs(), () => res.json(respuesta(sim, answer.doc, answer.duplicate)));
@@ -136,40 +139,59 @@ export function edocRoutes(sim: PacSimulator): Router {
       q.NumDocumento,
     ].join('|');
     await new Promise((r) => setTimeout(r, sim.latencyMs()));
-    const doc = await sim.query({ key });
-    if (!doc)
-      return void res.json({ Estado: '18', MensajeRespuesta: 'Documento no encontrado.', Cufe: null });
-    res.json(respuesta(sim, doc));
+    const fault = sim.takeCallFault('query', await sim.store.get(key));
+    await underFault(
+      res,
+      fault,
+      () => denied(res),
+      async () => {
+        const doc = await sim.query({ key });
+        if (!doc)
+          return () => res.json({ Estado: '18', MensajeRespuesta: 'Documento no encontrado.', Cufe: null });
+        return () => res.json(respuesta(sim, doc));
+      },
+    );
   });
 
   router.post('/Emision/Eventos/API/Anulacion', async (req, res) => {
     if (!accountOf(req, res)) return;
     const { Cufe } = req.body as { Cufe?: string };
-    const { result, doc } = await sim.annul(String(Cufe));
-    const fecha = doc?.authorizedAt ?? null;
-    if (result === 'not-found')
-      return void res.json({
-        estado: '18',
-        mensajeRespuesta: 'Documento no encontrado.',
-        codigoRespuestaDGI: null,
-        fechaAutorizacion: null,
-      });
-    if (result === 'not-authorized')
-      return void res.json({
-        estado: '3',
-        mensajeRespuesta: 'Solo se anulan documentos autorizados',
-        codigoRespuestaDGI: null,
-        fechaAutorizacion: fecha,
-      });
-    res.json({
-      estado: '11',
-      fechaAutorizacion: fecha,
-      codigoRespuestaDGI: result === 'annulled' ? '0600' : '0622',
-      mensajeRespuesta:
-        result === 'annulled'
-          ? 'Evento registrado con éxito'
-          : 'Ya existe un evento de anulación para esta FE',
-    });
+    const fault = sim.takeCallFault('annul', await sim.store.byCufe(String(Cufe)));
+    await underFault(
+      res,
+      fault,
+      () => denied(res),
+      async () => {
+        const { result, doc } = await sim.annul(String(Cufe));
+        const fecha = doc?.authorizedAt ?? null;
+        if (result === 'not-found')
+          return () =>
+            res.json({
+              estado: '18',
+              mensajeRespuesta: 'Documento no encontrado.',
+              codigoRespuestaDGI: null,
+              fechaAutorizacion: null,
+            });
+        if (result === 'not-authorized')
+          return () =>
+            res.json({
+              estado: '3',
+              mensajeRespuesta: 'Solo se anulan documentos autorizados',
+              codigoRespuestaDGI: null,
+              fechaAutorizacion: fecha,
+            });
+        return () =>
+          res.json({
+            estado: '11',
+            fechaAutorizacion: fecha,
+            codigoRespuestaDGI: result === 'annulled' ? '0600' : '0622',
+            mensajeRespuesta:
+              result === 'annulled'
+                ? 'Evento registrado con éxito'
+                : 'Ya existe un evento de anulación para esta FE',
+          });
+      },
+    );
   });
 
   router.get('/Emision/Consulta/Api/DocumentoXml', async (req, res) => {

@@ -3,6 +3,13 @@ import { makeSelfSignedCertificate } from '../certificates/self-signed-certifica
 import { buildQrUrl, type DgiDocument } from '../dgi-document/index.js';
 import { writeCanonicalRfe } from '../dgi-document/xml/write-rfe.js';
 import { assembleSignedRfe, signCanonicalRfe, type SigningKey } from '../signing/sign-rfe.js';
+import {
+  matchesDocument,
+  parseCallFault,
+  type CallFault,
+  type CallFaultRule,
+  type CallOperation,
+} from './call-faults.js';
 import { planSubmission, type OutcomeStep, type SubmissionPlan } from './scenario-script.js';
 import { seededRandom } from './seeded-random.js';
 import type { SimStore } from './sim-store.js';
@@ -40,6 +47,7 @@ export class PacSimulator {
   readonly accounts = new Map<string, SimAccount>();
   private readonly tokens = new Map<string, { accountId: string; service: number; expiresAt: number }>();
   private rules: SimRule[] = [];
+  private callFaults: CallFaultRule[] = [];
   /** Steps left after an aborted submission (http-500, token expiry), for the next one. */
   private readonly leftovers = new Map<string, string[]>();
   private random: (() => number) | undefined;
@@ -78,8 +86,44 @@ export class PacSimulator {
     return [...this.rules];
   }
 
+  /** Scripts the faults of a document's next status queries or annulments (call-faults.ts). */
+  addCallFaults(rule: Omit<CallFaultRule, 'id'>): CallFaultRule {
+    for (const step of rule.steps) parseCallFault(step); // throws ScenarioError on a bad step
+    const stored = { ...rule, steps: [...rule.steps], id: randomUUID() };
+    this.callFaults.push(stored);
+    return stored;
+  }
+
+  /** The fault of this call, if one is scripted for the document (each call takes one step). */
+  takeCallFault(operation: CallOperation, doc: SimDocument | undefined): CallFault | undefined {
+    if (!doc) return undefined;
+    const rule = this.callFaults.find(
+      (r) => r.operation === operation && r.steps.length > 0 && matchesDocument(r, doc),
+    );
+    const step = rule?.steps.shift();
+    return step === undefined ? undefined : parseCallFault(step);
+  }
+
+  /** What the DGI decided later, out of band (for example a document authorized after an error). */
+  async setDocumentStatus(
+    find: { ruc?: string | undefined; number: string },
+    status: 'authorized' | 'annulled' | 'rejected',
+  ) {
+    const doc = (await this.store.list()).find(
+      (d) => (!find.ruc || d.ruc === find.ruc) && Number(d.number) === Number(find.number),
+    );
+    if (!doc) return undefined;
+    if (status === 'authorized') this.applyOutcome(doc, { kind: 'authorized' });
+    else if (status === 'rejected') this.applyOutcome(doc, { kind: 'reject', code: '1601' });
+    else doc.status = 'annulled';
+    doc.remaining = [];
+    await this.store.put(doc);
+    return doc;
+  }
+
   clearRules(): void {
     this.rules = [];
+    this.callFaults = [];
   }
 
   updateSettings(settings: Partial<SimSettings>): void {
@@ -89,6 +133,7 @@ export class PacSimulator {
 
   async reset(): Promise<void> {
     this.rules = [];
+    this.callFaults = [];
     this.leftovers.clear();
     this.tokens.clear();
     await this.store.reset();

@@ -700,6 +700,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     }
     if (next === 'authorized') {
       if (untilVerdict) {
+        state.annulWindowEndsAt ??= new Date(Date.now() + t.annulWindowMs).toISOString();
         if (state.status !== 'authorized')
           await moveTo(
             'authorized',

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import type { WorkflowHandle } from '@temporalio/client';
+import type { DocumentTimings } from '../../common/document-messages.js';
+import { DocumentService } from '../../services/document-service.js';
+import type { Company } from '../../storage/company-store.js';
+import { savePacSettings } from '../../storage/pac-settings-store.js';
+import type { documentWorkflow } from '../../workflows/document-workflow.js';
+import { createCompanyWithCertificate, documentFor } from './companies.js';
+import type { RunningSimulator } from './pac-simulator.js';
+import { testSecretBox } from './test-api.js';
+import { testDatabase, testTemporal } from './test-stack.js';
+import type { TestWorker } from './test-worker.js';
+
+/** Timings in milliseconds, so document scenarios run in seconds. */
+export const FAST: Partial<DocumentTimings> = {
+  pollInitialMs: 50,
+  pollMaxMs: 200,
+  pollJitter: 0,
+  offlineRetryInitialMs: 100,
+  offlineRetryMaxMs: 300,
+  annulWindowMs: 1,
+};
+
+/**
+ * Companies and documents against the real worker and the PAC simulator: a company (sandbox PAC
+ * unless told eDoc), a document issued through DocumentService with a scripted PAC, and what the
+ * simulator received.
+ */
+export function documentScenarios(simulator: RunningSimulator, worker: TestWorker) {
+  const documents = async (timings: Partial<DocumentTimings> = {}) => {
+    const env = await testTemporal();
+    return new DocumentService({
+      sql: testDatabase(),
+      client: env.client,
+      taskQueue: worker.taskQueue,
+      pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
+      timings: { ...FAST, ...timings },
+    });
+  };
+
+  async function company(pac?: 'edoc'): Promise<Company> {
+    const c = await createCompanyWithCertificate(testDatabase());
+    if (pac === 'edoc') {
+      const credentials = { user: `user-${c.id}`, password: 'edoc-pass' };
+      await simulator.admin('/accounts', {
+        id: `edoc-${c.id}`,
+        pac: 'edoc',
+        environment: '2',
+        ...credentials,
+      });
+      await savePacSettings(testDatabase(), testSecretBox, {
+        companyId: c.id,
+        pac: 'edoc',
+        baseUrl: simulator.edocUrl,
+        autoSubmit: true,
+        credentials: { edoc: credentials },
+      });
+    }
+    return c;
+  }
+
+  async function issue(
+    c: Company,
+    number: string,
+    base: Record<string, any>,
+    options: {
+      script?: string[];
+      queryFaults?: string[];
+      annulFaults?: string[];
+      timings?: Partial<DocumentTimings>;
+    } = {},
+  ) {
+    const match = { ruc: c.ruc, number };
+    if (options.script) await simulator.admin('/rules', { match, script: options.script });
+    if (options.queryFaults)
+      await simulator.admin('/call-faults', { operation: 'query', match, steps: options.queryFaults });
+    if (options.annulFaults)
+      await simulator.admin('/call-faults', { operation: 'annul', match, steps: options.annulFaults });
+    const created = await (await documents(options.timings)).create(c.id, documentFor(c, base, number));
+    assert.ok(created.outcome === 'created', JSON.stringify(created));
+    const env = await testTemporal();
+    const handle: WorkflowHandle<typeof documentWorkflow> = env.client.workflow.getHandle(created.workflowId);
+    return { ...created, handle };
+  }
+
+  /** How many times the PAC received the document (every submission, duplicates included). */
+  const submissions = async (c: Company, number: string) => {
+    const docs = (await (await simulator.admin(`/documents?ruc=${c.ruc}&number=${number}`)).json()) as Array<{
+      submissions: number;
+    }>;
+    return docs.reduce((n, d) => n + d.submissions, 0);
+  };
+
+  return { documents, company, issue, submissions };
+}

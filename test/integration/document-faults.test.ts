@@ -1,0 +1,245 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { annulUpdate, cancelUpdate, getDocumentState } from '../../common/document-messages.js';
+import type { DocumentState } from '../../common/document-lifecycle.js';
+import { connectDatabase } from '../../storage/database.js';
+import { loadExample } from '../helpers/dgi-fixtures.js';
+import { documentScenarios } from '../helpers/document-scenarios.js';
+import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
+import { startTcpFaultProxy } from '../helpers/tcp-fault-proxy.js';
+import { closeTestStack } from '../helpers/test-stack.js';
+import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import { waitForStatus } from '../helpers/workflow-waits.js';
+
+/**
+ * The document workflow under faults, on the real dev server with the PAC simulator over HTTP: every
+ * place the workflow asks the PAC what it holds must reach a verdict before it acts (issue #17), and
+ * the safety holes of issue #12 stay closed. Each test failed on the workflow before those fixes.
+ */
+describe('the document workflow under faults', () => {
+  let simulator: RunningSimulator;
+  let worker: TestWorker;
+  let scenarios: ReturnType<typeof documentScenarios>;
+  let example: Record<string, any>;
+
+  before(async () => {
+    simulator = await startSimulator();
+    simulator.sim.updateSettings({ autoRegisterSandbox: true });
+    worker = await startTestWorker({ simulatorUrl: simulator.url });
+    scenarios = documentScenarios(simulator, worker);
+    example = await loadExample('invoice-spec-example.json');
+  });
+  const recorded: Array<[string, WorkflowHandle]> = [];
+  after(async () => {
+    const dir = process.env.FEPA_RECORD_HISTORIES_DIR;
+    if (dir) {
+      await mkdir(dir, { recursive: true });
+      for (const [name, handle] of recorded)
+        await writeFile(join(dir, `${name}.json`), historyToJSON(await handle.fetchHistory()));
+    }
+    await worker.stop();
+    await simulator.close();
+    await closeTestStack();
+  });
+
+  const statuses = (state: DocumentState) => state.history.map((h) => h.status);
+  const refusedWith = async (promise: Promise<unknown>, pattern: RegExp) => {
+    const err = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof WorkflowUpdateFailedError, `expected a refused update, got ${String(err)}`);
+    assert.match(String((err.cause as Error | undefined)?.message ?? err.message), pattern);
+  };
+
+  it('duplicate, then a failed status query, then authorized: ends authorized with one submission', async () => {
+    const c = await scenarios.company();
+    const { handle } = await scenarios.issue(c, '0000000101', example, {
+      script: ['duplicate'],
+      queryFaults: ['http-500'],
+    });
+    recorded.push(['v3-duplicate-failed-query-authorized', handle]);
+    const state = await handle.result();
+    assert.equal(state.status, 'authorized', JSON.stringify(state.history));
+    assert.equal(await scenarios.submissions(c, '0000000101'), 1);
+    assert.ok(state.polls >= 2, 'asked again after the failed query');
+    assert.ok(!statuses(state).includes('needs_support'));
+  });
+
+  it('unknown outcome, then three failed queries (500, refused credentials, 500), then authorized: one submission', async () => {
+    const c = await scenarios.company();
+    const { handle } = await scenarios.issue(c, '0000000102', example, {
+      script: ['lose-reply'],
+      queryFaults: ['http-500', 'auth-failed', 'http-500'],
+    });
+    const state = await handle.result();
+    assert.equal(state.status, 'authorized', JSON.stringify(state.history));
+    assert.equal(await scenarios.submissions(c, '0000000102'), 1, 'never resubmitted without a verdict');
+    assert.ok(state.polls >= 4);
+  });
+
+  it('an auth failure while polling a pending document keeps asking, never resubmits', async () => {
+    const c = await scenarios.company();
+    const { handle } = await scenarios.issue(c, '0000000103', example, {
+      script: ['pending', 'pending', 'authorized'],
+      queryFaults: ['auth-failed', 'ok', 'auth-failed'],
+    });
+    const state = await handle.result();
+    assert.equal(state.status, 'authorized');
+    assert.equal(await scenarios.submissions(c, '0000000103'), 1);
+  });
+
+  it('refused credentials on every query: needs_support after the configured retries, still asking, then moves on', async () => {
+    const c = await scenarios.company();
+    const { handle } = await scenarios.issue(c, '0000000104', example, {
+      script: ['lose-reply'],
+      queryFaults: Array.from({ length: 8 }, () => 'auth-failed'),
+      timings: { authRetries: 2 },
+    });
+    const waiting = await waitForStatus(handle, 'needs_support');
+    assert.equal(waiting.needsPerson?.code, 'AUTH_FAILED');
+    assert.equal(waiting.polling, true, 'still asking the PAC');
+    await refusedWith(
+      handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'dudoso' }] }),
+      /still being asked what it holds/,
+    );
+    const state = await handle.result();
+    assert.equal(state.status, 'authorized', 'the verdict came and the document moved on by itself');
+    assert.equal(await scenarios.submissions(c, '0000000104'), 1);
+  });
+
+  it('refuses cancel while a duplicate is being reconciled, and continues as new while it asks', async () => {
+    const c = await scenarios.company();
+    const { handle } = await scenarios.issue(c, '0000000105', example, {
+      script: ['duplicate'],
+      queryFaults: Array.from({ length: 12 }, () => 'http-500'),
+      timings: { verdictDeadlineMs: 100, maxPollsPerRun: 4 },
+    });
+    const firstRun = (await handle.describe()).runId;
+    const waiting = await waitForStatus(handle, 'needs_support');
+    assert.equal(waiting.asking?.purpose, 'duplicate');
+    assert.equal(waiting.needsPerson?.code, 'DUPLICATE');
+    await refusedWith(
+      handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'duplicado' }] }),
+      /\(duplicate\).*cancel an authorized invoice/,
+    );
+    const state = await handle.result();
+    assert.equal(state.status, 'authorized');
+    assert.notEqual((await handle.describe()).runId, firstRun, 'continued as new while asking');
+    assert.equal(await scenarios.submissions(c, '0000000105'), 1);
+    assert.ok(
+      state.actions.every((a) => a.kind !== 'cancel'),
+      'the refused update left no action',
+    );
+  });
+
+  it('refuses to cancel a document the PAC holds as authorized, and follows the PAC', async () => {
+    const c = await scenarios.company('edoc');
+    const { handle } = await scenarios.issue(c, '0000000106', example, { script: ['edoc-state:4'] });
+    recorded.push(['v3-cancel-refused-pac-holds', handle]);
+    await waitForStatus(handle, 'needs_support');
+    // The DGI authorized it after all (the PAC's error was its own).
+    const set = await simulator.admin('/documents/status', {
+      ruc: c.ruc,
+      number: '0000000106',
+      status: 'authorized',
+    });
+    assert.equal(set.status, 200);
+    await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'error del PAC' }] });
+    const state = await handle.result();
+    assert.equal(state.status, 'authorized');
+    assert.ok(!statuses(state).includes('cancelled'));
+    const refusal = state.actions.find((a) => a.kind === 'cancel' && !a.accepted);
+    assert.match(refusal?.note ?? '', /holds this document as authorized/);
+  });
+
+  it('cancels a submitted document the PAC holds nothing valid for (rejected), after asking', async () => {
+    const c = await scenarios.company();
+    const { handle } = await scenarios.issue(c, '0000000107', example, { script: ['reject:1601'] });
+    await waitForStatus(handle, 'rejected');
+    const pollsBefore = (await handle.query(getDocumentState)).polls;
+    await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'venta anulada' }] });
+    const state = await handle.result();
+    assert.equal(state.status, 'cancelled');
+    assert.ok(state.polls > pollsBefore, 'the PAC was asked before cancelling');
+  });
+
+  it('an annulment whose reply is lost is settled by asking: annulled', async () => {
+    const c = await scenarios.company();
+    const { handle } = await scenarios.issue(c, '0000000108', example, {
+      annulFaults: ['lose-reply'],
+      timings: { annulWindowMs: 60_000 },
+    });
+    recorded.push(['v3-annulment-lost-reply', handle]);
+    await waitForStatus(handle, 'authorized');
+    await handle.executeUpdate(annulUpdate, {
+      args: [{ actor: 'contabilidad@empresa', reason: 'Factura emitida por error al cliente equivocado' }],
+    });
+    const state = await handle.result();
+    assert.equal(state.status, 'annulled');
+    assert.deepEqual(statuses(state).slice(-2), ['authorized', 'annulled']);
+  });
+
+  it('a failed annulment is recorded as refused, without entering authorized again; a later one succeeds', async () => {
+    const c = await scenarios.company();
+    const { handle } = await scenarios.issue(c, '0000000109', example, {
+      annulFaults: ['http-500'],
+      timings: { annulWindowMs: 60_000 },
+    });
+    recorded.push(['v3-failed-annulment-then-annulled', handle]);
+    const authorized = await waitForStatus(handle, 'authorized');
+    const reason = 'Factura emitida por error al cliente equivocado';
+    await handle.executeUpdate(annulUpdate, { args: [{ actor: 'contabilidad@empresa', reason }] });
+    for (let i = 0; i < 100; i++) {
+      const s = await handle.query(getDocumentState);
+      if (s.actions.some((a) => a.kind === 'annul' && !a.accepted)) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const after = await handle.query(getDocumentState);
+    assert.equal(after.status, 'authorized');
+    assert.equal(statuses(after).filter((s) => s === 'authorized').length, 1, 'authorized entered once');
+    assert.equal(
+      after.annulWindowEndsAt,
+      authorized.annulWindowEndsAt,
+      'the window still runs from the authorization',
+    );
+    assert.match(after.actions.find((a) => !a.accepted)?.note ?? '', /holds the document as authorized/);
+    await handle.executeUpdate(annulUpdate, { args: [{ actor: 'contabilidad@empresa', reason }] });
+    assert.equal((await handle.result()).status, 'annulled');
+  });
+
+  it('a PostgreSQL outage longer than the old retry budget delays the document, never fails it', async () => {
+    const database = new URL(process.env.FEPA_TEST_DATABASE_URL!);
+    const proxy = await startTcpFaultProxy({ host: database.hostname, port: Number(database.port || 5432) });
+    const proxied = new URL(database);
+    proxied.host = proxy.address;
+    const sql = connectDatabase(proxied.toString(), { max: 2 });
+    const outageWorker = await startTestWorker({ simulatorUrl: simulator.url, sql });
+    try {
+      const c = await scenarios.company();
+      proxy.cut();
+      const { handle } = await documentScenarios(simulator, outageWorker).issue(c, '0000000110', example, {
+        timings: { bookkeepingRetryInitialMs: 100, bookkeepingRetryMaxMs: 300 },
+      });
+      // The outage lasts until bookkeeping has been tried more often than the old limit (10 attempts).
+      const pendingActivity = async () => (await handle.describe()).raw.pendingActivities?.[0];
+      for (let i = 0; i < 300 && ((await pendingActivity())?.attempt ?? 0) <= 11; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      const waiting = await pendingActivity();
+      assert.equal(waiting?.activityType?.name, 'recordDocumentTransition');
+      assert.ok((waiting?.attempt ?? 0) > 10, `attempt ${waiting?.attempt}: retried past the old limit`);
+      assert.ok(waiting?.lastFailure?.message, 'the last failure is visible in the UI');
+      proxy.restore();
+      const state = await handle.result();
+      assert.equal(state.status, 'authorized');
+    } finally {
+      await outageWorker.stop();
+      await sql.end({ timeout: 1 });
+      await proxy.close();
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { serviceProcess } from '../config/service-process.js';
 import { ApiKeyService } from '../services/api-key-service.js';
 import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
+import { startOrphanSweeper } from '../services/orphan-sweeper.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { connectDatabase } from '../storage/database.js';
 import { purgeExpiredIdempotentRequests } from '../storage/idempotency-store.js';
@@ -42,6 +43,9 @@ const purge = setInterval(() => {
 }, 3_600_000);
 purge.unref();
 
+// A document whose row committed but whose workflow never started (a crash in between) is started here.
+const orphans = startOrphanSweeper(documents, log, { intervalMs: 60_000, graceMs: 30_000 });
+
 const server: Server = app.listen(settings.apiPort, settings.apiHost, () => {
   log.info({ url: `http://${settings.apiHost}:${settings.apiPort}` }, 'API listening');
 });
@@ -51,6 +55,7 @@ async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'API stopping');
+  orphans.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await connection.close();
   await sql.end({ timeout: 5 });

@@ -25,7 +25,14 @@ import { validateDocument, type DocumentIssue } from '../dgi-document/index.js';
 import { issueAt } from '../dgi-document/issues.js';
 import { findCompany, type Company } from '../storage/company-store.js';
 import type { Sql } from '../storage/database.js';
-import { applyCorrection, insertDocument, insertDocumentWithNextNumber } from '../storage/document-store.js';
+import {
+  applyCorrection,
+  findDocumentByIdempotencyKey,
+  insertDocument,
+  insertDocumentWithNextNumber,
+  listDocumentsWithoutWorkflow,
+  markWorkflowStarted,
+} from '../storage/document-store.js';
 import type { documentWorkflow } from '../workflows/document-workflow.js';
 
 export type CreateDocumentResult =
@@ -76,12 +83,28 @@ export class DocumentService {
       /** Prefix of the per-PAC activity task queues (tests use their own). */
       pacTaskQueuePrefix?: string;
       timings?: Partial<DocumentTimings>;
+      /** Fault hook for tests: runs after the row commits and before the workflow starts (a crash there). */
+      afterRowCommitted?: (documentId: string) => void | Promise<void>;
     },
   ) {}
 
-  async create(companyId: string, request: unknown): Promise<CreateDocumentResult> {
+  /**
+   * `idempotencyKey` (the request's Idempotency-Key) makes creation atomic from the client's view: a
+   * retry after a crash between the row's commit and the workflow's start finds the row, and its
+   * number, again; the workflow is started from the row (here, or by the orphan sweeper).
+   */
+  async create(
+    companyId: string,
+    request: unknown,
+    options: { idempotencyKey?: string | undefined } = {},
+  ): Promise<CreateDocumentResult> {
     const company = await findCompany(this.deps.sql, companyId);
     if (!company) return { outcome: 'company-not-found' };
+    const hash = requestHash(request);
+    const retried = options.idempotencyKey
+      ? await this.resumeByIdempotencyKey(company, options.idempotencyKey, hash)
+      : undefined;
+    if (retried) return retried;
     // Without dNroDF, fepa allocates the number (validated meanwhile with a placeholder).
     const allocate = !hasNumber(request);
     const validation = validateDocument(allocate ? withPlaceholderNumber(request) : request);
@@ -110,16 +133,25 @@ export class DocumentService {
       number: doc.gDGen.dNroDF,
     };
     const workflowId = documentWorkflowId(key);
-    const hash = requestHash(request);
 
     if (allocate) {
-      const inserted = await insertDocumentWithNextNumber(this.deps.sql, {
-        ...key,
-        workflowIdFor: (number) => documentWorkflowId({ ...key, number }),
-        requestHash: hash,
-        request,
-        status: 'received',
-      });
+      let inserted;
+      try {
+        inserted = await insertDocumentWithNextNumber(this.deps.sql, {
+          ...key,
+          workflowIdFor: (number) => documentWorkflowId({ ...key, number }),
+          requestHash: hash,
+          request,
+          status: 'received',
+          idempotencyKey: options.idempotencyKey,
+        });
+      } catch (err) {
+        // The same Idempotency-Key committed concurrently: that row is the document.
+        if ((err as { code?: string }).code === '23505' && options.idempotencyKey)
+          return (await this.resumeByIdempotencyKey(company, options.idempotencyKey, hash))!;
+        throw err;
+      }
+      await this.deps.afterRowCommitted?.(inserted.id);
       await this.startWorkflow(
         inserted.id,
         company,
@@ -139,6 +171,7 @@ export class DocumentService {
           requestHash: hash,
           request,
           status: 'received',
+          idempotencyKey: options.idempotencyKey,
         })
       ).id;
     } catch (err) {
@@ -149,8 +182,36 @@ export class DocumentService {
       await this.startWorkflow(existing.id, company, key, workflowId); // a crash may have happened between insert and start
       return { outcome: 'existing', documentId: existing.id, workflowId };
     }
+    await this.deps.afterRowCommitted?.(documentId);
     await this.startWorkflow(documentId, company, key, workflowId);
     return { outcome: 'created', documentId, workflowId };
+  }
+
+  /** A document already committed under this Idempotency-Key: started if it was not, then returned. */
+  private async resumeByIdempotencyKey(
+    company: Company,
+    idempotencyKey: string,
+    hash: string,
+  ): Promise<CreateDocumentResult | undefined> {
+    const row = await findDocumentByIdempotencyKey(this.deps.sql, company.id, idempotencyKey);
+    if (!row) return undefined;
+    if (row.requestHash !== hash) return { outcome: 'conflict', workflowId: row.workflowId };
+    await this.startWorkflow(row.id, company, { companyId: company.id, ...row.key }, row.workflowId);
+    return { outcome: 'existing', documentId: row.id, workflowId: row.workflowId };
+  }
+
+  /**
+   * Starts the workflow of every row a crash left without one (committed more than `graceMs` ago):
+   * the number is consumed, so the document must go on. Run at start-up and periodically.
+   */
+  async startOrphans(graceMs: number, companyId?: string): Promise<number> {
+    const orphans = await listDocumentsWithoutWorkflow(this.deps.sql, graceMs, companyId);
+    for (const row of orphans) {
+      const company = await findCompany(this.deps.sql, row.companyId);
+      if (company)
+        await this.startWorkflow(row.id, company, { companyId: company.id, ...row.key }, row.workflowId);
+    }
+    return orphans.length;
   }
 
   /**
@@ -260,5 +321,6 @@ export class DocumentService {
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
+    await markWorkflowStarted(this.deps.sql, documentId);
   }
 }

@@ -11,6 +11,8 @@ export interface NewDocument {
   requestHash: string;
   request: unknown;
   status: string;
+  /** The request's Idempotency-Key: a retry after a crash finds this row (and its number) again. */
+  idempotencyKey?: string | undefined;
 }
 
 export interface PreparedDocument {
@@ -23,9 +25,9 @@ export interface PreparedDocument {
 /** Inserts the document row; the business key's unique constraint refuses a second one. */
 export async function insertDocument(sql: Sql, doc: NewDocument): Promise<{ id: string }> {
   const [row] = await sql<{ id: string }[]>`
-    insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status)
+    insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status, idempotency_key)
     values (${doc.companyId}, ${Number(doc.environment)}, ${doc.docType}, ${doc.branch}, ${doc.pointOfSale}, ${doc.number},
-            ${doc.workflowId}, ${doc.requestHash}, ${sql.json(doc.request as never)}, ${doc.status})
+            ${doc.workflowId}, ${doc.requestHash}, ${sql.json(doc.request as never)}, ${doc.status}, ${doc.idempotencyKey ?? null})
     returning id`;
   return row!;
 }
@@ -237,10 +239,78 @@ export async function insertDocumentWithNextNumber(
     request.gDGen.dNroDF = number;
     const workflowId = doc.workflowIdFor(number);
     const [row] = await tx<{ id: string }[]>`
-      insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status)
+      insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status, idempotency_key)
       values (${doc.companyId}, ${Number(doc.environment)}, ${doc.docType}, ${doc.branch}, ${doc.pointOfSale}, ${number},
-              ${workflowId}, ${doc.requestHash}, ${tx.json(request as never)}, ${doc.status})
+              ${workflowId}, ${doc.requestHash}, ${tx.json(request as never)}, ${doc.status}, ${doc.idempotencyKey ?? null})
       returning id`;
     return { id: row!.id, number, workflowId };
   });
+}
+
+/** What starting a document's workflow needs, read back from its committed row. */
+export interface StartableDocument {
+  id: string;
+  companyId: string;
+  workflowId: string;
+  requestHash: string;
+  key: { environment: '1' | '2'; docType: string; branch: string; pointOfSale: string; number: string };
+}
+
+const STARTABLE = `select id, company_id, workflow_id, request_hash, environment::text as environment, doc_type, branch,
+  point_of_sale, number from documents`;
+
+type StartableRow = {
+  id: string;
+  company_id: string;
+  workflow_id: string;
+  request_hash: string;
+  environment: '1' | '2';
+  doc_type: string;
+  branch: string;
+  point_of_sale: string;
+  number: string;
+};
+
+const startable = (r: StartableRow): StartableDocument => ({
+  id: r.id,
+  companyId: r.company_id,
+  workflowId: r.workflow_id,
+  requestHash: r.request_hash,
+  key: {
+    environment: r.environment,
+    docType: r.doc_type,
+    branch: r.branch,
+    pointOfSale: r.point_of_sale,
+    number: r.number,
+  },
+});
+
+export async function findDocumentByIdempotencyKey(
+  sql: Sql,
+  companyId: string,
+  idempotencyKey: string,
+): Promise<StartableDocument | undefined> {
+  const [row] = await sql.unsafe<StartableRow[]>(
+    `${STARTABLE} where company_id = $1 and idempotency_key = $2`,
+    [companyId, idempotencyKey],
+  );
+  return row ? startable(row) : undefined;
+}
+
+/** Rows committed more than `graceMs` ago whose workflow never started (a crash between the two). */
+export async function listDocumentsWithoutWorkflow(
+  sql: Sql,
+  graceMs: number,
+  companyId?: string,
+): Promise<StartableDocument[]> {
+  const rows = await sql.unsafe<StartableRow[]>(
+    `${STARTABLE} where workflow_started_at is null and created_at < now() - make_interval(secs => $1)
+       and ($2::uuid is null or company_id = $2::uuid) order by created_at limit 500`,
+    [graceMs / 1000, companyId ?? null],
+  );
+  return rows.map(startable);
+}
+
+export async function markWorkflowStarted(sql: Sql, documentId: string): Promise<void> {
+  await sql`update documents set workflow_started_at = coalesce(workflow_started_at, now()) where id = ${documentId}`;
 }

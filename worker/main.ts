@@ -4,6 +4,7 @@ import { NativeConnection, Runtime } from '@temporalio/worker';
 import { serviceProcess } from '../config/service-process.js';
 import { ensureSearchAttributes } from '../dev-stack/temporal-readiness.js';
 import { CertificateService } from '../services/certificate-service.js';
+import { DocumentService } from '../services/document-service.js';
 import { PacRegistry } from '../services/pac-registry.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { SigningKeyCache } from '../signing/signing-key-cache.js';
@@ -30,6 +31,9 @@ try {
     warningDays: settings.certificateExpiryWarningDays,
   });
   log.info({ outcome }, 'certificate expiry watch scheduled daily');
+  // Documents a crash left without a workflow start now (the API also sweeps every minute).
+  const started = await new DocumentService({ sql, client }).startOrphans(30_000);
+  if (started) log.warn({ started }, 'started the workflows of documents left without one by a crash');
 } catch (err) {
   log.warn({ err }, 'could not register the certificate expiry schedule');
 } finally {

@@ -162,7 +162,9 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
       },
       async handle({ req, res, params }) {
         const companyId = params.companyId!;
-        const result = await deps.documents.create(companyId, req.body);
+        const result = await deps.documents.create(companyId, req.body, {
+          idempotencyKey: req.get('idempotency-key'),
+        });
         switch (result.outcome) {
           case 'company-not-found':
             throw companyNotFound(companyId);

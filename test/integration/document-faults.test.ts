@@ -20,6 +20,9 @@ import { waitForStatus } from '../helpers/workflow-waits.js';
  * place the workflow asks the PAC what it holds must reach a verdict before it acts (issue #17), and
  * the safety holes of issue #12 stay closed. Each test failed on the workflow before those fixes.
  */
+/** A test that would wait forever on a workflow that never ends fails instead. */
+const LIMIT = { timeout: 90_000 };
+
 describe('the document workflow under faults', () => {
   let simulator: RunningSimulator;
   let worker: TestWorker;
@@ -56,33 +59,41 @@ describe('the document workflow under faults', () => {
     assert.match(String((err.cause as Error | undefined)?.message ?? err.message), pattern);
   };
 
-  it('duplicate, then a failed status query, then authorized: ends authorized with one submission', async () => {
-    const c = await scenarios.company();
-    const { handle } = await scenarios.issue(c, '0000000101', example, {
-      script: ['duplicate'],
-      queryFaults: ['http-500'],
-    });
-    recorded.push(['v3-duplicate-failed-query-authorized', handle]);
-    const state = await handle.result();
-    assert.equal(state.status, 'authorized', JSON.stringify(state.history));
-    assert.equal(await scenarios.submissions(c, '0000000101'), 1);
-    assert.ok(state.polls >= 2, 'asked again after the failed query');
-    assert.ok(!statuses(state).includes('needs_support'));
-  });
+  it(
+    'duplicate, then a failed status query, then authorized: ends authorized with one submission',
+    LIMIT,
+    async () => {
+      const c = await scenarios.company();
+      const { handle } = await scenarios.issue(c, '0000000101', example, {
+        script: ['duplicate'],
+        queryFaults: ['http-500'],
+      });
+      recorded.push(['v3-duplicate-failed-query-authorized', handle]);
+      const state = await handle.result();
+      assert.equal(state.status, 'authorized', JSON.stringify(state.history));
+      assert.equal(await scenarios.submissions(c, '0000000101'), 1);
+      assert.ok(state.polls >= 2, 'asked again after the failed query');
+      assert.ok(!statuses(state).includes('needs_support'));
+    },
+  );
 
-  it('unknown outcome, then three failed queries (500, refused credentials, 500), then authorized: one submission', async () => {
-    const c = await scenarios.company();
-    const { handle } = await scenarios.issue(c, '0000000102', example, {
-      script: ['lose-reply'],
-      queryFaults: ['http-500', 'auth-failed', 'http-500'],
-    });
-    const state = await handle.result();
-    assert.equal(state.status, 'authorized', JSON.stringify(state.history));
-    assert.equal(await scenarios.submissions(c, '0000000102'), 1, 'never resubmitted without a verdict');
-    assert.ok(state.polls >= 4);
-  });
+  it(
+    'unknown outcome, then three failed queries (500, refused credentials, 500), then authorized: one submission',
+    LIMIT,
+    async () => {
+      const c = await scenarios.company();
+      const { handle } = await scenarios.issue(c, '0000000102', example, {
+        script: ['lose-reply'],
+        queryFaults: ['http-500', 'auth-failed', 'http-500'],
+      });
+      const state = await handle.result();
+      assert.equal(state.status, 'authorized', JSON.stringify(state.history));
+      assert.equal(await scenarios.submissions(c, '0000000102'), 1, 'never resubmitted without a verdict');
+      assert.ok(state.polls >= 4);
+    },
+  );
 
-  it('an auth failure while polling a pending document keeps asking, never resubmits', async () => {
+  it('an auth failure while polling a pending document keeps asking, never resubmits', LIMIT, async () => {
     const c = await scenarios.company();
     const { handle } = await scenarios.issue(c, '0000000103', example, {
       script: ['pending', 'pending', 'authorized'],
@@ -93,51 +104,59 @@ describe('the document workflow under faults', () => {
     assert.equal(await scenarios.submissions(c, '0000000103'), 1);
   });
 
-  it('refused credentials on every query: needs_support after the configured retries, still asking, then moves on', async () => {
-    const c = await scenarios.company();
-    const { handle } = await scenarios.issue(c, '0000000104', example, {
-      script: ['lose-reply'],
-      queryFaults: Array.from({ length: 8 }, () => 'auth-failed'),
-      timings: { authRetries: 2 },
-    });
-    const waiting = await waitForStatus(handle, 'needs_support');
-    assert.equal(waiting.needsPerson?.code, 'AUTH_FAILED');
-    assert.equal(waiting.polling, true, 'still asking the PAC');
-    await refusedWith(
-      handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'dudoso' }] }),
-      /still being asked what it holds/,
-    );
-    const state = await handle.result();
-    assert.equal(state.status, 'authorized', 'the verdict came and the document moved on by itself');
-    assert.equal(await scenarios.submissions(c, '0000000104'), 1);
-  });
+  it(
+    'refused credentials on every query: needs_support after the configured retries, still asking, then moves on',
+    LIMIT,
+    async () => {
+      const c = await scenarios.company();
+      const { handle } = await scenarios.issue(c, '0000000104', example, {
+        script: ['lose-reply'],
+        queryFaults: Array.from({ length: 8 }, () => 'auth-failed'),
+        timings: { authRetries: 2 },
+      });
+      const waiting = await waitForStatus(handle, 'needs_support');
+      assert.equal(waiting.needsPerson?.code, 'AUTH_FAILED');
+      assert.equal(waiting.polling, true, 'still asking the PAC');
+      await refusedWith(
+        handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'dudoso' }] }),
+        /still being asked what it holds/,
+      );
+      const state = await handle.result();
+      assert.equal(state.status, 'authorized', 'the verdict came and the document moved on by itself');
+      assert.equal(await scenarios.submissions(c, '0000000104'), 1);
+    },
+  );
 
-  it('refuses cancel while a duplicate is being reconciled, and continues as new while it asks', async () => {
-    const c = await scenarios.company();
-    const { handle } = await scenarios.issue(c, '0000000105', example, {
-      script: ['duplicate'],
-      queryFaults: Array.from({ length: 12 }, () => 'http-500'),
-      timings: { verdictDeadlineMs: 100, maxPollsPerRun: 4 },
-    });
-    const firstRun = (await handle.describe()).runId;
-    const waiting = await waitForStatus(handle, 'needs_support');
-    assert.equal(waiting.asking?.purpose, 'duplicate');
-    assert.equal(waiting.needsPerson?.code, 'DUPLICATE');
-    await refusedWith(
-      handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'duplicado' }] }),
-      /\(duplicate\).*cancel an authorized invoice/,
-    );
-    const state = await handle.result();
-    assert.equal(state.status, 'authorized');
-    assert.notEqual((await handle.describe()).runId, firstRun, 'continued as new while asking');
-    assert.equal(await scenarios.submissions(c, '0000000105'), 1);
-    assert.ok(
-      state.actions.every((a) => a.kind !== 'cancel'),
-      'the refused update left no action',
-    );
-  });
+  it(
+    'refuses cancel while a duplicate is being reconciled, and continues as new while it asks',
+    LIMIT,
+    async () => {
+      const c = await scenarios.company();
+      const { handle } = await scenarios.issue(c, '0000000105', example, {
+        script: ['duplicate'],
+        queryFaults: Array.from({ length: 12 }, () => 'http-500'),
+        timings: { verdictDeadlineMs: 100, maxPollsPerRun: 4 },
+      });
+      const firstRun = (await handle.describe()).runId;
+      const waiting = await waitForStatus(handle, 'needs_support');
+      assert.equal(waiting.asking?.purpose, 'duplicate');
+      assert.equal(waiting.needsPerson?.code, 'DUPLICATE');
+      await refusedWith(
+        handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'duplicado' }] }),
+        /\(duplicate\).*cancel an authorized invoice/,
+      );
+      const state = await handle.result();
+      assert.equal(state.status, 'authorized');
+      assert.notEqual((await handle.describe()).runId, firstRun, 'continued as new while asking');
+      assert.equal(await scenarios.submissions(c, '0000000105'), 1);
+      assert.ok(
+        state.actions.every((a) => a.kind !== 'cancel'),
+        'the refused update left no action',
+      );
+    },
+  );
 
-  it('refuses to cancel a document the PAC holds as authorized, and follows the PAC', async () => {
+  it('refuses to cancel a document the PAC holds as authorized, and follows the PAC', LIMIT, async () => {
     const c = await scenarios.company('edoc');
     const { handle } = await scenarios.issue(c, '0000000106', example, { script: ['edoc-state:4'] });
     recorded.push(['v3-cancel-refused-pac-holds', handle]);
@@ -157,18 +176,24 @@ describe('the document workflow under faults', () => {
     assert.match(refusal?.note ?? '', /holds this document as authorized/);
   });
 
-  it('cancels a submitted document the PAC holds nothing valid for (rejected), after asking', async () => {
-    const c = await scenarios.company();
-    const { handle } = await scenarios.issue(c, '0000000107', example, { script: ['reject:1601'] });
-    await waitForStatus(handle, 'rejected');
-    const pollsBefore = (await handle.query(getDocumentState)).polls;
-    await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'venta anulada' }] });
-    const state = await handle.result();
-    assert.equal(state.status, 'cancelled');
-    assert.ok(state.polls > pollsBefore, 'the PAC was asked before cancelling');
-  });
+  it(
+    'cancels a submitted document the PAC holds nothing valid for (rejected), after asking',
+    LIMIT,
+    async () => {
+      const c = await scenarios.company();
+      const { handle } = await scenarios.issue(c, '0000000107', example, { script: ['reject:1601'] });
+      await waitForStatus(handle, 'rejected');
+      const pollsBefore = (await handle.query(getDocumentState)).polls;
+      await handle.executeUpdate(cancelUpdate, {
+        args: [{ actor: 'soporte@fepa', reason: 'venta anulada' }],
+      });
+      const state = await handle.result();
+      assert.equal(state.status, 'cancelled');
+      assert.ok(state.polls > pollsBefore, 'the PAC was asked before cancelling');
+    },
+  );
 
-  it('an annulment whose reply is lost is settled by asking: annulled', async () => {
+  it('an annulment whose reply is lost is settled by asking: annulled', LIMIT, async () => {
     const c = await scenarios.company();
     const { handle } = await scenarios.issue(c, '0000000108', example, {
       annulFaults: ['lose-reply'],
@@ -184,62 +209,73 @@ describe('the document workflow under faults', () => {
     assert.deepEqual(statuses(state).slice(-2), ['authorized', 'annulled']);
   });
 
-  it('a failed annulment is recorded as refused, without entering authorized again; a later one succeeds', async () => {
-    const c = await scenarios.company();
-    const { handle } = await scenarios.issue(c, '0000000109', example, {
-      annulFaults: ['http-500'],
-      timings: { annulWindowMs: 60_000 },
-    });
-    recorded.push(['v3-failed-annulment-then-annulled', handle]);
-    const authorized = await waitForStatus(handle, 'authorized');
-    const reason = 'Factura emitida por error al cliente equivocado';
-    await handle.executeUpdate(annulUpdate, { args: [{ actor: 'contabilidad@empresa', reason }] });
-    for (let i = 0; i < 100; i++) {
-      const s = await handle.query(getDocumentState);
-      if (s.actions.some((a) => a.kind === 'annul' && !a.accepted)) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    const after = await handle.query(getDocumentState);
-    assert.equal(after.status, 'authorized');
-    assert.equal(statuses(after).filter((s) => s === 'authorized').length, 1, 'authorized entered once');
-    assert.equal(
-      after.annulWindowEndsAt,
-      authorized.annulWindowEndsAt,
-      'the window still runs from the authorization',
-    );
-    assert.match(after.actions.find((a) => !a.accepted)?.note ?? '', /holds the document as authorized/);
-    await handle.executeUpdate(annulUpdate, { args: [{ actor: 'contabilidad@empresa', reason }] });
-    assert.equal((await handle.result()).status, 'annulled');
-  });
-
-  it('a PostgreSQL outage longer than the old retry budget delays the document, never fails it', async () => {
-    const database = new URL(process.env.FEPA_TEST_DATABASE_URL!);
-    const proxy = await startTcpFaultProxy({ host: database.hostname, port: Number(database.port || 5432) });
-    const proxied = new URL(database);
-    proxied.host = proxy.address;
-    const sql = connectDatabase(proxied.toString(), { max: 2 });
-    const outageWorker = await startTestWorker({ simulatorUrl: simulator.url, sql });
-    try {
+  it(
+    'a failed annulment is recorded as refused, without entering authorized again; a later one succeeds',
+    LIMIT,
+    async () => {
       const c = await scenarios.company();
-      proxy.cut();
-      const { handle } = await documentScenarios(simulator, outageWorker).issue(c, '0000000110', example, {
-        timings: { bookkeepingRetryInitialMs: 100, bookkeepingRetryMaxMs: 300 },
+      const { handle } = await scenarios.issue(c, '0000000109', example, {
+        annulFaults: ['http-500'],
+        timings: { annulWindowMs: 60_000 },
       });
-      // The outage lasts until bookkeeping has been tried more often than the old limit (10 attempts).
-      const pendingActivity = async () => (await handle.describe()).raw.pendingActivities?.[0];
-      for (let i = 0; i < 300 && ((await pendingActivity())?.attempt ?? 0) <= 11; i++)
+      recorded.push(['v3-failed-annulment-then-annulled', handle]);
+      const authorized = await waitForStatus(handle, 'authorized');
+      const reason = 'Factura emitida por error al cliente equivocado';
+      await handle.executeUpdate(annulUpdate, { args: [{ actor: 'contabilidad@empresa', reason }] });
+      for (let i = 0; i < 100; i++) {
+        const s = await handle.query(getDocumentState);
+        if (s.actions.some((a) => a.kind === 'annul' && !a.accepted)) break;
         await new Promise((r) => setTimeout(r, 100));
-      const waiting = await pendingActivity();
-      assert.equal(waiting?.activityType?.name, 'recordDocumentTransition');
-      assert.ok((waiting?.attempt ?? 0) > 10, `attempt ${waiting?.attempt}: retried past the old limit`);
-      assert.ok(waiting?.lastFailure?.message, 'the last failure is visible in the UI');
-      proxy.restore();
-      const state = await handle.result();
-      assert.equal(state.status, 'authorized');
-    } finally {
-      await outageWorker.stop();
-      await sql.end({ timeout: 1 });
-      await proxy.close();
-    }
-  });
+      }
+      const after = await handle.query(getDocumentState);
+      assert.equal(after.status, 'authorized');
+      assert.equal(statuses(after).filter((s) => s === 'authorized').length, 1, 'authorized entered once');
+      assert.equal(
+        after.annulWindowEndsAt,
+        authorized.annulWindowEndsAt,
+        'the window still runs from the authorization',
+      );
+      assert.match(after.actions.find((a) => !a.accepted)?.note ?? '', /holds the document as authorized/);
+      await handle.executeUpdate(annulUpdate, { args: [{ actor: 'contabilidad@empresa', reason }] });
+      assert.equal((await handle.result()).status, 'annulled');
+    },
+  );
+
+  it(
+    'a PostgreSQL outage longer than the old retry budget delays the document, never fails it',
+    LIMIT,
+    async () => {
+      const database = new URL(process.env.FEPA_TEST_DATABASE_URL!);
+      const proxy = await startTcpFaultProxy({
+        host: database.hostname,
+        port: Number(database.port || 5432),
+      });
+      const proxied = new URL(database);
+      proxied.host = proxy.address;
+      const sql = connectDatabase(proxied.toString(), { max: 2 });
+      const outageWorker = await startTestWorker({ simulatorUrl: simulator.url, sql });
+      try {
+        const c = await scenarios.company();
+        proxy.cut();
+        const { handle } = await documentScenarios(simulator, outageWorker).issue(c, '0000000110', example, {
+          timings: { bookkeepingRetryInitialMs: 100, bookkeepingRetryMaxMs: 300 },
+        });
+        // The outage lasts until bookkeeping has been tried more often than the old limit (10 attempts).
+        const pendingActivity = async () => (await handle.describe()).raw.pendingActivities?.[0];
+        for (let i = 0; i < 300 && ((await pendingActivity())?.attempt ?? 0) <= 11; i++)
+          await new Promise((r) => setTimeout(r, 100));
+        const waiting = await pendingActivity();
+        assert.equal(waiting?.activityType?.name, 'recordDocumentTransition');
+        assert.ok((waiting?.attempt ?? 0) > 10, `attempt ${waiting?.attempt}: retried past the old limit`);
+        assert.ok(waiting?.lastFailure?.message, 'the last failure is visible in the UI');
+        proxy.restore();
+        const state = await handle.result();
+        assert.equal(state.status, 'authorized');
+      } finally {
+        await outageWorker.stop();
+        await sql.end({ timeout: 1 });
+        await proxy.close();
+      }
+    },
+  );
 });

@@ -56,7 +56,7 @@ describe('the document workflow under faults', () => {
       (e: unknown) => e,
     );
     assert.ok(err instanceof WorkflowUpdateFailedError, `expected a refused update, got ${String(err)}`);
-    assert.match(String((err.cause)?.message ?? err.message), pattern);
+    assert.match(String(err.cause?.message ?? err.message), pattern);
   };
 
   it(

@@ -1,0 +1,117 @@
+import { condition } from '@temporalio/workflow';
+import type { OperatorAction } from '../../common/document-messages.js';
+import type { PacOutcome } from '../../common/pac-outcome.js';
+import { failureOf, type DocumentContext } from './context.js';
+import { refuseAction, takePending } from './operator-actions.js';
+import type { PacConversation, Settled } from './pac-conversation.js';
+import { holdsNothingValid, STILL_ASKING, unknownOutcome } from './pac-verdict.js';
+import type { Transitions } from './transitions.js';
+
+/** Annulment and cancel: the two actions that must first know what the PAC holds. */
+export function createAfterAuthorization(ctx: DocumentContext, tr: Transitions, talk: PacConversation) {
+  const { input, t, state } = ctx;
+
+  const annul = (action: OperatorAction) =>
+    ctx.pac
+      .annulAtPac({ documentId: input.documentId, reason: action.reason ?? '' })
+      .catch((err: unknown): PacOutcome => unknownOutcome(failureOf(err)?.message ?? 'annulment failed'));
+
+  const annulmentVerdict = async (action: {
+    actor: string;
+    reason?: string;
+  }): Promise<'annulled' | 'not'> => {
+    const verdict = await talk.askUntilVerdict('annulment', { waitFirst: false, action });
+    tr.clearPersonFlag(STILL_ASKING.annulment.code);
+    tr.clearPersonFlag('AUTH_FAILED');
+    if (verdict.status === 'annulled') {
+      await tr.moveTo('annulled', action.actor, action.reason);
+      return 'annulled';
+    }
+    refuseAction(
+      ctx,
+      'annul',
+      action,
+      `the annulment's outcome was unknown; the PAC holds the document as ${verdict.status}`,
+    );
+    return 'not';
+  };
+
+  /**
+   * Authorized: open to an annulment until the window (from the authorization) closes. A refused or
+   * failed annulment is recorded as such and the document stays authorized; an annulment whose outcome
+   * is unknown is settled by asking the PAC before anything else.
+   */
+  const authorizedPhase = async (): Promise<'done' | 'annulled'> => {
+    if (state.asking?.purpose === 'annulment') {
+      if ((await annulmentVerdict(state.asking.action ?? { actor: 'fepa' })) === 'annulled')
+        return 'annulled';
+    }
+    state.annulWindowEndsAt ??= new Date(Date.now() + t.annulWindowMs).toISOString();
+    for (;;) {
+      const remaining = Date.parse(state.annulWindowEndsAt) - Date.now();
+      if (remaining <= 0 || !(await condition(() => ctx.inbox.pending !== undefined, remaining)))
+        return 'done';
+      const { action } = takePending(ctx);
+      const answer = await annul(action);
+      tr.remember(answer);
+      if (answer.status === 'annulled') {
+        await tr.moveTo('annulled', action.actor, action.reason);
+        return 'annulled';
+      }
+      const unknown = answer.status === 'unknown' || (answer.status === 'transient' && !answer.notSent);
+      if (!unknown)
+        refuseAction(ctx, 'annul', action, `the PAC did not annul: ${answer.pacMessage ?? answer.status}`);
+      else if (
+        (await annulmentVerdict({
+          actor: action.actor,
+          ...(action.reason ? { reason: action.reason } : {}),
+        })) === 'annulled'
+      )
+        return 'annulled';
+    }
+  };
+
+  /** Runs started before 'ask-until-verdict': one annulment try per window, as recorded. */
+  const legacyAuthorized = async (): Promise<'again' | 'done'> => {
+    await tr.moveTo('authorized', 'pac', `authorized${state.protocol ? `, protocol ${state.protocol}` : ''}`);
+    if (!(await condition(() => ctx.inbox.pending !== undefined, t.annulWindowMs))) return 'done';
+    const { action } = takePending(ctx);
+    const answer = await annul(action);
+    tr.remember(answer);
+    if (answer.status === 'annulled') {
+      await tr.moveTo('annulled', action.actor, action.reason);
+      return 'done';
+    }
+    state.actions.push({
+      at: new Date().toISOString(),
+      kind: 'annul',
+      actor: action.actor,
+      accepted: false,
+      note: `the PAC did not annul: ${answer.pacMessage ?? answer.status}`,
+    });
+    return 'again';
+  };
+
+  /**
+   * A cancel of a document the PAC may hold: ask first; cancel only when it holds nothing valid
+   * (never received, or rejected). Otherwise the PAC's verdict is what happens next.
+   */
+  const cancelAfterAsking = async (action: OperatorAction): Promise<Settled | 'cancelled' | 'wait'> => {
+    const verdict = await talk.askUntilVerdict('cancel', { waitFirst: false, action });
+    tr.clearPersonFlag(STILL_ASKING.cancel.code);
+    if (holdsNothingValid(verdict)) {
+      await tr.moveTo('cancelled', action.actor, action.reason ?? 'cancelled by an operator');
+      return 'cancelled';
+    }
+    refuseAction(
+      ctx,
+      'cancel',
+      action,
+      `the PAC holds this document as ${verdict.status}; it cannot be cancelled`,
+    );
+    if (verdict.status === 'error-needs-support' && state.status === 'needs_support') return 'wait';
+    return talk.settle(verdict, 'query');
+  };
+
+  return { authorizedPhase, legacyAuthorized, cancelAfterAsking };
+}

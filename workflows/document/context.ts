@@ -1,0 +1,99 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import type { DocumentActivities } from '../../activities/document-activities.js';
+import type { PacActivities } from '../../activities/pac-activities.js';
+import type { RecordActivities } from '../../activities/record-activities.js';
+import type { DocumentState } from '../../common/document-lifecycle.js';
+import {
+  DEFAULT_TIMINGS,
+  type ActionKind,
+  type CorrectionAction,
+  type DocumentTimings,
+  type OperatorAction,
+} from '../../common/document-messages.js';
+import type { DocumentWorkflowInput } from '../../common/document-workflow-types.js';
+import { NON_RETRYABLE_FAILURE_TYPES as NON_RETRYABLE } from '../../common/failure-types.js';
+
+/** An operator action accepted by a handler, waiting for the workflow's loop to take it. */
+export type Pending = { kind: ActionKind; action: OperatorAction & Partial<CorrectionAction> };
+
+/** Where the document workflow stands: one object the handlers, transitions and PAC steps share. */
+export interface DocumentContext {
+  input: DocumentWorkflowInput;
+  t: DocumentTimings;
+  state: DocumentState;
+  /** Runs started before the 'ask-until-verdict' patch keep their recorded behaviour. */
+  untilVerdict: boolean;
+  local: ReturnType<typeof bookkeepingActivities>;
+  pac: PacActivities;
+  pacQuery: PacActivities;
+  inbox: { pending?: Pending | undefined };
+  /** PAC queries and offline retries in this run (continue-as-new after `maxPollsPerRun`). */
+  run: { polls: number };
+}
+
+function bookkeepingActivities(t: DocumentTimings) {
+  // Bookkeeping is PostgreSQL: an outage delays the document, never fails it (retried without limit;
+  // the pending activity's attempts and last failure show in the Temporal UI, the worker logs each one).
+  return proxyActivities<DocumentActivities & RecordActivities & Pick<PacActivities, 'pacSignatureMode'>>({
+    startToCloseTimeout: '30s',
+    retry: {
+      initialInterval: t.bookkeepingRetryInitialMs,
+      backoffCoefficient: 2,
+      maximumInterval: t.bookkeepingRetryMaxMs,
+      nonRetryableErrorTypes: NON_RETRYABLE,
+    },
+  });
+}
+
+export function createContext(input: DocumentWorkflowInput, untilVerdict: boolean): DocumentContext {
+  const t: DocumentTimings = { ...DEFAULT_TIMINGS, ...input.timings };
+  return {
+    input,
+    t,
+    untilVerdict,
+    local: bookkeepingActivities(t),
+    // A submission is never retried by Temporal: its outcome would be unknown (reconciled instead).
+    pac: proxyActivities<PacActivities>({
+      taskQueue: input.pacTaskQueue,
+      startToCloseTimeout: t.pacCallTimeoutMs,
+      retry: { maximumAttempts: 1 },
+    }),
+    pacQuery: proxyActivities<PacActivities>({
+      taskQueue: input.pacTaskQueue,
+      startToCloseTimeout: t.pacCallTimeoutMs,
+      retry: {
+        initialInterval: '2s',
+        maximumInterval: '1m',
+        maximumAttempts: 5,
+        nonRetryableErrorTypes: NON_RETRYABLE,
+      },
+    }),
+    state: input.carried ?? {
+      documentId: input.documentId,
+      status: 'received',
+      submissions: 0,
+      polls: 0,
+      reconciliations: 0,
+      dgiIssues: [],
+      corrections: [],
+      actions: [],
+      history: [],
+    },
+    inbox: {},
+    run: { polls: 0 },
+  };
+}
+
+/** The typed failure of an activity (type and message), or undefined for anything else. */
+export function failureOf(err: unknown): { type: string; message: string } | undefined {
+  if (err instanceof ActivityFailure) {
+    const cause = err.cause;
+    if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Error', message: cause.message };
+    return { type: cause?.name ?? 'ActivityFailure', message: cause?.message ?? err.message };
+  }
+  return undefined;
+}
+
+/** A delay with random spread, so documents waiting on the same PAC do not ask in step. */
+export const jittered = (ctx: DocumentContext, ms: number) =>
+  Math.round(ms * (1 + ctx.t.pollJitter * Math.random()));

@@ -1,0 +1,219 @@
+import { condition, allHandlersFinished, continueAsNew, sleep, workflowInfo } from '@temporalio/workflow';
+import type { PacOutcome } from '../../common/pac-outcome.js';
+import type { documentWorkflow } from '../document-workflow.js';
+import { failureOf, jittered, type DocumentContext } from './context.js';
+import { legacyDuplicate, legacyPoll, legacyReconcile } from './legacy-conversation.js';
+import { failedQuery, isVerdict, STILL_ASKING, unknownOutcome, type AskingPurpose } from './pac-verdict.js';
+import type { Transitions } from './transitions.js';
+
+/** Where an answer leaves the document: final, waiting for a person, or to be sent (again). */
+export type Settled = 'authorized' | 'rejected' | 'needs_support' | 'resubmit' | 'annulled';
+
+export type PacConversation = ReturnType<typeof createPacConversation>;
+
+/**
+ * Everything the workflow says to the PAC and what each answer means (pac-apis §6; the rule of
+ * docs/document-lifecycle.md: never act on what the PAC may hold without its verdict).
+ */
+export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
+  const { input, t, state } = ctx;
+
+  const submitOnce = async (): Promise<PacOutcome> => {
+    state.submissions++;
+    try {
+      return await ctx.pac.submitToPac({ documentId: input.documentId });
+    } catch (err) {
+      return unknownOutcome(failureOf(err)?.message ?? 'activity failed');
+    }
+  };
+
+  const queryOnce = async (): Promise<PacOutcome> => {
+    state.polls++;
+    ctx.run.polls++;
+    try {
+      return await ctx.pacQuery.queryPacStatus({ documentId: input.documentId });
+    } catch (err) {
+      return failedQuery(failureOf(err)?.message ?? 'query failed');
+    }
+  };
+
+  /** Every loop that waits checks this: a long wait continues as new, carrying the state. */
+  const continueAsNewIfLong = async () => {
+    if (ctx.run.polls < t.maxPollsPerRun && !workflowInfo().continueAsNewSuggested) return;
+    await condition(allHandlersFinished);
+    await continueAsNew<typeof documentWorkflow>({ ...input, carried: state });
+  };
+
+  /** The document (not yet authorized) waits for support while fepa asks; an authorized one keeps its state. */
+  const stillAsking = async (purpose: AskingPurpose, reason: string, code: string) => {
+    if (purpose === 'annulment' || purpose === 'cancel' || state.status === 'needs_support')
+      tr.flagPerson(reason, code);
+    else await tr.needPerson('needs_support', reason, code);
+  };
+
+  /**
+   * Asks the PAC what it holds until it gives a verdict (pac-verdict.ts); a transient, unknown or
+   * auth-failed answer, or a failed query, means asking again later with backoff. After the deadline
+   * the document shows it needs a person, and fepa keeps asking. The wait survives continue-as-new.
+   */
+  const askUntilVerdict = async (
+    purpose: AskingPurpose,
+    options: { waitFirst: boolean; action?: { actor: string; reason?: string } },
+  ): Promise<PacOutcome> => {
+    state.polling = true;
+    const asking = (state.asking ??= {
+      purpose,
+      since: new Date().toISOString(),
+      delayMs: t.pollInitialMs,
+      authFailures: 0,
+      ...(options.action ? { action: options.action } : {}),
+    });
+    const deadline =
+      Date.parse(asking.since) + (purpose === 'pending' ? t.pendingDeadlineMs : t.verdictDeadlineMs);
+    let wait = options.waitFirst;
+    for (;;) {
+      if (wait) {
+        await sleep(jittered(ctx, asking.delayMs));
+        asking.delayMs = Math.min(asking.delayMs * 2, t.pollMaxMs);
+      }
+      wait = true;
+      const answer = await queryOnce();
+      tr.remember(answer);
+      if (isVerdict(answer)) {
+        delete state.asking;
+        state.polling = false;
+        return answer;
+      }
+      if (answer.status === 'auth-failed' && ++asking.authFailures === t.authRetries + 1)
+        await stillAsking(
+          purpose,
+          "the PAC refuses fepa's credentials for status queries; still asking",
+          'AUTH_FAILED',
+        );
+      if (Date.now() > deadline && !state.needsPerson)
+        await stillAsking(purpose, STILL_ASKING[purpose].reason, STILL_ASKING[purpose].code);
+      await continueAsNewIfLong();
+    }
+  };
+
+  /** Asks the PAC until it gives a final answer; durable timers with backoff and jitter. */
+  const poll = async (): Promise<Settled> =>
+    ctx.untilVerdict
+      ? settle(await askUntilVerdict('pending', { waitFirst: true }), 'query')
+      : legacyPoll(ctx, {
+          queryOnce,
+          remember: tr.remember,
+          needPerson: tr.needPerson,
+          continueAsNewIfLong,
+          settle,
+        });
+
+  /** What an answer means for the document. */
+  const settle = async (o: PacOutcome, from: 'submit' | 'query'): Promise<Settled> => {
+    tr.remember(o);
+    switch (o.status) {
+      case 'authorized':
+        if (!o.needsConfirmation) return 'authorized';
+        await tr.moveTo(
+          'submitted',
+          'pac',
+          `authorized by the DGI (${o.pacCode ?? ''}), waiting for the PAC's confirmation`,
+        );
+        return poll();
+      case 'pending':
+        if (state.status !== 'submitted' && state.status !== 'needs_support')
+          await tr.moveTo('submitted', 'pac', `pending at the PAC (${o.pacCode ?? ''})`);
+        return poll();
+      case 'transient':
+        if (o.notSent) return 'resubmit'; // nothing reached the PAC: sending again is safe (offline handling)
+        if (state.status !== 'submitted' && state.status !== 'needs_support')
+          await tr.moveTo('submitted', 'pac', 'transient answer: asking again later');
+        return poll();
+      case 'unknown':
+      case 'not-found':
+        if (from === 'query' && o.status === 'not-found') return 'resubmit';
+        return reconcile();
+      case 'duplicate':
+        state.reconciliations++;
+        return ctx.untilVerdict
+          ? reconcileDuplicate()
+          : legacyDuplicate({ queryOnce, remember: tr.remember, needPerson: tr.needPerson, settle });
+      case 'rejected-correctable':
+        await tr.needPerson('rejected', o.pacMessage ?? 'rejected by the PAC or the DGI', o.pacCode);
+        return 'rejected';
+      case 'error-needs-support':
+        await tr.needPerson(
+          'needs_support',
+          o.pacMessage ?? 'the PAC reported an error that needs support',
+          o.pacCode,
+        );
+        return 'needs_support';
+      case 'auth-failed':
+        return 'resubmit'; // from a submission only: a query's auth failure is never a verdict
+      case 'annulled':
+        return 'annulled';
+    }
+  };
+
+  /** After a duplicate answer: what the PAC holds under this document decides, never a single try. */
+  const reconcileDuplicate = async (): Promise<Settled> => {
+    const verdict = await askUntilVerdict('duplicate', { waitFirst: false });
+    if (verdict.status !== 'not-found') return settle(verdict, 'query');
+    await tr.needPerson(
+      'needs_support',
+      'the PAC reports this number as a duplicate but holds no document with this CUFE: another document may use the number',
+      'DUPLICATE',
+    );
+    return 'needs_support';
+  };
+
+  /** After an unknown outcome: ask before anything else; resubmit only when the PAC never saw it. */
+  const reconcile = async (): Promise<Settled> => {
+    state.reconciliations++;
+    if (!ctx.untilVerdict)
+      return legacyReconcile(ctx, { queryOnce, remember: tr.remember, needPerson: tr.needPerson, settle });
+    const verdict = await askUntilVerdict('unknown', { waitFirst: false });
+    return verdict.status === 'not-found' ? 'resubmit' : settle(verdict, 'query');
+  };
+
+  /** Submits until the PAC settles; offline and auth failures are retried with backoff (nothing was taken). */
+  const submitUntilSettled = async (): Promise<Settled> => {
+    let offlineDelay = t.offlineRetryInitialMs;
+    let authFailures = 0;
+    for (;;) {
+      const outcome = await submitOnce();
+      const settled = await settle(outcome, 'submit');
+      if (settled !== 'resubmit') return settled;
+      if (outcome.status === 'auth-failed' && ++authFailures > t.authRetries) {
+        await tr.needPerson('needs_support', 'the PAC keeps refusing the credentials', 'AUTH_FAILED');
+        return 'needs_support';
+      }
+      if (outcome.notSent) {
+        if (state.status !== 'queued_offline')
+          await tr.moveTo(
+            'queued_offline',
+            'fepa',
+            'the PAC cannot be reached; the signed document is kept and sent when it answers',
+          );
+        await sleep(jittered(ctx, offlineDelay));
+        offlineDelay = Math.min(offlineDelay * 2, t.offlineRetryMaxMs);
+        if (ctx.untilVerdict) {
+          ctx.run.polls++;
+          await continueAsNewIfLong();
+        }
+      } else if (outcome.status === 'auth-failed') {
+        await sleep(jittered(ctx, t.offlineRetryInitialMs));
+      }
+    }
+  };
+
+  return {
+    submitUntilSettled,
+    settle,
+    poll,
+    reconcile,
+    reconcileDuplicate,
+    askUntilVerdict,
+    continueAsNewIfLong,
+  };
+}

@@ -1,0 +1,145 @@
+import {
+  log,
+  ParentClosePolicy,
+  patched,
+  startChild,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { DocumentStatus } from '../../common/document-lifecycle.js';
+import type { PacOutcome } from '../../common/pac-outcome.js';
+import {
+  CompanyId,
+  Cufe,
+  DocNumber,
+  DocStatus,
+  DocType,
+  EmitterRuc,
+  NeedsPerson,
+  Pac,
+} from '../../common/search-attributes.js';
+import type { DocumentWebhookEvent } from '../../common/webhook-event.js';
+import { webhookDeliveryWorkflow } from '../webhook-delivery-workflow.js';
+import type { DocumentContext } from './context.js';
+import { ALLOWED_ACTIONS_FOR } from './operator-actions.js';
+
+export type Transitions = ReturnType<typeof createTransitions>;
+
+/**
+ * State changes: the query's state, the search attributes, PostgreSQL and the company's webhook stay in
+ * step. Every status change goes through `moveTo`.
+ */
+export function createTransitions(ctx: DocumentContext) {
+  const { input, state } = ctx;
+
+  const upsertKey = () =>
+    upsertSearchAttributes([
+      { key: CompanyId, value: input.companyId },
+      { key: EmitterRuc, value: input.emitterRuc },
+      { key: DocType, value: input.docType },
+      { key: DocNumber, value: input.number },
+      { key: Pac, value: input.pac },
+    ]);
+
+  const moveTo = async (
+    status: DocumentStatus,
+    actor = 'fepa',
+    note?: string,
+    detail: Record<string, unknown> = {},
+  ) => {
+    const from = state.history.at(-1)?.status ?? null;
+    state.status = status;
+    if (status !== 'needs_support' && status !== 'rejected') delete state.needsPerson;
+    state.history.push({ at: new Date().toISOString(), status, actor, ...(note ? { note } : {}) });
+    upsertSearchAttributes([
+      { key: DocStatus, value: status },
+      { key: NeedsPerson, value: state.needsPerson !== undefined },
+      ...(state.cufe ? [{ key: Cufe, value: state.cufe }] : []),
+    ]);
+    const recorded = await ctx.local.recordDocumentTransition({
+      documentId: input.documentId,
+      seq: state.history.length,
+      from,
+      to: status,
+      actor,
+      kind: 'status',
+      detail: { ...detail, ...(note ? { note } : {}) },
+    });
+    if (state.needsPerson)
+      log.warn('document needs a person', {
+        status,
+        reason: state.needsPerson.reason,
+        code: state.needsPerson.code,
+      });
+    // Every change is announced to the company's webhook by a child workflow of its own (retried until
+    // delivered); the document never waits for the receiver. Patched: older runs did not notify.
+    if (recorded?.webhook && patched('webhook-notifications')) await notify(status);
+  };
+
+  const notify = async (status: DocumentStatus) => {
+    const seq = state.history.length;
+    const self = `/v1/companies/${input.companyId}/documents/${input.documentId}`;
+    const event: DocumentWebhookEvent = {
+      eventId: `${workflowInfo().workflowId}:${seq}`,
+      documentId: input.documentId,
+      workflowId: workflowInfo().workflowId,
+      seq,
+      status,
+      key: {
+        environment: input.environment,
+        docType: input.docType,
+        branch: input.branch,
+        pointOfSale: input.pointOfSale,
+        number: input.number,
+        emitterRuc: input.emitterRuc,
+      },
+      ...(state.cufe ? { cufe: state.cufe } : {}),
+      ...(state.protocol ? { protocol: state.protocol } : {}),
+      pac: { name: input.pac, ...(state.lastPac ?? {}) },
+      dgiIssues: state.dgiIssues,
+      ...(state.needsPerson
+        ? { needsPerson: { ...state.needsPerson, actions: ALLOWED_ACTIONS_FOR[status] ?? [] } }
+        : {}),
+      at: new Date().toISOString(),
+      links: { self, xml: `${self}/xml` },
+    };
+    await startChild(webhookDeliveryWorkflow, {
+      workflowId: `webhook:${event.eventId}`,
+      args: [{ companyId: input.companyId, event }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  };
+
+  /** Moves to a state where a person must act, saying why. */
+  const needPerson = async (status: 'needs_support' | 'rejected', reason: string, code?: string) => {
+    state.needsPerson = { reason, ...(code ? { code } : {}) };
+    await moveTo(status, 'fepa', reason);
+  };
+
+  /** Shows that a person is needed without leaving the current state (fepa keeps asking meanwhile). */
+  const flagPerson = (reason: string, code: string) => {
+    state.needsPerson = { reason, code };
+    upsertSearchAttributes([{ key: NeedsPerson, value: true }]);
+    log.warn('document needs a person', { status: state.status, reason, code });
+  };
+  const clearPersonFlag = (code: string) => {
+    if (state.needsPerson?.code !== code) return;
+    delete state.needsPerson;
+    upsertSearchAttributes([{ key: NeedsPerson, value: false }]);
+  };
+
+  /** Keeps what the PAC said last (and the CUFE, protocol and DGI issues it gave). */
+  const remember = (o: PacOutcome) => {
+    state.lastPac = {
+      status: o.status,
+      ...(o.pacCode ? { code: o.pacCode } : {}),
+      ...(o.pacMessage ? { message: o.pacMessage } : {}),
+    };
+    if (o.dgiIssues.length) state.dgiIssues = o.dgiIssues;
+    if (o.cufe) state.cufe = o.cufe;
+    if (o.protocol) state.protocol = o.protocol;
+    if (o.authorizedAt) state.authorizedAt = o.authorizedAt;
+  };
+
+  return { upsertKey, moveTo, needPerson, flagPerson, clearPersonFlag, remember };
+}

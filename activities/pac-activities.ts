@@ -31,9 +31,6 @@ const refOf = (m: SubmissionMaterial): DocumentRef => ({
 
 const summary = (r: PacResult): PacOutcome => ({
   status: r.status,
-  terminal: r.terminal,
-  retry: r.retry,
-  needsHuman: r.needsHuman,
   dgiIssues: r.dgiIssues.slice(0, 20),
   ...(r.needsConfirmation ? { needsConfirmation: true } : {}),
   ...(r.notSent ? { notSent: true } : {}),

@@ -1,11 +1,12 @@
-import type { DgiIssue, PacStatus, RetryAdvice } from '../pac/pac-result.js';
+import type { DgiIssue, PacStatus } from '../pac/pac-result.js';
 
-/** What a PAC activity tells the workflow: the unified result without the raw exchange (stored apart). */
+/**
+ * What a PAC activity tells the workflow: the unified result without the raw exchange (stored apart).
+ * What a status means for the document is decided in one place, the workflow's decision table
+ * (workflows/document/decide.ts), not by flags carried here.
+ */
 export interface PacOutcome {
   status: PacStatus;
-  terminal: boolean;
-  retry: RetryAdvice;
-  needsHuman: boolean;
   needsConfirmation?: boolean;
   notSent?: boolean;
   cufe?: string;

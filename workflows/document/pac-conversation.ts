@@ -2,6 +2,7 @@ import { condition, allHandlersFinished, continueAsNew, sleep, workflowInfo } fr
 import type { PacOutcome } from '../../common/pac-outcome.js';
 import type { documentWorkflow } from '../document-workflow.js';
 import { failureOf, jittered, type DocumentContext } from './context.js';
+import { decide } from './decide.js';
 import { legacyDuplicate, legacyPoll, legacyReconcile } from './legacy-conversation.js';
 import { failedQuery, isVerdict, STILL_ASKING, unknownOutcome, type AskingPurpose } from './pac-verdict.js';
 import type { Transitions } from './transitions.js';
@@ -108,50 +109,29 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
           settle,
         });
 
-  /** What an answer means for the document. */
+  /** Carries out the decision table's answer (decide.ts). */
   const settle = async (o: PacOutcome, from: 'submit' | 'query'): Promise<Settled> => {
     tr.remember(o);
-    switch (o.status) {
+    const d = decide(o, from);
+    switch (d.next) {
       case 'authorized':
-        if (!o.needsConfirmation) return 'authorized';
-        await tr.moveTo(
-          'submitted',
-          'pac',
-          `authorized by the DGI (${o.pacCode ?? ''}), waiting for the PAC's confirmation`,
-        );
+      case 'resubmit':
+      case 'annulled':
+        return d.next;
+      case 'poll':
+        if (d.enter && (d.enter.always || (state.status !== 'submitted' && state.status !== 'needs_support')))
+          await tr.moveTo('submitted', 'pac', d.enter.note);
         return poll();
-      case 'pending':
-        if (state.status !== 'submitted' && state.status !== 'needs_support')
-          await tr.moveTo('submitted', 'pac', `pending at the PAC (${o.pacCode ?? ''})`);
-        return poll();
-      case 'transient':
-        if (o.notSent) return 'resubmit'; // nothing reached the PAC: sending again is safe (offline handling)
-        if (state.status !== 'submitted' && state.status !== 'needs_support')
-          await tr.moveTo('submitted', 'pac', 'transient answer: asking again later');
-        return poll();
-      case 'unknown':
-      case 'not-found':
-        if (from === 'query' && o.status === 'not-found') return 'resubmit';
+      case 'reconcile-unknown':
         return reconcile();
-      case 'duplicate':
+      case 'reconcile-duplicate':
         state.reconciliations++;
         return ctx.untilVerdict
           ? reconcileDuplicate()
           : legacyDuplicate({ queryOnce, remember: tr.remember, needPerson: tr.needPerson, settle });
-      case 'rejected-correctable':
-        await tr.needPerson('rejected', o.pacMessage ?? 'rejected by the PAC or the DGI', o.pacCode);
-        return 'rejected';
-      case 'error-needs-support':
-        await tr.needPerson(
-          'needs_support',
-          o.pacMessage ?? 'the PAC reported an error that needs support',
-          o.pacCode,
-        );
-        return 'needs_support';
-      case 'auth-failed':
-        return 'resubmit'; // from a submission only: a query's auth failure is never a verdict
-      case 'annulled':
-        return 'annulled';
+      case 'person':
+        await tr.needPerson(d.status, d.reason, d.code);
+        return d.status;
     }
   };
 

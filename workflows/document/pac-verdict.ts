@@ -36,9 +36,6 @@ export const holdsNothingValid = (verdict: PacOutcome): boolean =>
 /** An activity that died around a PAC call: the outcome is unknown, exactly like a lost reply. */
 export const unknownOutcome = (message: string): PacOutcome => ({
   status: 'unknown',
-  terminal: false,
-  retry: 'after-reconcile',
-  needsHuman: false,
   dgiIssues: [],
   pacMessage: message,
 });
@@ -46,9 +43,6 @@ export const unknownOutcome = (message: string): PacOutcome => ({
 /** A status query that could not be made or answered: ask again later. */
 export const failedQuery = (message: string): PacOutcome => ({
   status: 'transient',
-  terminal: false,
-  retry: 'auto',
-  needsHuman: false,
   dgiIssues: [],
   pacMessage: message,
 });

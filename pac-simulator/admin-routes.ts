@@ -65,6 +65,22 @@ const SettingsRequest = z.strictObject({
     .optional(),
 });
 
+const definedOnly = <T extends Record<string, unknown>>(o: T) =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
+
+/** A bad script step is the caller's mistake: 400 with what is wrong. */
+function asBadRequest<T>(title: string, add: () => T): T {
+  try {
+    return add();
+  } catch (err) {
+    if (err instanceof ScenarioError)
+      throw new HttpProblem({ type: 'validation', title, status: 400, detail: err.message });
+    throw err;
+  }
+}
+
 /**
  * `/_sim`: the simulator's control panel. Register accounts, script outcomes per document (matched by
  * RUC, number or receiver name), switch latency or seeded random outcomes, inspect and reset.
@@ -78,35 +94,14 @@ export function adminRoutes(sim: PacSimulator): Router {
   });
   router.post('/_sim/rules', (req, res) => {
     const body = parseBody(RuleRequest, req.body);
-    try {
-      const match = Object.fromEntries(Object.entries(body.match).filter(([, v]) => v !== undefined));
-      res.status(201).json(sim.addRule({ ...body, match } as Parameters<PacSimulator['addRule']>[0]));
-    } catch (err) {
-      if (err instanceof ScenarioError)
-        throw new HttpProblem({
-          type: 'validation',
-          title: 'Bad scenario',
-          status: 400,
-          detail: err.message,
-        });
-      throw err;
-    }
+    const match = definedOnly(body.match);
+    const rule = { ...body, match } as Parameters<PacSimulator['addRule']>[0];
+    res.status(201).json(asBadRequest('Bad scenario', () => sim.addRule(rule)));
   });
   router.post('/_sim/call-faults', (req, res) => {
     const body = parseBody(CallFaultRequest, req.body);
-    const match = Object.fromEntries(Object.entries(body.match).filter(([, v]) => v !== undefined));
-    try {
-      res.status(201).json(sim.addCallFaults({ ...body, match }));
-    } catch (err) {
-      if (err instanceof ScenarioError)
-        throw new HttpProblem({
-          type: 'validation',
-          title: 'Bad call fault',
-          status: 400,
-          detail: err.message,
-        });
-      throw err;
-    }
+    const match = definedOnly(body.match);
+    res.status(201).json(asBadRequest('Bad call fault', () => sim.addCallFaults({ ...body, match })));
   });
   router.post('/_sim/documents/status', async (req, res) => {
     const body = parseBody(DocumentStatusRequest, req.body);

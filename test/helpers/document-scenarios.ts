@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { DocumentTimings } from '../../common/document-messages.js';
 import { DocumentService } from '../../services/document-service.js';
@@ -26,7 +29,11 @@ export const FAST: Partial<DocumentTimings> = {
  * unless told eDoc), a document issued through DocumentService with a scripted PAC, and what the
  * simulator received.
  */
-export function documentScenarios(simulator: RunningSimulator, worker: TestWorker) {
+export function documentScenarios(
+  simulator: RunningSimulator,
+  worker: TestWorker,
+  defaultDocument?: Record<string, any>,
+) {
   const documents = async (timings: Partial<DocumentTimings> = {}) => {
     const env = await testTemporal();
     return new DocumentService({
@@ -38,9 +45,14 @@ export function documentScenarios(simulator: RunningSimulator, worker: TestWorke
     });
   };
 
-  async function company(pac?: 'edoc'): Promise<Company> {
+  /** A company with a valid certificate, on the sandbox PAC unless told otherwise. */
+  async function company(pac?: {
+    pac: 'edoc' | 'sandbox';
+    autoSubmit?: boolean;
+    baseUrl?: string;
+  }): Promise<Company> {
     const c = await createCompanyWithCertificate(testDatabase());
-    if (pac === 'edoc') {
+    if (pac?.pac === 'edoc') {
       const credentials = { user: `user-${c.id}`, password: 'edoc-pass' };
       await simulator.admin('/accounts', {
         id: `edoc-${c.id}`,
@@ -52,8 +64,15 @@ export function documentScenarios(simulator: RunningSimulator, worker: TestWorke
         companyId: c.id,
         pac: 'edoc',
         baseUrl: simulator.edocUrl,
-        autoSubmit: true,
+        autoSubmit: pac.autoSubmit ?? true,
         credentials: { edoc: credentials },
+      });
+    } else if (pac) {
+      await savePacSettings(testDatabase(), testSecretBox, {
+        companyId: c.id,
+        pac: 'sandbox',
+        baseUrl: pac.baseUrl,
+        autoSubmit: pac.autoSubmit ?? true,
       });
     }
     return c;
@@ -62,14 +81,16 @@ export function documentScenarios(simulator: RunningSimulator, worker: TestWorke
   async function issue(
     c: Company,
     number: string,
-    base: Record<string, any>,
     options: {
       script?: string[];
       queryFaults?: string[];
       annulFaults?: string[];
       timings?: Partial<DocumentTimings>;
+      base?: Record<string, any>;
     } = {},
   ) {
+    const base = options.base ?? defaultDocument;
+    assert.ok(base, 'a document to issue: pass base, or a default document to documentScenarios');
     const match = { ruc: c.ruc, number };
     if (options.script) await simulator.admin('/rules', { match, script: options.script });
     if (options.queryFaults)
@@ -92,4 +113,13 @@ export function documentScenarios(simulator: RunningSimulator, worker: TestWorke
   };
 
   return { documents, company, issue, submissions };
+}
+
+/** Writes the histories of `recorded` workflows to FEPA_RECORD_HISTORIES_DIR when it is set (replay fixtures). */
+export async function saveRecordedHistories(recorded: Array<[string, WorkflowHandle]>): Promise<void> {
+  const dir = process.env.FEPA_RECORD_HISTORIES_DIR;
+  if (!dir) return;
+  await mkdir(dir, { recursive: true });
+  for (const [name, handle] of recorded)
+    await writeFile(join(dir, `${name}.json`), historyToJSON(await handle.fetchHistory()));
 }

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { annulUpdate, cancelUpdate, getDocumentState } from '../../common/document-messages.js';
 import type { DocumentState } from '../../common/document-lifecycle.js';
 import { connectDatabase } from '../../storage/database.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
-import { documentScenarios } from '../helpers/document-scenarios.js';
+import { documentScenarios, saveRecordedHistories } from '../helpers/document-scenarios.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import { startTcpFaultProxy } from '../helpers/tcp-fault-proxy.js';
 import { closeTestStack } from '../helpers/test-stack.js';
@@ -33,17 +30,13 @@ describe('the document workflow under faults', () => {
     simulator = await startSimulator();
     simulator.sim.updateSettings({ autoRegisterSandbox: true });
     worker = await startTestWorker({ simulatorUrl: simulator.url });
-    scenarios = documentScenarios(simulator, worker);
+    example = await loadExample('invoice-spec-example.json');
+    scenarios = documentScenarios(simulator, worker, example);
     example = await loadExample('invoice-spec-example.json');
   });
   const recorded: Array<[string, WorkflowHandle]> = [];
   after(async () => {
-    const dir = process.env.FEPA_RECORD_HISTORIES_DIR;
-    if (dir) {
-      await mkdir(dir, { recursive: true });
-      for (const [name, handle] of recorded)
-        await writeFile(join(dir, `${name}.json`), historyToJSON(await handle.fetchHistory()));
-    }
+    await saveRecordedHistories(recorded);
     await worker.stop();
     await simulator.close();
     await closeTestStack();
@@ -64,7 +57,7 @@ describe('the document workflow under faults', () => {
     LIMIT,
     async () => {
       const c = await scenarios.company();
-      const { handle } = await scenarios.issue(c, '0000000101', example, {
+      const { handle } = await scenarios.issue(c, '0000000101', {
         script: ['duplicate'],
         queryFaults: ['http-500'],
       });
@@ -82,7 +75,7 @@ describe('the document workflow under faults', () => {
     LIMIT,
     async () => {
       const c = await scenarios.company();
-      const { handle } = await scenarios.issue(c, '0000000102', example, {
+      const { handle } = await scenarios.issue(c, '0000000102', {
         script: ['lose-reply'],
         queryFaults: ['http-500', 'auth-failed', 'http-500'],
       });
@@ -95,7 +88,7 @@ describe('the document workflow under faults', () => {
 
   it('an auth failure while polling a pending document keeps asking, never resubmits', LIMIT, async () => {
     const c = await scenarios.company();
-    const { handle } = await scenarios.issue(c, '0000000103', example, {
+    const { handle } = await scenarios.issue(c, '0000000103', {
       script: ['pending', 'pending', 'authorized'],
       queryFaults: ['auth-failed', 'ok', 'auth-failed'],
     });
@@ -109,7 +102,7 @@ describe('the document workflow under faults', () => {
     LIMIT,
     async () => {
       const c = await scenarios.company();
-      const { handle } = await scenarios.issue(c, '0000000104', example, {
+      const { handle } = await scenarios.issue(c, '0000000104', {
         script: ['lose-reply'],
         queryFaults: Array.from({ length: 8 }, () => 'auth-failed'),
         timings: { authRetries: 2 },
@@ -132,7 +125,7 @@ describe('the document workflow under faults', () => {
     LIMIT,
     async () => {
       const c = await scenarios.company();
-      const { handle } = await scenarios.issue(c, '0000000105', example, {
+      const { handle } = await scenarios.issue(c, '0000000105', {
         script: ['duplicate'],
         queryFaults: Array.from({ length: 12 }, () => 'http-500'),
         timings: { verdictDeadlineMs: 100, maxPollsPerRun: 4 },
@@ -157,8 +150,8 @@ describe('the document workflow under faults', () => {
   );
 
   it('refuses to cancel a document the PAC holds as authorized, and follows the PAC', LIMIT, async () => {
-    const c = await scenarios.company('edoc');
-    const { handle } = await scenarios.issue(c, '0000000106', example, { script: ['edoc-state:4'] });
+    const c = await scenarios.company({ pac: 'edoc' });
+    const { handle } = await scenarios.issue(c, '0000000106', { script: ['edoc-state:4'] });
     recorded.push(['v3-cancel-refused-pac-holds', handle]);
     await waitForStatus(handle, 'needs_support');
     // The DGI authorized it after all (the PAC's error was its own).
@@ -181,7 +174,7 @@ describe('the document workflow under faults', () => {
     LIMIT,
     async () => {
       const c = await scenarios.company();
-      const { handle } = await scenarios.issue(c, '0000000107', example, { script: ['reject:1601'] });
+      const { handle } = await scenarios.issue(c, '0000000107', { script: ['reject:1601'] });
       await waitForStatus(handle, 'rejected');
       const pollsBefore = (await handle.query(getDocumentState)).polls;
       await handle.executeUpdate(cancelUpdate, {
@@ -195,7 +188,7 @@ describe('the document workflow under faults', () => {
 
   it('an annulment whose reply is lost is settled by asking: annulled', LIMIT, async () => {
     const c = await scenarios.company();
-    const { handle } = await scenarios.issue(c, '0000000108', example, {
+    const { handle } = await scenarios.issue(c, '0000000108', {
       annulFaults: ['lose-reply'],
       timings: { annulWindowMs: 60_000 },
     });
@@ -214,7 +207,7 @@ describe('the document workflow under faults', () => {
     LIMIT,
     async () => {
       const c = await scenarios.company();
-      const { handle } = await scenarios.issue(c, '0000000109', example, {
+      const { handle } = await scenarios.issue(c, '0000000109', {
         annulFaults: ['http-500'],
         timings: { annulWindowMs: 60_000 },
       });
@@ -257,7 +250,7 @@ describe('the document workflow under faults', () => {
       try {
         const c = await scenarios.company();
         proxy.cut();
-        const { handle } = await documentScenarios(simulator, outageWorker).issue(c, '0000000110', example, {
+        const { handle } = await documentScenarios(simulator, outageWorker, example).issue(c, '0000000110', {
           timings: { bookkeepingRetryInitialMs: 100, bookkeepingRetryMaxMs: 300 },
         });
         // The outage lasts until bookkeeping has been tried more often than the old limit (10 attempts).

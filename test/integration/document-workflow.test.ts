@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import {
   cancelUpdate,
   annulUpdate,
@@ -35,17 +34,9 @@ import { spawnManaged } from '../../dev-stack/managed-process.js';
 import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { waitForStatus } from '../helpers/workflow-waits.js';
+import { documentScenarios, FAST, saveRecordedHistories } from '../helpers/document-scenarios.js';
 import { freePort } from '../harness/free-port.js';
 import type { documentWorkflow } from '../../workflows/document-workflow.js';
-
-const FAST: Partial<DocumentTimings> = {
-  pollInitialMs: 50,
-  pollMaxMs: 200,
-  pollJitter: 0,
-  offlineRetryInitialMs: 100,
-  offlineRetryMaxMs: 300,
-  annulWindowMs: 1,
-};
 
 describe('the document workflow on the real dev server, with the PAC simulator over HTTP', () => {
   let simulator: RunningSimulator;
@@ -60,87 +51,21 @@ describe('the document workflow on the real dev server, with the PAC simulator o
     example = await loadExample('invoice-spec-example.json');
   });
   after(async () => {
-    const dir = process.env.FEPA_RECORD_HISTORIES_DIR;
-    if (dir) {
-      await mkdir(dir, { recursive: true });
-      for (const [name, handle] of recorded)
-        await writeFile(join(dir, `${name}.json`), historyToJSON(await handle.fetchHistory()));
-    }
+    await saveRecordedHistories(recorded);
     await worker.stop();
     await simulator.close();
     await closeTestStack();
   });
 
-  const documents = async (timings: Partial<DocumentTimings> = {}) => {
-    const env = await testTemporal();
-    return new DocumentService({
-      sql: testDatabase(),
-      client: env.client,
-      taskQueue: worker.taskQueue,
-      pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
-      timings: { ...FAST, ...timings },
-    });
-  };
-
-  /** A company with a valid certificate, on the sandbox PAC unless told otherwise. */
-  async function company(pac?: {
-    pac: 'edoc' | 'sandbox';
-    autoSubmit?: boolean;
-    baseUrl?: string;
-  }): Promise<Company> {
-    const c = await createCompanyWithCertificate(testDatabase());
-    if (pac?.pac === 'edoc') {
-      await simulator.admin('/accounts', {
-        id: `edoc-${c.id}`,
-        pac: 'edoc',
-        environment: '2',
-        user: `user-${c.id}`,
-        password: 'edoc-pass',
-      });
-      await savePacSettings(testDatabase(), testSecretBox, {
-        companyId: c.id,
-        pac: 'edoc',
-        baseUrl: simulator.edocUrl,
-        autoSubmit: pac.autoSubmit ?? true,
-        credentials: { edoc: { user: `user-${c.id}`, password: 'edoc-pass' } },
-      });
-    } else if (pac) {
-      await savePacSettings(testDatabase(), testSecretBox, {
-        companyId: c.id,
-        pac: 'sandbox',
-        baseUrl: pac.baseUrl,
-        autoSubmit: pac.autoSubmit ?? true,
-      });
-    }
-    return c;
-  }
-
-  async function issue(
+  const scenarios = () => documentScenarios(simulator, worker, example);
+  const documents = (timings: Partial<DocumentTimings> = {}) => scenarios().documents(timings);
+  const company = (pac?: Parameters<ReturnType<typeof scenarios>['company']>[0]) => scenarios().company(pac);
+  const issue = (
     c: Company,
     number: string,
-    options: {
-      script?: string[];
-      pac?: string;
-      timings?: Partial<DocumentTimings>;
-      base?: Record<string, any>;
-    } = {},
-  ) {
-    if (options.script)
-      await simulator.admin('/rules', { match: { ruc: c.ruc, number }, script: options.script });
-    const created = await (
-      await documents(options.timings)
-    ).create(c.id, documentFor(c, options.base ?? example, number));
-    assert.ok(created.outcome === 'created', JSON.stringify(created));
-    const env = await testTemporal();
-    return { ...created, handle: env.client.workflow.getHandle<typeof documentWorkflow>(created.workflowId) };
-  }
-
-  const submissions = async (c: Company, number: string) => {
-    const docs = (await (await simulator.admin(`/documents?ruc=${c.ruc}&number=${number}`)).json()) as Array<{
-      submissions: number;
-    }>;
-    return docs.reduce((n, d) => n + d.submissions, 0);
-  };
+    options: Parameters<ReturnType<typeof scenarios>['issue']>[2] = {},
+  ) => scenarios().issue(c, number, options);
+  const submissions = (c: Company, number: string) => scenarios().submissions(c, number);
 
   it('authorizes a document at the first try, and records every state in PostgreSQL', async () => {
     const c = await company();

@@ -1,7 +1,7 @@
 import type { PacOutcome } from '../common/pac-outcome.js';
 import type { DocumentRef, PacAdapter } from '../pac/pac-adapter.js';
 import type { PacResult } from '../pac/pac-result.js';
-import type { PacRegistry } from '../services/pac-registry.js';
+import type { PacRegistry } from '../pac/pac-registry.js';
 import { verifySignedRfe } from '../signing/verify-rfe.js';
 import type { Sql } from '../storage/database.js';
 import {
@@ -98,8 +98,8 @@ export function createPacActivities(deps: PacActivityDeps) {
     async pacSignatureMode(input: {
       companyId: string;
     }): Promise<{ fepaSigns: boolean; autoSubmit: boolean }> {
-      const { adapter, settings } = await deps.pacs.resolve(input.companyId);
-      return { fepaSigns: adapter.capabilities.signs === 'fepa', autoSubmit: settings.autoSubmit };
+      const { capabilities, autoSubmit } = await deps.pacs.capabilities(input.companyId);
+      return { fepaSigns: capabilities.signs === 'fepa', autoSubmit };
     },
 
     async submitToPac(input: { documentId: string }): Promise<PacOutcome> {

@@ -17,7 +17,7 @@ import { SecretBox } from '../secrets/secret-box.js';
 import { ApiKeyService } from '../services/api-key-service.js';
 import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
-import { PacRegistry } from '../services/pac-registry.js';
+import { PacRegistry } from '../pac/pac-registry.js';
 import { SigningKeyCache } from '../signing/signing-key-cache.js';
 import { createCompany } from '../storage/company-store.js';
 import { createFepaWorkers } from '../worker/create-worker.js';

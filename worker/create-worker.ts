@@ -6,7 +6,7 @@ import { createPacActivities } from '../activities/pac-activities.js';
 import { PAC_NAMES, pacTaskQueue } from '../common/pac-outcome.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
 import type { SecretBox } from '../secrets/secret-box.js';
-import type { PacRegistry } from '../services/pac-registry.js';
+import type { PacRegistry } from '../pac/pac-registry.js';
 import type { SigningKeyCache } from '../signing/signing-key-cache.js';
 import type { Sql } from '../storage/database.js';
 

@@ -5,7 +5,7 @@ import { serviceProcess } from '../config/service-process.js';
 import { ensureSearchAttributes } from '../dev-stack/temporal-readiness.js';
 import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
-import { PacRegistry } from '../services/pac-registry.js';
+import { PacRegistry } from '../pac/pac-registry.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { SigningKeyCache } from '../signing/signing-key-cache.js';
 import { connectDatabase } from '../storage/database.js';

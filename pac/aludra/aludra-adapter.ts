@@ -26,7 +26,8 @@ export interface AludraOptions {
 /** Aludra: clients sign with their own P12; a static `api-key` per company; no token exchange. */
 export class AludraAdapter implements PacAdapter {
   readonly name = 'aludra';
-  readonly capabilities = { signs: 'fepa', annul: true, downloadXml: true } as const;
+  static readonly CAPABILITIES = { signs: 'fepa', annul: true, downloadXml: true } as const;
+  readonly capabilities = AludraAdapter.CAPABILITIES;
 
   constructor(private readonly options: AludraOptions) {}
 

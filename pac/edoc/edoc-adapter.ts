@@ -31,7 +31,8 @@ const isPacResult = (value: HttpOutcome | PacResult): value is PacResult => !('k
 /** Gurusoft eDoc: JSON with the DGI's names; eDoc signs, computes the CUFE and returns the XML. */
 export class EdocAdapter implements PacAdapter {
   readonly name = 'edoc';
-  readonly capabilities = { signs: 'pac', annul: true, downloadXml: true } as const;
+  static readonly CAPABILITIES = { signs: 'pac', annul: true, downloadXml: true } as const;
+  readonly capabilities = EdocAdapter.CAPABILITIES;
 
   constructor(private readonly options: EdocOptions) {}
 

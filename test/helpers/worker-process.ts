@@ -2,7 +2,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { SecretBox } from '../../secrets/secret-box.js';
 import { CertificateService } from '../../services/certificate-service.js';
-import { PacRegistry } from '../../services/pac-registry.js';
+import { PacRegistry } from '../../pac/pac-registry.js';
 import { SigningKeyCache } from '../../signing/signing-key-cache.js';
 import { connectDatabase } from '../../storage/database.js';
 import { createFepaWorkers } from '../../worker/create-worker.js';

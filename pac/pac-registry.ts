@@ -1,7 +1,7 @@
-import { AludraAdapter } from '../pac/aludra/aludra-adapter.js';
-import { EdocAdapter } from '../pac/edoc/edoc-adapter.js';
-import { EdocTokenCache } from '../pac/edoc/edoc-token-cache.js';
-import type { PacAdapter } from '../pac/pac-adapter.js';
+import { AludraAdapter } from './aludra/aludra-adapter.js';
+import { EdocAdapter } from './edoc/edoc-adapter.js';
+import { EdocTokenCache } from './edoc/edoc-token-cache.js';
+import type { PacAdapter, PacCapabilities } from './pac-adapter.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from '../storage/database.js';
 import { findPacSettings, openPacCredentials, type PacSettings } from '../storage/pac-settings-store.js';
@@ -33,6 +33,16 @@ export class PacRegistry {
     },
   ) {
     this.edocTokens = deps.edocTokens ?? new EdocTokenCache();
+  }
+
+  /**
+   * What the company's PAC does (who signs, annulment, download) and whether fepa submits on its own:
+   * one settings read, no credentials opened.
+   */
+  async capabilities(companyId: string): Promise<{ capabilities: PacCapabilities; autoSubmit: boolean }> {
+    const settings = await findPacSettings(this.deps.sql, companyId);
+    const capabilities = settings.pac === 'edoc' ? EdocAdapter.CAPABILITIES : AludraAdapter.CAPABILITIES;
+    return { capabilities, autoSubmit: settings.autoSubmit };
   }
 
   /** The company's adapter together with its PAC settings (one settings read for both). */

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { ApiKeyService } from '../services/api-key-service.js';
 import type { CertificateService } from '../services/certificate-service.js';
+import { DocumentActions } from '../services/document-actions.js';
 import type { DocumentService } from '../services/document-service.js';
 import type { Sql } from '../storage/database.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
@@ -57,7 +58,10 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
       allowedHosts: deps.webhookAllowedHosts,
       overlapHours: deps.webhookSecretOverlapHours,
     }),
-    ...documentRoutes(deps),
+    ...documentRoutes({
+      documents: deps.documents,
+      actions: new DocumentActions({ sql: deps.sql, client: deps.client }),
+    }),
   ];
   const openApi = buildOpenApi(routes, { version: API_VERSION });
   return routes;

@@ -1,10 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  WorkflowExecutionAlreadyStartedError,
-  WorkflowUpdateFailedError,
-  type Client,
-} from '@temporalio/client';
-import type { DocumentState } from '../common/document-lifecycle.js';
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { applyUpdate, type ActionOutcome } from './document-actions.js';
 import { correctUpdate, getDocumentState } from '../common/document-messages.js';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { documentWorkflowId, type DocumentWorkflowInput } from '../common/document-workflow-types.js';
@@ -27,7 +23,9 @@ import { findCompany, type Company } from '../storage/company-store.js';
 import type { Sql } from '../storage/database.js';
 import {
   applyCorrection,
+  findCompanyDocumentKey,
   findDocumentByIdempotencyKey,
+  findDocumentByWorkflowId,
   insertDocument,
   insertDocumentWithNextNumber,
   listDocumentsWithoutWorkflow,
@@ -176,9 +174,8 @@ export class DocumentService {
       ).id;
     } catch (err) {
       if ((err as { code?: string }).code !== '23505') throw err;
-      const [existing] = await this.deps.sql<Array<{ id: string; request_hash: string }>>`
-        select id, request_hash from documents where workflow_id = ${workflowId}`;
-      if (!existing || existing.request_hash !== hash) return { outcome: 'conflict', workflowId };
+      const existing = await findDocumentByWorkflowId(this.deps.sql, workflowId);
+      if (!existing || existing.requestHash !== hash) return { outcome: 'conflict', workflowId };
       await this.startWorkflow(existing.id, company, key, workflowId); // a crash may have happened between insert and start
       return { outcome: 'existing', documentId: existing.id, workflowId };
     }
@@ -223,32 +220,17 @@ export class DocumentService {
     documentId: string,
     request: unknown,
     by: { actor: string; reason?: string },
-  ): Promise<
-    | { outcome: 'accepted'; state: DocumentState }
-    | { outcome: 'invalid'; issues: DocumentIssue[] }
-    | { outcome: 'refused'; reason: string }
-    | { outcome: 'not-found' }
-  > {
-    const [row] = await this.deps.sql<
-      Array<{
-        workflow_id: string;
-        environment: number;
-        doc_type: string;
-        branch: string;
-        point_of_sale: string;
-        number: string;
-      }>
-    >`
-      select workflow_id, environment, doc_type, branch, point_of_sale, number from documents where id = ${documentId} and company_id = ${companyId}`;
+  ): Promise<ActionOutcome | { outcome: 'invalid'; issues: DocumentIssue[] }> {
+    const row = await findCompanyDocumentKey(this.deps.sql, companyId, documentId);
     if (!row) return { outcome: 'not-found' };
     const validation = validateDocument(request);
     if (!validation.ok) return { outcome: 'invalid', issues: validation.issues };
     const g = validation.document.gDGen;
     const same: Array<[string, string, string, (string | number)[]]> = [
-      ['iAmb', String(row.environment), g.iAmb, ['gDGen', 'iAmb']],
-      ['iDoc', row.doc_type, g.iDoc, ['gDGen', 'iDoc']],
+      ['iAmb', row.environment, g.iAmb, ['gDGen', 'iAmb']],
+      ['iDoc', row.docType, g.iDoc, ['gDGen', 'iDoc']],
       ['dSucEm', row.branch, g.gEmis.dSucEm, ['gDGen', 'gEmis', 'dSucEm']],
-      ['dPtoFacDF', row.point_of_sale, g.dPtoFacDF, ['gDGen', 'dPtoFacDF']],
+      ['dPtoFacDF', row.pointOfSale, g.dPtoFacDF, ['gDGen', 'dPtoFacDF']],
       ['dNroDF', row.number, g.dNroDF, ['gDGen', 'dNroDF']],
     ];
     const changed = same.filter(([, was, now]) => was !== now);
@@ -260,7 +242,7 @@ export class DocumentService {
         ),
       };
     }
-    const handle = this.deps.client.workflow.getHandle(row.workflow_id);
+    const handle = this.deps.client.workflow.getHandle(row.workflowId);
     const current = await handle.query(getDocumentState);
     if (current.status !== 'rejected')
       return { outcome: 'refused', reason: `cannot correct a document in status ${current.status}` };
@@ -269,17 +251,13 @@ export class DocumentService {
       actor: by.actor,
       reason: by.reason,
     });
-    try {
-      const state = await handle.executeUpdate(correctUpdate, {
-        args: [{ ...by, correctionId }],
-        updateId: correctionId,
-      });
-      return { outcome: 'accepted', state };
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError)
-        return { outcome: 'refused', reason: err.cause?.message ?? err.message };
-      throw err;
-    }
+    return applyUpdate(
+      this.deps.client,
+      handle,
+      correctUpdate,
+      { ...by, correctionId },
+      { updateId: correctionId },
+    );
   }
 
   private async startWorkflow(

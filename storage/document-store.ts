@@ -1,3 +1,4 @@
+import { isUuid } from './ids.js';
 import type { Sql } from './database.js';
 
 export interface NewDocument {
@@ -313,4 +314,27 @@ export async function listDocumentsWithoutWorkflow(
 
 export async function markWorkflowStarted(sql: Sql, documentId: string): Promise<void> {
   await sql`update documents set workflow_started_at = coalesce(workflow_started_at, now()) where id = ${documentId}`;
+}
+
+export async function findDocumentByWorkflowId(
+  sql: Sql,
+  workflowId: string,
+): Promise<{ id: string; requestHash: string } | undefined> {
+  const [row] = await sql<Array<{ id: string; request_hash: string }>>`
+    select id, request_hash from documents where workflow_id = ${workflowId}`;
+  return row ? { id: row.id, requestHash: row.request_hash } : undefined;
+}
+
+/** A company's document with its business key (what a correction must keep). */
+export async function findCompanyDocumentKey(
+  sql: Sql,
+  companyId: string,
+  documentId: string,
+): Promise<(StartableDocument['key'] & { workflowId: string }) | undefined> {
+  if (!isUuid(documentId)) return undefined;
+  const [row] = await sql.unsafe<StartableRow[]>(`${STARTABLE} where id = $1 and company_id = $2`, [
+    documentId,
+    companyId,
+  ]);
+  return row ? { ...startable(row).key, workflowId: row.workflow_id } : undefined;
 }

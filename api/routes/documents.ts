@@ -1,24 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { z } from 'zod';
-import {
-  annulUpdate,
-  cancelUpdate,
-  getDocumentState,
-  resubmitUpdate,
-  submitUpdate,
-} from '../../common/document-messages.js';
 import { PROJECT_ROOT } from '../../config/settings.js';
 import type { Caller } from '../../services/api-key-service.js';
+import type { ActionOutcome, DocumentActions } from '../../services/document-actions.js';
 import type { DocumentService } from '../../services/document-service.js';
-import type { Sql } from '../../storage/database.js';
-import {
-  companyDocumentsNeedingRetry,
-  findCompanyDocument,
-  listCompanyDocuments,
-} from '../../storage/document-queries.js';
-import { loadSignedXml } from '../../storage/document-store.js';
 import { DocumentSchema } from '../../dgi-document/index.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
@@ -73,6 +59,23 @@ const documentNotFound = (id: string) =>
     detail: `There is no document ${id} for this company.`,
   });
 
+/** A refused action is a 409 with the workflow's reason; written once for every action. */
+function actionAnswer(outcome: ActionOutcome, name: string, documentId: string) {
+  switch (outcome.outcome) {
+    case 'not-found':
+      throw documentNotFound(documentId);
+    case 'refused':
+      throw new HttpProblem({
+        type: 'action-refused',
+        title: `${name} refused`,
+        status: 409,
+        detail: outcome.reason,
+      });
+    case 'done':
+      return { id: documentId, status: outcome.state.status, state: outcome.state };
+  }
+}
+
 const links = (companyId: string, id: string) => {
   const self = `/v1/companies/${companyId}/documents/${id}`;
   return {
@@ -87,15 +90,15 @@ const links = (companyId: string, id: string) => {
 };
 
 /** Fiscal documents of a company: create, read (live state), list, XML, and operator actions. */
-export function documentRoutes(deps: { client: Client; sql: Sql; documents: DocumentService }): AnyRoute[] {
+export function documentRoutes(deps: { documents: DocumentService; actions: DocumentActions }): AnyRoute[] {
   const actionRoutes = (
     [
-      ['submit', submitUpdate, Action, 'Submit to the PAC (documents held with autoSubmit off)'],
-      ['resubmit', resubmitUpdate, Action, 'Resubmit after a rejection or an error needing support'],
-      ['annul', annulUpdate, AnnulAction, 'Annul an authorized document'],
-      ['cancel', cancelUpdate, Action, 'Cancel a document never authorized (its number stays used)'],
+      ['submit', Action, 'Submit to the PAC (documents held with autoSubmit off)'],
+      ['resubmit', Action, 'Resubmit after a rejection or an error needing support'],
+      ['annul', AnnulAction, 'Annul an authorized document'],
+      ['cancel', Action, 'Cancel a document never authorized (its number stays used)'],
     ] as const
-  ).map(([name, update, schema, summary]) =>
+  ).map(([name, schema, summary]) =>
     defineRoute({
       method: 'post',
       path: `/v1/companies/:companyId/documents/:documentId/${name}`,
@@ -109,33 +112,11 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
       },
       async handle({ res, body, params, caller }) {
         const { companyId, documentId } = params as { companyId: string; documentId: string };
-        const row = await findCompanyDocument(deps.sql, companyId, documentId);
-        if (!row) throw documentNotFound(documentId);
-        try {
-          const handle = deps.client.workflow.getHandle(row.workflowId);
-          const state = await deps.client.connection.withDeadline(Date.now() + 15_000, () =>
-            handle.executeUpdate(update, {
-              args: [{ ...body, actor: attributed(body.actor, caller) } as never],
-            }),
-          );
-          res.json({ id: documentId, status: state.status, state });
-        } catch (err) {
-          if (err instanceof WorkflowUpdateFailedError)
-            throw new HttpProblem({
-              type: 'action-refused',
-              title: `${name} refused`,
-              status: 409,
-              detail: err.cause?.message ?? err.message,
-            });
-          if (err instanceof WorkflowNotFoundError)
-            throw new HttpProblem({
-              type: 'action-refused',
-              title: `${name} refused`,
-              status: 409,
-              detail: 'the document is closed',
-            });
-          throw err;
-        }
+        const action = {
+          actor: attributed(body.actor, caller),
+          ...(body.reason ? { reason: body.reason } : {}),
+        };
+        res.json(actionAnswer(await deps.actions.act(companyId, documentId, name, action), name, documentId));
       },
     }),
   );
@@ -214,7 +195,7 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
       responses: { 200: { description: 'A page', schema: DocumentListSchema } },
       async handle({ res, query, params }) {
         const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-        const rows = await listCompanyDocuments(deps.sql, params.companyId!, {
+        const rows = await deps.actions.list(params.companyId!, {
           status: query.status,
           docType: query.type,
           number: query.number?.padStart(10, '0'),
@@ -242,15 +223,9 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
       responses: { 200: { description: 'The document', schema: DocumentDetailSchema } },
       async handle({ res, params }) {
         const { companyId, documentId } = params as { companyId: string; documentId: string };
-        const row = await findCompanyDocument(deps.sql, companyId, documentId);
-        if (!row) throw documentNotFound(documentId);
-        let state: unknown;
-        try {
-          state = await deps.client.workflow.getHandle(row.workflowId).query(getDocumentState);
-        } catch (err) {
-          if (!(err instanceof WorkflowNotFoundError)) throw err; // closed and purged: the row is the record
-        }
-        res.json({ ...row, state: state ?? null, links: links(companyId, documentId) });
+        const found = await deps.actions.detail(companyId, documentId);
+        if (!found) throw documentNotFound(documentId);
+        res.json({ ...found.row, state: found.state, links: links(companyId, documentId) });
       },
     }),
     defineRoute({
@@ -265,9 +240,9 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
       },
       async handle({ res, params }) {
         const { companyId, documentId } = params as { companyId: string; documentId: string };
-        if (!(await findCompanyDocument(deps.sql, companyId, documentId))) throw documentNotFound(documentId);
-        const xml = await loadSignedXml(deps.sql, documentId);
-        if (!xml)
+        const xml = await deps.actions.signedXml(companyId, documentId);
+        if (xml === undefined) throw documentNotFound(documentId);
+        if (xml === null)
           throw new HttpProblem({
             type: 'not-signed',
             title: 'Not signed yet',
@@ -295,30 +270,18 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
           actor: attributed(body.actor, caller),
           ...(body.reason ? { reason: body.reason } : {}),
         });
-        switch (result.outcome) {
-          case 'not-found':
-            throw documentNotFound(documentId);
-          case 'invalid':
-            throw new HttpProblem({
-              type: 'validation',
-              title: 'The correction is not valid',
-              status: 400,
-              issues: result.issues.map((i) => ({
-                path: `document.${i.path}`,
-                rule: i.rule,
-                message: i.message,
-              })),
-            });
-          case 'refused':
-            throw new HttpProblem({
-              type: 'action-refused',
-              title: 'Correction refused',
-              status: 409,
-              detail: result.reason,
-            });
-          case 'accepted':
-            res.json({ id: documentId, status: result.state.status, state: result.state });
-        }
+        if (result.outcome === 'invalid')
+          throw new HttpProblem({
+            type: 'validation',
+            title: 'The correction is not valid',
+            status: 400,
+            issues: result.issues.map((i) => ({
+              path: `document.${i.path}`,
+              rule: i.rule,
+              message: i.message,
+            })),
+          });
+        res.json(actionAnswer(result, 'correction', documentId));
       },
     }),
     ...actionRoutes,
@@ -340,24 +303,10 @@ export function documentRoutes(deps: { client: Client; sql: Sql; documents: Docu
         },
       },
       async handle({ res, body, params, caller }) {
-        const results = [];
-        for (const doc of await companyDocumentsNeedingRetry(deps.sql, params.companyId!)) {
-          try {
-            await deps.client.workflow
-              .getHandle(doc.workflowId)
-              .executeUpdate(resubmitUpdate, { args: [{ ...body, actor: attributed(body.actor, caller) }] });
-            results.push({ id: doc.id, resubmitted: true });
-          } catch (err) {
-            results.push({
-              id: doc.id,
-              resubmitted: false,
-              reason:
-                err instanceof WorkflowUpdateFailedError
-                  ? (err.cause?.message ?? err.message)
-                  : 'unavailable',
-            });
-          }
-        }
+        const results = await deps.actions.retryAll(params.companyId!, {
+          actor: attributed(body.actor, caller),
+          ...(body.reason ? { reason: body.reason } : {}),
+        });
         res.json({
           total: results.length,
           resubmitted: results.filter((r) => r.resubmitted).length,

@@ -132,7 +132,7 @@ describe('the document workflow on the real dev server, with the PAC simulator o
       actor: 'ana@erp',
       reason: 'receiver name',
     });
-    assert.equal(accepted.outcome, 'accepted');
+    assert.equal(accepted.outcome, 'done');
     const state = await handle.result();
     recorded.push(['rejected-corrected-authorized', handle]);
     assert.equal(state.status, 'authorized');

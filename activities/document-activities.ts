@@ -5,6 +5,7 @@ import { loadDocumentRequest, saveSignedDocument, savePreparedDocument } from '.
 import type { Sql } from '../storage/database.js';
 import { checkAgainstDgiSchema } from '../xsd-check/xmllint-schema-check.js';
 import { schemaFailure, validationFailure, withTypedFailures } from './failures.js';
+import { DocumentStoreError } from '../common/fepa-error.js';
 
 export interface DocumentActivityDeps {
   sql: Sql;
@@ -51,7 +52,7 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
       return withTypedFailures(async () => {
         const key = await deps.signingKeys.keyFor(input.companyId);
         const { request, prepared } = await loadDocumentRequest(deps.sql, input.documentId);
-        if (!prepared) throw new Error(`document ${input.documentId} is not prepared yet`);
+        if (!prepared) throw DocumentStoreError.notPrepared(input.documentId);
         const iAmb = (request as { gDGen?: { iAmb?: unknown } }).gDGen?.iAmb;
         const qrUrl = buildQrUrl({
           cufe: prepared.cufe,

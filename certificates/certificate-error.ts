@@ -1,4 +1,5 @@
 import type { CertificateFacts } from './certificate-facts.js';
+import { FepaError } from '../common/fepa-error.js';
 
 export type CertificateErrorCode =
   | 'wrong-password'
@@ -29,14 +30,14 @@ const MESSAGES: Record<CertificateErrorCode, string> = {
  * Why a certificate cannot be used. Messages are written for people and never contain the password,
  * key material or the library's own error text. `facts` (public data) are attached when known.
  */
-export class CertificateError extends Error {
-  override readonly name = 'CertificateError';
+export class CertificateError extends FepaError {
+  declare readonly code: CertificateErrorCode;
 
   constructor(
-    readonly code: CertificateErrorCode,
+    code: CertificateErrorCode,
     readonly facts?: CertificateFacts,
     detail?: string,
   ) {
-    super(detail ? `${MESSAGES[code]} ${detail}` : MESSAGES[code]);
+    super(code, detail ? `${MESSAGES[code]} ${detail}` : MESSAGES[code]);
   }
 }

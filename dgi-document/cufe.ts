@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { FepaError } from '../common/fepa-error.js';
 
 /**
  * CUFE (Código Único de Factura Electrónica), the 66-character `dId` (spec §8):
@@ -36,8 +37,10 @@ const LAYOUT: Array<{ field: keyof CufeFields; length: number; pattern: RegExp }
   { field: 'dSeg', length: 9, pattern: /^[0-9]{9}$/ },
 ];
 
-export class CufeError extends Error {
-  override readonly name = 'CufeError';
+export class CufeError extends FepaError {
+  constructor(message: string) {
+    super('CUFE_LAYOUT', message);
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { FepaError } from '../common/fepa-error.js';
 /**
  * RUC check digit (DV), from the DGI's "Algoritmo para el cálculo del dígito verificador" v201805
  * (spec §10). Every RUC form is first turned into a 20-digit string, then two mod-11 digits are computed.
@@ -5,8 +6,10 @@
 
 export type RucType = '1' | '2';
 
-export class RucFormatError extends Error {
-  override readonly name = 'RucFormatError';
+export class RucFormatError extends FepaError {
+  constructor(message: string) {
+    super('RUC_FORMAT', message);
+  }
 }
 
 /** Keys 00 and 10–49 at positions 6–7 of an old-format juridical RUC map to one digit (spec §10.1). */

@@ -5,16 +5,13 @@ import type { PacAdapter, PacCapabilities } from './pac-adapter.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from '../storage/database.js';
 import { findPacSettings, openPacCredentials, type PacSettings } from '../storage/pac-settings-store.js';
+import { PacConfigurationError } from '../common/fepa-error.js';
 
 /** Production hosts (spec pac-apis §1.1, §3.1); a company may override them with its own base URL. */
 const DEFAULT_BASE_URLS = {
   aludra: 'https://apim.aludra.cloud',
   edoc: 'https://pa.edocnube.com/4.0',
 } as const;
-
-export class PacConfigurationError extends Error {
-  override readonly name = 'PacConfigurationError';
-}
 
 /**
  * The adapter for a company, from its PAC settings, with its credentials opened here (inside the worker,
@@ -62,14 +59,16 @@ export class PacRegistry {
     }
     const credentials = await openPacCredentials(this.deps.sql, this.deps.box, companyId);
     if (settings.pac === 'aludra') {
-      if (!credentials?.aludra) throw new PacConfigurationError('Aludra needs an api-key and a company code');
+      if (!credentials?.aludra)
+        throw PacConfigurationError.missingCredentials('Aludra needs an api-key and a company code');
       return new AludraAdapter({
         baseUrl: settings.baseUrl ?? DEFAULT_BASE_URLS.aludra,
         credentials: credentials.aludra,
         ...timeout,
       });
     }
-    if (!credentials?.edoc) throw new PacConfigurationError('eDoc needs a user and a password');
+    if (!credentials?.edoc)
+      throw PacConfigurationError.missingCredentials('eDoc needs a user and a password');
     return new EdocAdapter({
       baseUrl: settings.baseUrl ?? DEFAULT_BASE_URLS.edoc,
       companyId,

@@ -1,9 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { FepaError } from '../common/fepa-error.js';
 
-export class MasterKeyError extends Error {
-  override readonly name = 'MasterKeyError';
+export class MasterKeyError extends FepaError {
+  constructor(message: string) {
+    super('MASTER_KEY', message);
+  }
 }
 
 /** A master key written as 64 hex digits or as base64 of 32 bytes. */

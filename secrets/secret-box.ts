@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { FepaError } from '../common/fepa-error.js';
 
 export interface SealedSecret {
   /** Which master key sealed it (first 16 hex digits of its SHA-256), so keys can rotate. */
@@ -10,8 +11,10 @@ export interface SealedSecret {
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-export class SecretBoxError extends Error {
-  override readonly name = 'SecretBoxError';
+export class SecretBoxError extends FepaError {
+  constructor(message: string) {
+    super('SECRET_BOX', message);
+  }
 }
 
 export const masterKeyId = (key: Buffer) => createHash('sha256').update(key).digest('hex').slice(0, 16);

@@ -12,6 +12,7 @@ import {
 import { findCompany } from '../storage/company-store.js';
 import type { Sql } from '../storage/database.js';
 import type { SigningKeySource } from '../signing/signing-key-cache.js';
+import { FepaError } from '../common/fepa-error.js';
 
 export type CertificateStatus = 'ready' | 'expiring' | 'expired' | 'missing';
 
@@ -24,8 +25,10 @@ export interface CertificateStatusReport {
   notices?: Array<{ kind: string; createdAt: Date }>;
 }
 
-export class CompanyNotFoundError extends Error {
-  override readonly name = 'CompanyNotFoundError';
+export class CompanyNotFoundError extends FepaError {
+  constructor(message: string) {
+    super('COMPANY_NOT_FOUND', message);
+  }
 }
 
 const DAY_MS = 86_400_000;

@@ -1,3 +1,4 @@
+import { DocumentStoreError } from '../common/fepa-error.js';
 import { isUuid } from './ids.js';
 import type { Sql } from './database.js';
 
@@ -47,7 +48,7 @@ export async function loadDocumentRequest(
     }>
   >`
     select request, cufe, digest_value, unsigned_xml, total::text as total from documents where id = ${documentId}`;
-  if (!row) throw new Error(`document ${documentId} does not exist`);
+  if (!row) throw DocumentStoreError.notFound(documentId);
   const prepared =
     row.cufe && row.digest_value && row.unsigned_xml && row.total
       ? { cufe: row.cufe, digestValue: row.digest_value, unsignedXml: row.unsigned_xml, total: row.total }
@@ -68,7 +69,7 @@ export async function savePreparedDocument(
       total = coalesce(total, ${prepared.total}), updated_at = now()
     where id = ${documentId}
     returning cufe, digest_value, unsigned_xml, total::text as total`;
-  if (!row) throw new Error(`document ${documentId} does not exist`);
+  if (!row) throw DocumentStoreError.notFound(documentId);
   return { cufe: row.cufe, digestValue: row.digest_value, unsignedXml: row.unsigned_xml, total: row.total };
 }
 
@@ -123,7 +124,7 @@ export async function loadSubmissionMaterial(sql: Sql, documentId: string): Prom
   >`
     select d.company_id, c.ruc, d.environment, d.doc_type, d.branch, d.point_of_sale, d.number, d.cufe, d.signed_xml, d.request
     from documents d join companies c on c.id = d.company_id where d.id = ${documentId}`;
-  if (!row) throw new Error(`document ${documentId} does not exist`);
+  if (!row) throw DocumentStoreError.notFound(documentId);
   const gDGen = (row.request.gDGen ?? {}) as Record<string, unknown>;
   return {
     companyId: row.company_id,

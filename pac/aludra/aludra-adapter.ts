@@ -16,6 +16,7 @@ import {
   type AludraCredentials,
   type AludraEnvelope,
 } from './aludra-wire.js';
+import { PacRequestError } from '../../common/fepa-error.js';
 
 export interface AludraOptions {
   baseUrl: string;
@@ -36,7 +37,7 @@ export class AludraAdapter implements PacAdapter {
   }
 
   async submit(submission: Submission): Promise<PacResult> {
-    if (!submission.signedXml) throw new Error('Aludra expects a document signed by fepa');
+    if (!submission.signedXml) throw PacRequestError.unsupported('Aludra expects a document signed by fepa');
     const body = aludraSubmitBody(
       this.options.credentials,
       submission.ref.key.environment,
@@ -65,7 +66,8 @@ export class AludraAdapter implements PacAdapter {
   }
 
   private cufeBody(ref: DocumentRef, extra: Record<string, string> = {}) {
-    if (!ref.cufe) throw new Error('Aludra finds documents by CUFE, which fepa computes before sending');
+    if (!ref.cufe)
+      throw PacRequestError.unsupported('Aludra finds documents by CUFE, which fepa computes before sending');
     return aludraCufeBody(this.options.credentials, ref.key.environment, ref.cufe, extra);
   }
 

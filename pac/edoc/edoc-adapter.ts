@@ -14,6 +14,7 @@ import {
   type RespuestaAnulacion,
   type RespuestaEdoc,
 } from './edoc-wire.js';
+import { PacRequestError } from '../../common/fepa-error.js';
 
 export interface EdocOptions {
   /** e.g. `https://labpa.guru-soft.com/EdocPanama/4.0` */
@@ -41,7 +42,8 @@ export class EdocAdapter implements PacAdapter {
   }
 
   async submit(submission: Submission): Promise<PacResult> {
-    if (!submission.document) throw new Error('eDoc takes the document as JSON: it signs it itself');
+    if (!submission.document)
+      throw PacRequestError.unsupported('eDoc takes the document as JSON: it signs it itself');
     const body = { ...submission.document, ...submission.extras };
     const iDoc = submission.ref.key.docType;
     return this.interpret(await this.call('emission', 'POST', edocEmissionPath(iDoc), body), 'submit');
@@ -64,7 +66,7 @@ export class EdocAdapter implements PacAdapter {
   }
 
   async annul(ref: DocumentRef, reason: string): Promise<PacResult> {
-    if (!ref.cufe) throw new Error('eDoc annuls by CUFE');
+    if (!ref.cufe) throw PacRequestError.unsupported('eDoc annuls by CUFE');
     const outcome = await this.call('annulment', 'POST', EDOC_PATHS.annul, {
       Cufe: ref.cufe,
       MotivoAnulacion: reason,
@@ -89,7 +91,7 @@ export class EdocAdapter implements PacAdapter {
   }
 
   async downloadXml(ref: DocumentRef): Promise<PacResult> {
-    if (!ref.cufe) throw new Error('eDoc downloads by CUFE');
+    if (!ref.cufe) throw PacRequestError.unsupported('eDoc downloads by CUFE');
     return this.interpret(
       await this.call('query', 'GET', `${EDOC_PATHS.xml}?Cufe=${encodeURIComponent(ref.cufe)}`),
       'download',

@@ -22,7 +22,9 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
   const { state, t } = ctx;
   registerOperatorHandlers(ctx);
   const tr = createTransitions(ctx);
-  tr.upsertKey();
+  // The business key's search attributes are set once, when the workflow starts (DocumentService);
+  // runs started before this patch also upserted them here.
+  if (!patched('search-attributes-at-start')) tr.upsertKey();
   const talk = createPacConversation(ctx, tr);
   const after = createAfterAuthorization(ctx, tr, talk);
 

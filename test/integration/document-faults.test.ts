@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { annulUpdate, cancelUpdate, getDocumentState } from '../../common/document-messages.js';
 import type { DocumentState } from '../../common/document-lifecycle.js';
+import { CompanyId, DocStatus } from '../../common/search-attributes.js';
 import { connectDatabase } from '../../storage/database.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { documentScenarios, saveRecordedHistories } from '../helpers/document-scenarios.js';
@@ -140,7 +141,14 @@ describe('the document workflow under faults', () => {
       );
       const state = await handle.result();
       assert.equal(state.status, 'authorized');
-      assert.notEqual((await handle.describe()).runId, firstRun, 'continued as new while asking');
+      const lastRun = await handle.describe();
+      assert.notEqual(lastRun.runId, firstRun, 'continued as new while asking');
+      assert.equal(
+        lastRun.typedSearchAttributes.get(CompanyId),
+        c.id,
+        'the search attributes set at start carry over',
+      );
+      assert.equal(lastRun.typedSearchAttributes.get(DocStatus), 'authorized');
       assert.equal(await scenarios.submissions(c, '0000000105'), 1);
       assert.ok(
         state.actions.every((a) => a.kind !== 'cancel'),

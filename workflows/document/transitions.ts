@@ -32,6 +32,7 @@ export type Transitions = ReturnType<typeof createTransitions>;
 export function createTransitions(ctx: DocumentContext) {
   const { input, state } = ctx;
 
+  /** For runs started before 'search-attributes-at-start' only (replay). */
   const upsertKey = () =>
     upsertSearchAttributes([
       { key: CompanyId, value: input.companyId },

@@ -9,7 +9,10 @@ import { loadExample } from '../helpers/dgi-fixtures.js';
 import { documentScenarios, saveRecordedHistories } from '../helpers/document-scenarios.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import { startTcpFaultProxy } from '../helpers/tcp-fault-proxy.js';
-import { closeTestStack } from '../helpers/test-stack.js';
+import { freePort } from '../harness/free-port.js';
+import { savePacSettings } from '../../storage/pac-settings-store.js';
+import { testSecretBox } from '../helpers/test-api.js';
+import { closeTestStack, testDatabase } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { waitForStatus } from '../helpers/workflow-waits.js';
 
@@ -191,6 +194,31 @@ describe('the document workflow under faults', () => {
       const state = await handle.result();
       assert.equal(state.status, 'cancelled');
       assert.ok(state.polls > pollsBefore, 'the PAC was asked before cancelling');
+    },
+  );
+
+  it(
+    'a cancel accepted while queued offline cancels after asking the PAC; it is never read as an annulment',
+    LIMIT,
+    async () => {
+      const c = await scenarios.company({ pac: 'sandbox', baseUrl: `http://127.0.0.1:${await freePort()}` });
+      const { handle } = await scenarios.issue(c, '0000000111', { timings: { annulWindowMs: 60_000 } });
+      await waitForStatus(handle, 'queued_offline');
+      await handle.executeUpdate(cancelUpdate, {
+        args: [{ actor: 'caja-2', reason: 'venta anulada en caja' }],
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      // The PAC answers again: it holds nothing for this document, so the cancel goes ahead.
+      await savePacSettings(testDatabase(), testSecretBox, {
+        companyId: c.id,
+        pac: 'sandbox',
+        baseUrl: simulator.url,
+        autoSubmit: true,
+      });
+      const state = await handle.result();
+      assert.equal(state.status, 'cancelled', JSON.stringify(state.history.map((h) => h.status)));
+      assert.ok(!statuses(state).includes('authorized'));
+      assert.equal(await scenarios.submissions(c, '0000000111'), 0, 'never sent once cancelled');
     },
   );
 

@@ -51,7 +51,12 @@ export function createAfterAuthorization(ctx: DocumentContext, tr: Transitions, 
       const remaining = Date.parse(state.annulWindowEndsAt) - Date.now();
       if (remaining <= 0 || !(await condition(() => ctx.inbox.pending !== undefined, remaining)))
         return 'done';
-      const { action } = takePending(ctx);
+      const { kind, action } = takePending(ctx);
+      if (kind !== 'annul') {
+        // Accepted in an earlier state and never taken (never read as an annulment).
+        refuseAction(ctx, kind, action, `${kind} does not apply to an authorized document`);
+        continue;
+      }
       const answer = await annul(action);
       tr.remember(answer);
       if (answer.status === 'annulled') {

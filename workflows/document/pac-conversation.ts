@@ -156,8 +156,11 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
     return verdict.status === 'not-found' ? 'resubmit' : settle(verdict, 'query');
   };
 
-  /** Submits until the PAC settles; offline and auth failures are retried with backoff (nothing was taken). */
-  const submitUntilSettled = async (): Promise<Settled> => {
+  /**
+   * Submits until the PAC settles; offline and auth failures are retried with backoff (nothing was
+   * taken). A cancel accepted while queued offline stops the retries ('wait': the loop takes it).
+   */
+  const submitUntilSettled = async (): Promise<Settled | 'wait'> => {
     let offlineDelay = t.offlineRetryInitialMs;
     let authFailures = 0;
     for (;;) {
@@ -175,7 +178,9 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
             'fepa',
             'the PAC cannot be reached; the signed document is kept and sent when it answers',
           );
-        await sleep(jittered(ctx, offlineDelay));
+        if (!ctx.untilVerdict) await sleep(jittered(ctx, offlineDelay));
+        else if (await condition(() => ctx.inbox.pending?.kind === 'cancel', jittered(ctx, offlineDelay)))
+          return 'wait';
         offlineDelay = Math.min(offlineDelay * 2, t.offlineRetryMaxMs);
         if (ctx.untilVerdict) {
           ctx.run.polls++;

@@ -1,3 +1,4 @@
+import type { DgiIssue } from './dgi-issue.js';
 /**
  * The states of a fiscal document (docs/document-lifecycle.md has the diagram). Kept small and explicit;
  * the PACs' own codes map onto these in the PAC layer.
@@ -53,7 +54,7 @@ export interface DocumentState {
   polls: number;
   reconciliations: number;
   lastPac?: { status: string; code?: string; message?: string };
-  dgiIssues: Array<{ code: string; message: string; effect: 'E' | 'N' }>;
+  dgiIssues: DgiIssue[];
   corrections: string[];
   /** Operator actions, accepted or ignored, with who and why. */
   actions: Array<{

@@ -19,13 +19,14 @@ export interface DocumentWorkflowInput {
   carried?: DocumentState;
 }
 
+/** The business key of a fiscal document: at most one document (and one workflow) per key. */
+export type DocumentKey = Pick<
+  DocumentWorkflowInput,
+  'companyId' | 'environment' | 'docType' | 'branch' | 'pointOfSale' | 'number'
+>;
+
 /** Workflow id from the business key: the same document always maps to the same workflow. */
-export function documentWorkflowId(
-  k: Pick<
-    DocumentWorkflowInput,
-    'companyId' | 'environment' | 'docType' | 'branch' | 'pointOfSale' | 'number'
-  >,
-): string {
+export function documentWorkflowId(k: DocumentKey): string {
   return `document:${k.companyId}:${k.environment}:${k.docType}:${k.branch}-${k.pointOfSale}-${k.number}`;
 }
 

@@ -1,4 +1,5 @@
-import type { DgiIssue, PacStatus } from '../pac/pac-result.js';
+import type { DgiIssue } from './dgi-issue.js';
+import type { PacStatus } from '../pac/pac-result.js';
 
 /**
  * What a PAC activity tells the workflow: the unified result without the raw exchange (stored apart).

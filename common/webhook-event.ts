@@ -1,3 +1,4 @@
+import type { DgiIssue } from './dgi-issue.js';
 /** What fepa POSTs to a company's webhook on every state change of one of its documents. */
 export interface DocumentWebhookEvent {
   /** Unique per document and change: receivers deduplicate on it (deliveries are retried until acknowledged). */
@@ -17,7 +18,7 @@ export interface DocumentWebhookEvent {
   cufe?: string;
   protocol?: string;
   pac: { name: string; status?: string; code?: string; message?: string };
-  dgiIssues: Array<{ code: string; message: string; effect: 'E' | 'N' }>;
+  dgiIssues: DgiIssue[];
   /** Present when a person must act: what a support ticket needs. */
   needsPerson?: { reason: string; code?: string; actions: string[] };
   at: string;

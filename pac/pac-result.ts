@@ -1,3 +1,6 @@
+import type { DgiIssue } from '../common/dgi-issue.js';
+
+export type { DgiIssue };
 /**
  * The unified outcome of any PAC call (spec pac-apis §6.2). Every adapter maps its own codes onto this,
  * in one table, by code; callers switch on `status` exhaustively.
@@ -15,13 +18,6 @@ export type PacStatus =
   | 'not-found';
 
 export type RetryAdvice = 'auto' | 'after-reconcile' | 'never';
-
-export interface DgiIssue {
-  code: string;
-  message: string;
-  /** E rejects the document; N is a notification that does not block authorization. */
-  effect: 'E' | 'N';
-}
 
 /** What was sent and received, for audit (credentials and tokens are never included). */
 export interface RawExchange {

@@ -3,7 +3,11 @@ import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/c
 import { applyUpdate, type ActionOutcome } from './document-actions.js';
 import { correctUpdate, getDocumentState } from '../common/document-messages.js';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
-import { documentWorkflowId, type DocumentWorkflowInput } from '../common/document-workflow-types.js';
+import {
+  documentWorkflowId,
+  type DocumentKey,
+  type DocumentWorkflowInput,
+} from '../common/document-workflow-types.js';
 import {
   CompanyId,
   DocNumber,
@@ -263,10 +267,7 @@ export class DocumentService {
   private async startWorkflow(
     documentId: string,
     company: Company,
-    key: Pick<
-      DocumentWorkflowInput,
-      'companyId' | 'environment' | 'docType' | 'branch' | 'pointOfSale' | 'number'
-    >,
+    key: DocumentKey,
     workflowId: string,
   ): Promise<void> {
     const pac = (await findPacSettings(this.deps.sql, company.id)).pac;

@@ -1,3 +1,4 @@
+import type { DocumentKey } from '../common/document-workflow-types.js';
 import { DocumentStoreError } from '../common/fepa-error.js';
 import { isUuid } from './ids.js';
 import type { Sql } from './database.js';
@@ -255,7 +256,7 @@ export interface StartableDocument {
   companyId: string;
   workflowId: string;
   requestHash: string;
-  key: { environment: '1' | '2'; docType: string; branch: string; pointOfSale: string; number: string };
+  key: Omit<DocumentKey, 'companyId'>;
 }
 
 const STARTABLE = `select id, company_id, workflow_id, request_hash, environment::text as environment, doc_type, branch,

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { documentLinks } from '../../common/document-links.js';
 import { PROJECT_ROOT } from '../../config/settings.js';
 import type { Caller } from '../../services/api-key-service.js';
 import type { ActionOutcome, DocumentActions } from '../../services/document-actions.js';
@@ -76,18 +77,7 @@ function actionAnswer(outcome: ActionOutcome, name: string, documentId: string) 
   }
 }
 
-const links = (companyId: string, id: string) => {
-  const self = `/v1/companies/${companyId}/documents/${id}`;
-  return {
-    self,
-    xml: `${self}/xml`,
-    correct: `${self}/correct`,
-    resubmit: `${self}/resubmit`,
-    submit: `${self}/submit`,
-    annul: `${self}/annul`,
-    cancel: `${self}/cancel`,
-  };
-};
+const links = documentLinks;
 
 /** Fiscal documents of a company: create, read (live state), list, XML, and operator actions. */
 export function documentRoutes(deps: { documents: DocumentService; actions: DocumentActions }): AnyRoute[] {

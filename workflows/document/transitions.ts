@@ -18,6 +18,7 @@ import {
   NeedsPerson,
   Pac,
 } from '../../common/search-attributes.js';
+import { documentLinks } from '../../common/document-links.js';
 import type { DocumentWebhookEvent } from '../../common/webhook-event.js';
 import { webhookDeliveryWorkflow } from '../webhook-delivery-workflow.js';
 import type { DocumentContext } from './context.js';
@@ -79,7 +80,7 @@ export function createTransitions(ctx: DocumentContext) {
 
   const notify = async (status: DocumentStatus) => {
     const seq = state.history.length;
-    const self = `/v1/companies/${input.companyId}/documents/${input.documentId}`;
+    const { self, xml } = documentLinks(input.companyId, input.documentId);
     const event: DocumentWebhookEvent = {
       eventId: `${workflowInfo().workflowId}:${seq}`,
       documentId: input.documentId,
@@ -102,7 +103,7 @@ export function createTransitions(ctx: DocumentContext) {
         ? { needsPerson: { ...state.needsPerson, actions: ALLOWED_ACTIONS_FOR[status] ?? [] } }
         : {}),
       at: new Date().toISOString(),
-      links: { self, xml: `${self}/xml` },
+      links: { self, xml },
     };
     await startChild(webhookDeliveryWorkflow, {
       workflowId: `webhook:${event.eventId}`,

@@ -7,11 +7,10 @@ import { NON_RETRYABLE_FAILURES } from '../common/failure-types.js';
  * Failures the workflow never retries (common/failure-types.ts). Messages and details carry no
  * secrets: certificate errors are written for people, issues are public.
  */
-const NON_RETRYABLE = NON_RETRYABLE_FAILURES;
 
 export function validationFailure(issues: DocumentIssue[]): ApplicationFailure {
   return ApplicationFailure.create({
-    type: NON_RETRYABLE.validation,
+    type: NON_RETRYABLE_FAILURES.validation,
     message: `the document has ${issues.length} issue(s); first: ${issues[0]?.path} ${issues[0]?.message}`,
     nonRetryable: true,
     details: [issues],
@@ -20,7 +19,7 @@ export function validationFailure(issues: DocumentIssue[]): ApplicationFailure {
 
 export function certificateFailure(err: CertificateError): ApplicationFailure {
   return ApplicationFailure.create({
-    type: NON_RETRYABLE.certificate,
+    type: NON_RETRYABLE_FAILURES.certificate,
     message: `${err.code}: ${err.message}`,
     nonRetryable: true,
     details: [{ code: err.code }],
@@ -29,7 +28,7 @@ export function certificateFailure(err: CertificateError): ApplicationFailure {
 
 export function schemaFailure(errors: string[]): ApplicationFailure {
   return ApplicationFailure.create({
-    type: NON_RETRYABLE.schema,
+    type: NON_RETRYABLE_FAILURES.schema,
     message: `the signed document fails the DGI schema: ${errors[0]}`,
     nonRetryable: true,
     details: [errors.slice(0, 20)],

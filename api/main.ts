@@ -44,7 +44,7 @@ const purge = setInterval(() => {
 purge.unref();
 
 // A document whose row committed but whose workflow never started (a crash in between) is started here.
-const orphans = startOrphanSweeper(documents, log, { intervalMs: 60_000, graceMs: 30_000 });
+const orphans = startOrphanSweeper(documents, log, 60_000);
 
 const server: Server = app.listen(settings.apiPort, settings.apiHost, () => {
   log.info({ url: `http://${settings.apiHost}:${settings.apiPort}` }, 'API listening');

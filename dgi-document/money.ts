@@ -61,9 +61,6 @@ export class Money {
   gt(other: Money | string): boolean {
     return this.compare(other) > 0;
   }
-  gte(other: Money | string): boolean {
-    return this.compare(other) >= 0;
-  }
   lte(other: Money | string): boolean {
     return this.compare(other) <= 0;
   }

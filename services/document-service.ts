@@ -231,11 +231,11 @@ export class DocumentService {
     if (!validation.ok) return { outcome: 'invalid', issues: validation.issues };
     const g = validation.document.gDGen;
     const same: Array<[string, string, string, (string | number)[]]> = [
-      ['iAmb', row.environment, g.iAmb, ['gDGen', 'iAmb']],
-      ['iDoc', row.docType, g.iDoc, ['gDGen', 'iDoc']],
-      ['dSucEm', row.branch, g.gEmis.dSucEm, ['gDGen', 'gEmis', 'dSucEm']],
-      ['dPtoFacDF', row.pointOfSale, g.dPtoFacDF, ['gDGen', 'dPtoFacDF']],
-      ['dNroDF', row.number, g.dNroDF, ['gDGen', 'dNroDF']],
+      ['iAmb', row.key.environment, g.iAmb, ['gDGen', 'iAmb']],
+      ['iDoc', row.key.docType, g.iDoc, ['gDGen', 'iDoc']],
+      ['dSucEm', row.key.branch, g.gEmis.dSucEm, ['gDGen', 'gEmis', 'dSucEm']],
+      ['dPtoFacDF', row.key.pointOfSale, g.dPtoFacDF, ['gDGen', 'dPtoFacDF']],
+      ['dNroDF', row.key.number, g.dNroDF, ['gDGen', 'dNroDF']],
     ];
     const changed = same.filter(([, was, now]) => was !== now);
     if (changed.length) {

@@ -288,17 +288,24 @@ const startable = (r: StartableRow): StartableDocument => ({
   },
 });
 
-export async function findDocumentByIdempotencyKey(
+async function findStartable(
   sql: Sql,
-  companyId: string,
-  idempotencyKey: string,
+  where: string,
+  params: unknown[],
 ): Promise<StartableDocument | undefined> {
-  const [row] = await sql.unsafe<StartableRow[]>(
-    `${STARTABLE} where company_id = $1 and idempotency_key = $2`,
-    [companyId, idempotencyKey],
-  );
+  const [row] = await sql.unsafe<StartableRow[]>(`${STARTABLE} where ${where}`, params as never[]);
   return row ? startable(row) : undefined;
 }
+
+export const findDocumentByIdempotencyKey = (sql: Sql, companyId: string, idempotencyKey: string) =>
+  findStartable(sql, 'company_id = $1 and idempotency_key = $2', [companyId, idempotencyKey]);
+
+export const findDocumentByWorkflowId = (sql: Sql, workflowId: string) =>
+  findStartable(sql, 'workflow_id = $1', [workflowId]);
+
+/** A company's document with its business key (what a correction must keep). */
+export const findCompanyDocumentKey = async (sql: Sql, companyId: string, documentId: string) =>
+  isUuid(documentId) ? findStartable(sql, 'id = $1 and company_id = $2', [documentId, companyId]) : undefined;
 
 /** Rows committed more than `graceMs` ago whose workflow never started (a crash between the two). */
 export async function listDocumentsWithoutWorkflow(
@@ -316,27 +323,4 @@ export async function listDocumentsWithoutWorkflow(
 
 export async function markWorkflowStarted(sql: Sql, documentId: string): Promise<void> {
   await sql`update documents set workflow_started_at = coalesce(workflow_started_at, now()) where id = ${documentId}`;
-}
-
-export async function findDocumentByWorkflowId(
-  sql: Sql,
-  workflowId: string,
-): Promise<{ id: string; requestHash: string } | undefined> {
-  const [row] = await sql<Array<{ id: string; request_hash: string }>>`
-    select id, request_hash from documents where workflow_id = ${workflowId}`;
-  return row ? { id: row.id, requestHash: row.request_hash } : undefined;
-}
-
-/** A company's document with its business key (what a correction must keep). */
-export async function findCompanyDocumentKey(
-  sql: Sql,
-  companyId: string,
-  documentId: string,
-): Promise<(StartableDocument['key'] & { workflowId: string }) | undefined> {
-  if (!isUuid(documentId)) return undefined;
-  const [row] = await sql.unsafe<StartableRow[]>(`${STARTABLE} where id = $1 and company_id = $2`, [
-    documentId,
-    companyId,
-  ]);
-  return row ? { ...startable(row).key, workflowId: row.workflow_id } : undefined;
 }

@@ -5,6 +5,7 @@ import { serviceProcess } from '../config/service-process.js';
 import { ensureSearchAttributes } from '../dev-stack/temporal-readiness.js';
 import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
+import { sweepOrphans } from '../services/orphan-sweeper.js';
 import { PacRegistry } from '../pac/pac-registry.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { SigningKeyCache } from '../signing/signing-key-cache.js';
@@ -32,8 +33,7 @@ try {
   });
   log.info({ outcome }, 'certificate expiry watch scheduled daily');
   // Documents a crash left without a workflow start now (the API also sweeps every minute).
-  const started = await new DocumentService({ sql, client }).startOrphans(30_000);
-  if (started) log.warn({ started }, 'started the workflows of documents left without one by a crash');
+  await sweepOrphans(new DocumentService({ sql, client }), log);
 } catch (err) {
   log.warn({ err }, 'could not register the certificate expiry schedule');
 } finally {

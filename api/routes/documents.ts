@@ -49,8 +49,14 @@ const INVOICE_EXAMPLE: unknown = JSON.parse(
   readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),
 );
 
-/** Who acted, as the caller says, and with which key: the audit trail in the workflow's history. */
-const attributed = (actor: string, caller: Caller) => `${actor} (key ${caller.keyPrefix})`;
+/**
+ * An operator action from a request body: who acted, as the caller says, and with which key (the audit
+ * trail in the workflow's history).
+ */
+const actionBy = (body: { actor: string; reason?: string | undefined }, caller: Caller) => ({
+  actor: `${body.actor} (key ${caller.keyPrefix})`,
+  ...(body.reason ? { reason: body.reason } : {}),
+});
 
 const documentNotFound = (id: string) =>
   new HttpProblem({
@@ -77,8 +83,6 @@ function actionAnswer(outcome: ActionOutcome, name: string, documentId: string) 
   }
 }
 
-const links = documentLinks;
-
 /** Fiscal documents of a company: create, read (live state), list, XML, and operator actions. */
 export function documentRoutes(deps: { documents: DocumentService; actions: DocumentActions }): AnyRoute[] {
   const actionRoutes = (
@@ -102,11 +106,8 @@ export function documentRoutes(deps: { documents: DocumentService; actions: Docu
       },
       async handle({ res, body, params, caller }) {
         const { companyId, documentId } = params as { companyId: string; documentId: string };
-        const action = {
-          actor: attributed(body.actor, caller),
-          ...(body.reason ? { reason: body.reason } : {}),
-        };
-        res.json(actionAnswer(await deps.actions.act(companyId, documentId, name, action), name, documentId));
+        const done = await deps.actions.act(companyId, documentId, name, actionBy(body, caller));
+        res.json(actionAnswer(done, name, documentId));
       },
     }),
   );
@@ -165,12 +166,12 @@ export function documentRoutes(deps: { documents: DocumentService; actions: Docu
           case 'existing':
             res
               .status(result.outcome === 'created' ? 202 : 200)
-              .location(links(companyId, result.documentId).self)
+              .location(documentLinks(companyId, result.documentId).self)
               .json({
                 id: result.documentId,
                 workflowId: result.workflowId,
                 status: result.outcome === 'created' ? 'received' : 'existing',
-                links: links(companyId, result.documentId),
+                links: documentLinks(companyId, result.documentId),
               });
         }
       },
@@ -215,7 +216,7 @@ export function documentRoutes(deps: { documents: DocumentService; actions: Docu
         const { companyId, documentId } = params as { companyId: string; documentId: string };
         const found = await deps.actions.detail(companyId, documentId);
         if (!found) throw documentNotFound(documentId);
-        res.json({ ...found.row, state: found.state, links: links(companyId, documentId) });
+        res.json({ ...found.row, state: found.state, links: documentLinks(companyId, documentId) });
       },
     }),
     defineRoute({
@@ -256,10 +257,12 @@ export function documentRoutes(deps: { documents: DocumentService; actions: Docu
       },
       async handle({ res, body, params, caller }) {
         const { companyId, documentId } = params as { companyId: string; documentId: string };
-        const result = await deps.documents.correct(companyId, documentId, body.document, {
-          actor: attributed(body.actor, caller),
-          ...(body.reason ? { reason: body.reason } : {}),
-        });
+        const result = await deps.documents.correct(
+          companyId,
+          documentId,
+          body.document,
+          actionBy(body, caller),
+        );
         if (result.outcome === 'invalid')
           throw new HttpProblem({
             type: 'validation',
@@ -293,10 +296,7 @@ export function documentRoutes(deps: { documents: DocumentService; actions: Docu
         },
       },
       async handle({ res, body, params, caller }) {
-        const results = await deps.actions.retryAll(params.companyId!, {
-          actor: attributed(body.actor, caller),
-          ...(body.reason ? { reason: body.reason } : {}),
-        });
+        const results = await deps.actions.retryAll(params.companyId!, actionBy(body, caller));
         res.json({
           total: results.length,
           resubmitted: results.filter((r) => r.resubmitted).length,

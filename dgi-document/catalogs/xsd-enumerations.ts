@@ -24,8 +24,20 @@ export const CATALOG_SOURCES = [
  * simpleType. The catalog schemas are flat, so a scan of the text is enough and needs no XML library.
  */
 export function readCatalogEnumerations(xsd: string, simpleType: string): Array<[string, string]> {
-  const start = xsd.indexOf(`<xs:simpleType name="${simpleType}"`);
-  if (start < 0) throw new Error(`simpleType ${simpleType} not found`);
+  const entries = enumerationsAfter(xsd, `<xs:simpleType name="${simpleType}"`);
+  if (!entries) throw new Error(`simpleType ${simpleType} not found`);
+  return entries;
+}
+
+/** The codes of the inline simpleType of element `name` (FE_v1.00.xsd's iDoc, iNatOp…), or [] if none. */
+export function readElementEnumerations(xsd: string, name: string): string[] {
+  return (enumerationsAfter(xsd, `<xs:element name="${name}"`) ?? []).map(([code]) => code);
+}
+
+/** Enumerations of the first simpleType after `anchor` (undefined when the anchor is absent). */
+function enumerationsAfter(xsd: string, anchor: string): Array<[string, string]> | undefined {
+  const start = xsd.indexOf(anchor);
+  if (start < 0) return undefined;
   const end = xsd.indexOf('</xs:simpleType>', start);
   const block = xsd.slice(start, end);
   const entries: Array<[string, string]> = [];

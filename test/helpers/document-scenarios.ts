@@ -104,6 +104,15 @@ export function documentScenarios(
     return { ...created, handle };
   }
 
+  /** The company's PAC answers again (after `company({ pac: 'sandbox', baseUrl: <closed port> })`). */
+  const bringPacBack = (c: Company) =>
+    savePacSettings(testDatabase(), testSecretBox, {
+      companyId: c.id,
+      pac: 'sandbox',
+      baseUrl: simulator.url,
+      autoSubmit: true,
+    });
+
   /** How many times the PAC received the document (every submission, duplicates included). */
   const submissions = async (c: Company, number: string) => {
     const docs = (await (await simulator.admin(`/documents?ruc=${c.ruc}&number=${number}`)).json()) as Array<{
@@ -112,7 +121,7 @@ export function documentScenarios(
     return docs.reduce((n, d) => n + d.submissions, 0);
   };
 
-  return { documents, company, issue, submissions };
+  return { documents, company, issue, submissions, bringPacBack };
 }
 
 /** Writes the histories of `recorded` workflows to FEPA_RECORD_HISTORIES_DIR when it is set (replay fixtures). */

@@ -10,9 +10,7 @@ import { documentScenarios, saveRecordedHistories } from '../helpers/document-sc
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import { startTcpFaultProxy } from '../helpers/tcp-fault-proxy.js';
 import { freePort } from '../harness/free-port.js';
-import { savePacSettings } from '../../storage/pac-settings-store.js';
-import { testSecretBox } from '../helpers/test-api.js';
-import { closeTestStack, testDatabase } from '../helpers/test-stack.js';
+import { closeTestStack } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { waitForStatus } from '../helpers/workflow-waits.js';
 
@@ -209,12 +207,7 @@ describe('the document workflow under faults', () => {
       });
       await new Promise((r) => setTimeout(r, 300));
       // The PAC answers again: it holds nothing for this document, so the cancel goes ahead.
-      await savePacSettings(testDatabase(), testSecretBox, {
-        companyId: c.id,
-        pac: 'sandbox',
-        baseUrl: simulator.url,
-        autoSubmit: true,
-      });
+      await scenarios.bringPacBack(c);
       const state = await handle.result();
       assert.equal(state.status, 'cancelled', JSON.stringify(state.history.map((h) => h.status)));
       assert.ok(!statuses(state).includes('authorized'));

@@ -22,7 +22,6 @@ import { DocumentService } from '../../services/document-service.js';
 import { verifySignedRfe } from '../../signing/verify-rfe.js';
 import type { Company } from '../../storage/company-store.js';
 import { loadSignedXml } from '../../storage/document-store.js';
-import { savePacSettings } from '../../storage/pac-settings-store.js';
 import { saveWebhook } from '../../storage/webhook-store.js';
 import { webhookSignature } from '../../activities/webhook-activities.js';
 import { createCompanyWithCertificate, documentFor } from '../helpers/companies.js';
@@ -180,12 +179,7 @@ describe('the document workflow on the real dev server, with the PAC simulator o
     const { handle } = await issue(c, '0000000007');
     const queued = await waitForStatus(handle, 'queued_offline');
     assert.ok(queued.history.some((h) => h.status === 'signed'));
-    await savePacSettings(testDatabase(), testSecretBox, {
-      companyId: c.id,
-      pac: 'sandbox',
-      baseUrl: simulator.url,
-      autoSubmit: true,
-    });
+    await scenarios().bringPacBack(c);
     const state = await handle.result();
     assert.equal(state.status, 'authorized');
     assert.equal(await submissions(c, '0000000007'), 1);

@@ -4,7 +4,7 @@ import type { PacOutcome } from '../../common/pac-outcome.js';
 import { failureOf, type DocumentContext } from './context.js';
 import { refuseAction, takePending } from './operator-actions.js';
 import type { PacConversation, Settled } from './pac-conversation.js';
-import { holdsNothingValid, STILL_ASKING, unknownOutcome } from './pac-verdict.js';
+import { holdsNothingValid, unknownOutcome } from './pac-verdict.js';
 import type { Transitions } from './transitions.js';
 
 /** Annulment and cancel: the two actions that must first know what the PAC holds. */
@@ -21,8 +21,6 @@ export function createAfterAuthorization(ctx: DocumentContext, tr: Transitions, 
     reason?: string;
   }): Promise<'annulled' | 'not'> => {
     const verdict = await talk.askUntilVerdict('annulment', { waitFirst: false, action });
-    tr.clearPersonFlag(STILL_ASKING.annulment.code);
-    tr.clearPersonFlag('AUTH_FAILED');
     if (verdict.status === 'annulled') {
       await tr.moveTo('annulled', action.actor, action.reason);
       return 'annulled';
@@ -103,7 +101,6 @@ export function createAfterAuthorization(ctx: DocumentContext, tr: Transitions, 
    */
   const cancelAfterAsking = async (action: OperatorAction): Promise<Settled | 'cancelled' | 'wait'> => {
     const verdict = await talk.askUntilVerdict('cancel', { waitFirst: false, action });
-    tr.clearPersonFlag(STILL_ASKING.cancel.code);
     if (holdsNothingValid(verdict)) {
       await tr.moveTo('cancelled', action.actor, action.reason ?? 'cancelled by an operator');
       return 'cancelled';

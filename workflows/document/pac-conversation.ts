@@ -83,6 +83,9 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
       if (isVerdict(answer)) {
         delete state.asking;
         state.polling = false;
+        // The flag `stillAsking` raised without a move (annulment and cancel checks) goes with the wait.
+        if (purpose === 'annulment' || purpose === 'cancel') tr.clearPersonFlag(STILL_ASKING[purpose].code);
+        if (purpose === 'annulment') tr.clearPersonFlag('AUTH_FAILED');
         return answer;
       }
       if (answer.status === 'auth-failed' && ++asking.authFailures === t.authRetries + 1)

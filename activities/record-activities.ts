@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import type { Sql } from '../storage/database.js';
 import { recordTransition } from '../storage/document-store.js';
+import { documentCompanyHasWebhook } from '../storage/webhook-store.js';
 
 export function createRecordActivities(deps: { sql: Sql }) {
   return {
@@ -13,9 +14,7 @@ export function createRecordActivities(deps: { sql: Sql }) {
     ): Promise<{ webhook: boolean }> {
       try {
         await recordTransition(deps.sql, input);
-        const [row] =
-          await deps.sql`select 1 from company_webhooks w join documents d on d.company_id = w.company_id where d.id = ${input.documentId}`;
-        return { webhook: row !== undefined };
+        return { webhook: await documentCompanyHasWebhook(deps.sql, input.documentId) };
       } catch (err) {
         // Retried without limit by the workflow: say so, so a database outage is visible while it lasts.
         const { info, log } = Context.current();
@@ -23,6 +22,7 @@ export function createRecordActivities(deps: { sql: Sql }) {
           documentId: input.documentId,
           to: input.to,
           attempt: info.attempt,
+          local: info.isLocal,
           error: err instanceof Error ? err.message : String(err),
         });
         throw err;

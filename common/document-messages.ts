@@ -58,6 +58,11 @@ export interface DocumentTimings {
   /** Bookkeeping (PostgreSQL) is retried without limit, backing off from the first to the second. */
   bookkeepingRetryInitialMs: number;
   bookkeepingRetryMaxMs: number;
+  /**
+   * How long an operator action's Update waits for the action to be applied before it answers the state
+   * as it is (the API's deadline for an Update is 15 s).
+   */
+  updateAnswerWaitMs: number;
 }
 
 export const DEFAULT_TIMINGS: DocumentTimings = {
@@ -74,4 +79,5 @@ export const DEFAULT_TIMINGS: DocumentTimings = {
   verdictDeadlineMs: 30 * 60_000,
   bookkeepingRetryInitialMs: 1_000,
   bookkeepingRetryMaxMs: 60_000,
+  updateAnswerWaitMs: 10_000,
 };

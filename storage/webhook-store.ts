@@ -77,3 +77,10 @@ export async function openWebhook(
   }
   return { url: row.url, secrets };
 }
+
+/** Whether the company that owns the document has a webhook to notify. */
+export async function documentCompanyHasWebhook(sql: Sql, documentId: string): Promise<boolean> {
+  const [row] =
+    await sql`select 1 from company_webhooks w join documents d on d.company_id = w.company_id where d.id = ${documentId}`;
+  return row !== undefined;
+}

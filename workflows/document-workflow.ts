@@ -16,9 +16,13 @@ type Next = Settled | 'start' | 'wait' | 'cancelled';
  * This file is the phase loop; what each step does lives in `document/`.
  */
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<DocumentState> {
-  // Runs started before this patch keep their recorded behaviour (document/legacy-conversation.ts);
-  // every new run asks the PAC until it has a verdict. Decided once, before any command.
-  const ctx = createContext(input, patched('ask-until-verdict'));
+  // Runs started before these patches keep their recorded behaviour (one of them:
+  // document/legacy-conversation.ts). Decided once, before any command.
+  const ctx = createContext(input, {
+    untilVerdict: patched('ask-until-verdict'),
+    localBookkeeping: patched('bookkeeping-local'),
+    answerWhenApplied: patched('update-answers-when-applied'),
+  });
   const { state, t } = ctx;
   registerOperatorHandlers(ctx);
   const tr = createTransitions(ctx);
@@ -147,6 +151,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     );
     next = neverSigned ? await buildThenRoute() : 'start';
   }
+  ctx.inbox.closing = true;
   await condition(allHandlersFinished);
   return state;
 }

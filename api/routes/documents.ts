@@ -101,8 +101,15 @@ export function documentRoutes(deps: { documents: DocumentService; actions: Docu
       summary,
       body: schema as typeof Action,
       responses: {
-        200: { description: 'Done; the new state', schema: ActionResultSchema },
-        409: { description: 'Refused in the current state (the detail says why)' },
+        200: {
+          description:
+            'Applied; the state it led to. A cancel or annulment still waiting for the PAC after 10 s answers the state as it is (the status then shows where it goes).',
+          schema: ActionResultSchema,
+        },
+        409: {
+          description:
+            'Refused, in the current state or by what the PAC holds (for example a cancel of a document the PAC authorized); the detail says why',
+        },
       },
       async handle({ res, body, params, caller }) {
         const { companyId, documentId } = params as { companyId: string; documentId: string };
@@ -252,7 +259,7 @@ export function documentRoutes(deps: { documents: DocumentService; actions: Docu
       body: Correction,
       documentedBody: DocumentedCorrection,
       responses: {
-        200: { description: 'Accepted; the new state', schema: ActionResultSchema },
+        200: { description: 'Applied; the state it led to', schema: ActionResultSchema },
         409: { description: 'Refused in the current state' },
       },
       async handle({ res, body, params, caller }) {

@@ -13,6 +13,7 @@ import { freePort } from '../harness/free-port.js';
 import { closeTestStack } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { waitForStatus } from '../helpers/workflow-waits.js';
+import { LOCAL_BOOKKEEPING_ATTEMPTS } from '../../workflows/document/bookkeeping.js';
 
 /**
  * The document workflow under faults, on the real dev server with the PAC simulator over HTTP: every
@@ -170,7 +171,13 @@ describe('the document workflow under faults', () => {
       status: 'authorized',
     });
     assert.equal(set.status, 200);
-    await handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'error del PAC' }] });
+    // The update answers once the PAC has been asked: refused, with what the PAC holds.
+    await assert.rejects(
+      handle.executeUpdate(cancelUpdate, { args: [{ actor: 'soporte@fepa', reason: 'error del PAC' }] }),
+      (err: unknown) =>
+        err instanceof WorkflowUpdateFailedError &&
+        /holds this document as authorized/.test(err.cause?.message ?? ''),
+    );
     const state = await handle.result();
     assert.equal(state.status, 'authorized');
     assert.ok(!statuses(state).includes('cancelled'));
@@ -186,9 +193,10 @@ describe('the document workflow under faults', () => {
       const { handle } = await scenarios.issue(c, '0000000107', { script: ['reject:1601'] });
       await waitForStatus(handle, 'rejected');
       const pollsBefore = (await handle.query(getDocumentState)).polls;
-      await handle.executeUpdate(cancelUpdate, {
+      const answer = await handle.executeUpdate(cancelUpdate, {
         args: [{ actor: 'soporte@fepa', reason: 'venta anulada' }],
       });
+      assert.equal(answer.status, 'cancelled', 'the update answers the state the cancel led to');
       const state = await handle.result();
       assert.equal(state.status, 'cancelled');
       assert.ok(state.polls > pollsBefore, 'the PAC was asked before cancelling');
@@ -200,12 +208,16 @@ describe('the document workflow under faults', () => {
     LIMIT,
     async () => {
       const c = await scenarios.company({ pac: 'sandbox', baseUrl: `http://127.0.0.1:${await freePort()}` });
-      const { handle } = await scenarios.issue(c, '0000000111', { timings: { annulWindowMs: 60_000 } });
+      const { handle } = await scenarios.issue(c, '0000000111', {
+        timings: { annulWindowMs: 60_000, updateAnswerWaitMs: 300 },
+      });
       await waitForStatus(handle, 'queued_offline');
-      await handle.executeUpdate(cancelUpdate, {
+      // The PAC cannot be asked yet: after updateAnswerWaitMs the update answers the state as it is.
+      const answer = await handle.executeUpdate(cancelUpdate, {
         args: [{ actor: 'caja-2', reason: 'venta anulada en caja' }],
       });
-      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(answer.status, 'queued_offline');
+      assert.equal(answer.actions.at(-1)?.accepted, true);
       // The PAC answers again: it holds nothing for this document, so the cancel goes ahead.
       await scenarios.bringPacBack(c);
       const state = await handle.result();
@@ -223,9 +235,10 @@ describe('the document workflow under faults', () => {
     });
     recorded.push(['v3-annulment-lost-reply', handle]);
     await waitForStatus(handle, 'authorized');
-    await handle.executeUpdate(annulUpdate, {
+    const answer = await handle.executeUpdate(annulUpdate, {
       args: [{ actor: 'contabilidad@empresa', reason: 'Factura emitida por error al cliente equivocado' }],
     });
+    assert.equal(answer.status, 'annulled', 'the update answers once the PAC was asked');
     const state = await handle.result();
     assert.equal(state.status, 'annulled');
     assert.deepEqual(statuses(state).slice(-2), ['authorized', 'annulled']);
@@ -243,12 +256,13 @@ describe('the document workflow under faults', () => {
       recorded.push(['v3-failed-annulment-then-annulled', handle]);
       const authorized = await waitForStatus(handle, 'authorized');
       const reason = 'Factura emitida por error al cliente equivocado';
-      await handle.executeUpdate(annulUpdate, { args: [{ actor: 'contabilidad@empresa', reason }] });
-      for (let i = 0; i < 100; i++) {
-        const s = await handle.query(getDocumentState);
-        if (s.actions.some((a) => a.kind === 'annul' && !a.accepted)) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await assert.rejects(
+        handle.executeUpdate(annulUpdate, { args: [{ actor: 'contabilidad@empresa', reason }] }),
+        (err: unknown) =>
+          err instanceof WorkflowUpdateFailedError &&
+          /holds the document as authorized/.test(err.cause?.message ?? ''),
+        'the update fails with what the PAC holds',
+      );
       const after = await handle.query(getDocumentState);
       assert.equal(after.status, 'authorized');
       assert.equal(statuses(after).filter((s) => s === 'authorized').length, 1, 'authorized entered once');
@@ -274,7 +288,7 @@ describe('the document workflow under faults', () => {
       });
       const proxied = new URL(database);
       proxied.host = proxy.address;
-      const sql = connectDatabase(proxied.toString(), { max: 2 });
+      const sql = connectDatabase(proxied.toString(), { max: 2, reconnectBackoffSeconds: 0.05 });
       const outageWorker = await startTestWorker({ simulatorUrl: simulator.url, sql });
       try {
         const c = await scenarios.company();
@@ -284,11 +298,13 @@ describe('the document workflow under faults', () => {
         });
         // The outage lasts until bookkeeping has been tried more often than the old limit (10 attempts).
         const pendingActivity = async () => (await handle.describe()).raw.pendingActivities?.[0];
-        for (let i = 0; i < 300 && ((await pendingActivity())?.attempt ?? 0) <= 11; i++)
+        // Quick local attempts come first, then the durable activity, whose attempts show in the UI.
+        const attempts = async () => LOCAL_BOOKKEEPING_ATTEMPTS + ((await pendingActivity())?.attempt ?? 0);
+        for (let i = 0; i < 600 && (await attempts()) <= 11; i++)
           await new Promise((r) => setTimeout(r, 100));
         const waiting = await pendingActivity();
         assert.equal(waiting?.activityType?.name, 'recordDocumentTransition');
-        assert.ok((waiting?.attempt ?? 0) > 10, `attempt ${waiting?.attempt}: retried past the old limit`);
+        assert.ok((await attempts()) > 10, `${await attempts()} attempts: retried past the old limit`);
         assert.ok(waiting?.lastFailure?.message, 'the last failure is visible in the UI');
         proxy.restore();
         const state = await handle.result();

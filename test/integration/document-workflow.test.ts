@@ -94,6 +94,16 @@ describe('the document workflow on the real dev server, with the PAC simulator o
     assert.deepEqual(described.searchAttributes.Cufe, [state.cufe]);
     assert.deepEqual(described.searchAttributes.EmitterRuc, [c.ruc]);
     assert.deepEqual(described.searchAttributes.NeedsPerson, [false]);
+    // Bookkeeping ran as local activities: markers in the history, no activity tasks of its own.
+    const history = (await handle.fetchHistory()).events ?? [];
+    const scheduled = history
+      .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter((name): name is string => name !== undefined && name !== null);
+    assert.deepEqual(scheduled, ['prepareDocument', 'signDocument', 'submitToPac']);
+    const localMarkers = history.filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
+    assert.equal(localMarkers.length, 5, '4 transitions and the signature-mode read');
   });
 
   it('polls eDoc through states 5, 5 and 2 without resubmitting; eDoc signs, fepa verifies', async () => {
@@ -132,6 +142,11 @@ describe('the document workflow on the real dev server, with the PAC simulator o
       reason: 'receiver name',
     });
     assert.equal(accepted.outcome, 'done');
+    assert.notEqual(
+      accepted.outcome === 'done' && accepted.state.status,
+      'rejected',
+      'the answer is the state after the correction was applied',
+    );
     const state = await handle.result();
     recorded.push(['rejected-corrected-authorized', handle]);
     assert.equal(state.status, 'authorized');
@@ -146,9 +161,11 @@ describe('the document workflow on the real dev server, with the PAC simulator o
     await waitForStatus(handle, 'needs_support');
     await new Promise((r) => setTimeout(r, 500));
     assert.equal(await submissions(c, '0000000004'), 1, 'not resent automatically');
-    await handle.executeUpdate(resubmitUpdate, {
+    const answer = await handle.executeUpdate(resubmitUpdate, {
       args: [{ actor: 'soporte@fepa', reason: 'eDoc fixed its queue' }],
     });
+    assert.equal(answer.history.at(-1)?.actor, 'soporte@fepa', 'answered once the resubmission was applied');
+    assert.notEqual(answer.status, 'needs_support');
     const state = await handle.result();
     recorded.push(['needs-support-resubmitted', handle]);
     assert.equal(state.status, 'authorized');
@@ -221,9 +238,10 @@ describe('the document workflow on the real dev server, with the PAC simulator o
       handle.executeUpdate(correctUpdate, { args: [{ actor: 'ana', correctionId: 'x' }] }),
       refusedBecause(/cannot correct a document in status authorized/),
     );
-    await handle.executeUpdate(annulUpdate, {
+    const answer = await handle.executeUpdate(annulUpdate, {
       args: [{ actor: 'ana', reason: 'La venta no se realizo finalmente' }],
     });
+    assert.equal(answer.status, 'annulled', 'the update answers once the PAC annulled it');
     const state = await handle.result();
     recorded.push(['authorized-annulled', handle]);
     assert.equal(state.status, 'annulled');

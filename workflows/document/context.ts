@@ -1,7 +1,5 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
-import type { DocumentActivities } from '../../activities/document-activities.js';
 import type { PacActivities } from '../../activities/pac-activities.js';
-import type { RecordActivities } from '../../activities/record-activities.js';
 import type { DocumentState } from '../../common/document-lifecycle.js';
 import {
   DEFAULT_TIMINGS,
@@ -12,9 +10,15 @@ import {
 } from '../../common/document-messages.js';
 import type { DocumentWorkflowInput } from '../../common/document-workflow-types.js';
 import { NON_RETRYABLE_FAILURE_TYPES as NON_RETRYABLE } from '../../common/failure-types.js';
+import { bookkeepingActivities } from './bookkeeping.js';
 
 /** An operator action accepted by a handler, waiting for the workflow's loop to take it. */
-export type Pending = { kind: ActionKind; action: OperatorAction & Partial<CorrectionAction> };
+export type Pending = {
+  kind: ActionKind;
+  action: OperatorAction & Partial<CorrectionAction>;
+  /** Set once the loop has applied the action (the document moved for it) or turned it down. */
+  result?: { refused: false } | { refused: true; note: string };
+};
 
 /** Where the document workflow stands: one object the handlers, transitions and PAC steps share. */
 export interface DocumentContext {
@@ -23,35 +27,37 @@ export interface DocumentContext {
   state: DocumentState;
   /** Runs started before the 'ask-until-verdict' patch keep their recorded behaviour. */
   untilVerdict: boolean;
+  /** Runs started after the 'update-answers-when-applied' patch answer an Update once it is applied. */
+  answerWhenApplied: boolean;
   local: ReturnType<typeof bookkeepingActivities>;
   pac: PacActivities;
   pacQuery: PacActivities;
-  inbox: { pending?: Pending | undefined };
+  inbox: {
+    pending?: Pending | undefined;
+    /** The action the loop took last, until its result is known. */
+    current?: Pending | undefined;
+    /** The run is ending: Update handlers stop waiting for results. */
+    closing?: boolean;
+  };
   /** PAC queries and offline retries in this run (continue-as-new after `maxPollsPerRun`). */
   run: { polls: number };
 }
 
-function bookkeepingActivities(t: DocumentTimings) {
-  // Bookkeeping is PostgreSQL: an outage delays the document, never fails it (retried without limit;
-  // the pending activity's attempts and last failure show in the Temporal UI, the worker logs each one).
-  return proxyActivities<DocumentActivities & RecordActivities & Pick<PacActivities, 'pacSignatureMode'>>({
-    startToCloseTimeout: '30s',
-    retry: {
-      initialInterval: t.bookkeepingRetryInitialMs,
-      backoffCoefficient: 2,
-      maximumInterval: t.bookkeepingRetryMaxMs,
-      nonRetryableErrorTypes: NON_RETRYABLE,
-    },
-  });
+/** Behaviours decided once per run, before any command (patches: older runs replay as recorded). */
+export interface RunFeatures {
+  untilVerdict: boolean;
+  localBookkeeping: boolean;
+  answerWhenApplied: boolean;
 }
 
-export function createContext(input: DocumentWorkflowInput, untilVerdict: boolean): DocumentContext {
+export function createContext(input: DocumentWorkflowInput, features: RunFeatures): DocumentContext {
   const t: DocumentTimings = { ...DEFAULT_TIMINGS, ...input.timings };
   return {
     input,
     t,
-    untilVerdict,
-    local: bookkeepingActivities(t),
+    untilVerdict: features.untilVerdict,
+    answerWhenApplied: features.answerWhenApplied,
+    local: bookkeepingActivities(t, features.localBookkeeping),
     // A submission is never retried by Temporal: its outcome would be unknown (reconciled instead).
     pac: proxyActivities<PacActivities>({
       taskQueue: input.pacTaskQueue,
@@ -84,8 +90,12 @@ export function createContext(input: DocumentWorkflowInput, untilVerdict: boolea
   };
 }
 
-/** The typed failure of an activity (type and message), or undefined for anything else. */
+/**
+ * The typed failure of an activity (type and message), or undefined for anything else. A local
+ * activity's failure arrives unwrapped, as the ApplicationFailure itself.
+ */
 export function failureOf(err: unknown): { type: string; message: string } | undefined {
+  if (err instanceof ApplicationFailure) return { type: err.type ?? 'Error', message: err.message };
   if (err instanceof ActivityFailure) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Error', message: cause.message };

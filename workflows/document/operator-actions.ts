@@ -1,4 +1,4 @@
-import { condition, log, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, condition, log, setHandler } from '@temporalio/workflow';
 import type { DocumentStatus } from '../../common/document-lifecycle.js';
 import {
   annulSignal,
@@ -57,8 +57,9 @@ function refusal(ctx: DocumentContext, kind: ActionKind, action: unknown): strin
 export function registerOperatorHandlers(ctx: DocumentContext): void {
   const { state } = ctx;
   setHandler(getDocumentState, () => state);
-  const accept = (kind: ActionKind, action: OperatorAction & Partial<CorrectionAction>) => {
-    ctx.inbox.pending = { kind, action };
+  const accept = (kind: ActionKind, action: OperatorAction & Partial<CorrectionAction>): Pending => {
+    const pending: Pending = { kind, action };
+    ctx.inbox.pending = pending;
     state.actions.push({
       at: new Date().toISOString(),
       kind,
@@ -66,6 +67,26 @@ export function registerOperatorHandlers(ctx: DocumentContext): void {
       ...(action.reason ? { reason: action.reason } : {}),
       accepted: true,
     });
+    return pending;
+  };
+  /**
+   * Runs after the 'update-answers-when-applied' patch answer once the action is applied (the state it
+   * led to) or turned down after acceptance (the update fails with the reason); after `updateAnswerWaitMs`
+   * they answer the state as it is, the action still in progress.
+   */
+  const answer = async (pending: Pending) => {
+    if (!ctx.answerWhenApplied) return state;
+    await condition(
+      () => pending.result !== undefined || ctx.inbox.closing === true,
+      ctx.t.updateAnswerWaitMs,
+    );
+    if (pending.result?.refused)
+      throw ApplicationFailure.create({
+        type: 'ActionRefused',
+        message: pending.result.note,
+        nonRetryable: true,
+      });
+    return state;
   };
   const kinds: Array<[ActionKind, typeof submitUpdate, typeof submitSignal]> = [
     ['submit', submitUpdate, submitSignal],
@@ -75,20 +96,13 @@ export function registerOperatorHandlers(ctx: DocumentContext): void {
     ['cancel', cancelUpdate, cancelSignal],
   ];
   for (const [kind, update, signal] of kinds) {
-    setHandler(
-      update,
-      (action) => {
-        accept(kind, action);
-        return state;
+    setHandler(update, (action) => answer(accept(kind, action)), {
+      validator: (action) => {
+        const why = refusal(ctx, kind, action);
+        if (why) throw new Error(why);
       },
-      {
-        validator: (action) => {
-          const why = refusal(ctx, kind, action);
-          if (why) throw new Error(why);
-        },
-        description: `Operator action: ${kind} (refused with a reason when not allowed now)`,
-      },
-    );
+      description: `Operator action: ${kind} (refused with a reason when not allowed now)`,
+    });
     setHandler(signal, (action) => {
       const why = refusal(ctx, kind, action);
       if (why) {
@@ -112,7 +126,14 @@ export async function waitForPerson(ctx: DocumentContext): Promise<Pending> {
 export function takePending(ctx: DocumentContext): Pending {
   const taken = ctx.inbox.pending!;
   ctx.inbox.pending = undefined;
+  ctx.inbox.current = taken;
   return taken;
+}
+
+/** The action taken last has been applied: the document moved for it. */
+export function actionApplied(ctx: DocumentContext): void {
+  if (ctx.inbox.current) ctx.inbox.current.result = { refused: false };
+  ctx.inbox.current = undefined;
 }
 
 /** Records an accepted action that the PAC's answer turned down (the document does not move for it). */
@@ -124,4 +145,6 @@ export function refuseAction(
 ): void {
   ctx.state.actions.push({ at: new Date().toISOString(), kind, actor: action.actor, accepted: false, note });
   log.warn('operator action refused', { kind, note });
+  if (ctx.inbox.current?.kind === kind) ctx.inbox.current.result = { refused: true, note };
+  ctx.inbox.current = undefined;
 }

@@ -41,6 +41,7 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
   /** Every loop that waits checks this: a long wait continues as new, carrying the state. */
   const continueAsNewIfLong = async () => {
     if (ctx.run.polls < t.maxPollsPerRun && !workflowInfo().continueAsNewSuggested) return;
+    ctx.inbox.closing = true;
     await condition(allHandlersFinished);
     await continueAsNew<typeof documentWorkflow>({ ...input, carried: state });
   };

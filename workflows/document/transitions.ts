@@ -22,7 +22,7 @@ import { documentLinks } from '../../common/document-links.js';
 import type { DocumentWebhookEvent } from '../../common/webhook-event.js';
 import { webhookDeliveryWorkflow } from '../webhook-delivery-workflow.js';
 import type { DocumentContext } from './context.js';
-import { ALLOWED_ACTIONS_FOR } from './operator-actions.js';
+import { actionApplied, ALLOWED_ACTIONS_FOR } from './operator-actions.js';
 
 export type Transitions = ReturnType<typeof createTransitions>;
 
@@ -53,6 +53,7 @@ export function createTransitions(ctx: DocumentContext) {
     state.status = status;
     if (status !== 'needs_support' && status !== 'rejected') delete state.needsPerson;
     state.history.push({ at: new Date().toISOString(), status, actor, ...(note ? { note } : {}) });
+    actionApplied(ctx);
     upsertSearchAttributes([
       { key: DocStatus, value: status },
       { key: NeedsPerson, value: state.needsPerson !== undefined },

@@ -44,6 +44,13 @@ const SettingsSchema = z.object({
   FEPA_API_TRUST_PROXY: z.string().default(''),
   FEPA_WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
   FEPA_WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
+  // Temporal stores membership ports (base + 10…13) as a PostgreSQL smallint: they must stay below 32768.
+  FEPA_CLUSTER_BASE_PORT: port
+    .max(32_747, 'at most 32747: Temporal keeps membership ports in a smallint')
+    .default(7233),
+  FEPA_CLUSTER_HISTORY_SHARDS: z.coerce.number().int().min(1).max(16384).default(4),
+  FEPA_CLUSTER_WORKERS: z.coerce.number().int().min(1).max(16).default(2),
+  FEPA_CLUSTER_APIS: z.coerce.number().int().min(1).max(16).default(2),
 });
 
 export type RawSettings = z.infer<typeof SettingsSchema>;
@@ -100,6 +107,8 @@ export interface Settings {
   webhookAllowedHosts: string[];
   /** After a webhook secret is rotated, the old one also signs for this long. */
   webhookSecretOverlapHours: number;
+  /** `npm run cluster`: the Temporal services' ports, shards, and how many fepa workers and APIs. */
+  cluster: { basePort: number; historyShards: number; workers: number; apis: number };
 }
 
 export class SettingsError extends Error {
@@ -146,6 +155,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     webhookSecretOverlapHours: s.FEPA_WEBHOOK_SECRET_OVERLAP_HOURS,
+    cluster: {
+      basePort: s.FEPA_CLUSTER_BASE_PORT,
+      historyShards: s.FEPA_CLUSTER_HISTORY_SHARDS,
+      workers: s.FEPA_CLUSTER_WORKERS,
+      apis: s.FEPA_CLUSTER_APIS,
+    },
   };
 }
 

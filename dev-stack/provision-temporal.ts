@@ -1,7 +1,9 @@
-// `npm run temporal:provision`: find or build the temporal binary now (CI does this before the tests).
+// `npm run temporal:provision`: find or build the Temporal binaries now (CI does this before the tests):
+// the CLI (dev server, support commands) and the full server with its sql tool (`npm run cluster`).
 import { createLogger } from '../config/logger.js';
 import { loadSettings } from '../config/settings.js';
 import { INSTALL_HELP, resolveTemporalBinary } from './temporal-binary.js';
+import { resolveTemporalServer } from './temporal-server-binary.js';
 
 const settings = loadSettings();
 const log = createLogger(settings, 'provision');
@@ -16,3 +18,5 @@ if (binary.kind === 'path') {
   log.error({ reason: binary.reason }, `no temporal binary could be provisioned.\n${INSTALL_HELP}`);
   process.exit(1);
 }
+const server = await resolveTemporalServer({ cacheDir: settings.cacheDir, log });
+log.info(server, 'Temporal server and sql tool ready');

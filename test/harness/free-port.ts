@@ -12,3 +12,25 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+async function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A base port whose `base + offset` ports are all free now (for servers that take a block of ports),
+ * below 32700 (Temporal keeps membership ports in a PostgreSQL smallint).
+ */
+export async function freePortBlock(offsets: number[]): Promise<number> {
+  for (let tries = 0; tries < 200; tries++) {
+    const base = 20_000 + Math.floor(Math.random() * 12_700);
+    let free = true;
+    for (const offset of offsets) if (!(free = await isFree(base + offset))) break;
+    if (free) return base;
+  }
+  throw new Error(`no free block of ports for offsets ${offsets.join(', ')}`);
+}

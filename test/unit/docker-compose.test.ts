@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { loadSettings, PROJECT_ROOT, SETTING_NAMES } from '../../config/settings.js';
+import { clusterConfigYaml } from '../../dev-stack/temporal-cluster-config.js';
+import { TEMPORAL_SERVER_VERSION } from '../../dev-stack/temporal-server-binary.js';
 
 interface Service {
   image?: string;
@@ -75,5 +77,24 @@ describe('docker-compose.yml', () => {
     );
     assert.match(services.api?.healthcheck?.test.join(' ') ?? '', new RegExp(`:${apiPort}/readyz`));
     assert.equal(loadSettings(api).apiHost, '0.0.0.0', 'the API listens outside its container');
+  });
+
+  it('runs the Temporal server the local cluster runs (version, PostgreSQL plugin, history shards)', () => {
+    const temporal = services.temporal ?? {};
+    assert.equal(temporal.image, `temporalio/auto-setup:${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`);
+    assert.equal(temporal.environment?.DB, 'postgres12');
+    const local = parse(
+      clusterConfigYaml({
+        database: { host: 'h', port: 5432, user: 'u', password: 'p', temporal: 't', visibility: 'v' },
+        historyShards: loadSettings({}).cluster.historyShards,
+        basePort: 7233,
+        dynamicConfigFile: 'd.yaml',
+      }),
+    ) as {
+      persistence: { numHistoryShards: number; datastores: Record<string, { sql: { pluginName: string } }> };
+    };
+    for (const store of Object.values(local.persistence.datastores))
+      assert.equal(store.sql.pluginName, temporal.environment?.DB);
+    assert.equal(Number(temporal.environment?.NUM_HISTORY_SHARDS), local.persistence.numHistoryShards);
   });
 });

@@ -1,0 +1,78 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { PROJECT_ROOT } from '../config/settings.js';
+import { spawnManaged, type ManagedProcess } from './managed-process.js';
+
+type Stopper = { name: string; stop: () => Promise<unknown> };
+
+/**
+ * The processes of a local stack (`npm start`, `npm run cluster`): stopped once, in reverse order of
+ * start (workers drain before the server goes), on Ctrl-C, SIGTERM, or when one of them dies.
+ */
+export class ProcessGroup {
+  private readonly stoppers: Stopper[] = [];
+  private stopping: Promise<number> | undefined;
+  private shuttingDown = false;
+
+  constructor(private readonly log: Logger) {
+    process.once('SIGINT', () => void this.shutdown(0));
+    process.once('SIGTERM', () => void this.shutdown(0));
+  }
+
+  /** Something to stop on the way out (a server, an embedded database). */
+  add(name: string, stop: () => Promise<unknown>): void {
+    this.stoppers.push({ name, stop });
+  }
+
+  /** A fepa process (`node --import tsx <entry>`); if it dies on its own, everything stops. */
+  startNode(name: string, entry: string, env: NodeJS.ProcessEnv, graceMs: number): ManagedProcess {
+    const child = spawnManaged(name, process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, entry)], {
+      env,
+      cwd: PROJECT_ROOT,
+    });
+    this.add(name, () => child.stop('SIGTERM', graceMs));
+    void child.exited.then((code) => {
+      if (!this.shuttingDown) {
+        this.log.error({ process: name, code }, `${name} exited unexpectedly; stopping everything`);
+        void this.shutdown(1);
+      }
+    });
+    return child;
+  }
+
+  /** Stops every child in reverse start order, once; a second call waits for the first. */
+  async shutdown(exitCode: number): Promise<never> {
+    this.shuttingDown = true;
+    this.stopping ??= (async () => {
+      this.log.info('stopping (workers drain first)');
+      const order: string[] = [];
+      for (const stopper of [...this.stoppers].reverse()) {
+        try {
+          await stopper.stop();
+          order.push(stopper.name);
+          this.log.info(`${stopper.name} stopped`);
+        } catch (err) {
+          this.log.error({ err }, `${stopper.name} did not stop cleanly`);
+          exitCode = 1;
+        }
+      }
+      this.log.info({ order }, 'stopped');
+      return exitCode;
+    })();
+    process.exit(await this.stopping);
+  }
+}
+
+/** Waits until `url` answers 2xx. */
+export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}

@@ -1,0 +1,45 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { goInstall, goVersion } from './go-install.js';
+import { isExecutable } from './temporal-binary.js';
+
+/** The Temporal server release the cluster runs; `docker-compose.yml` pins the same one (tested). */
+export const TEMPORAL_SERVER_VERSION = 'v1.29.1';
+
+export interface TemporalServerBinaries {
+  /** `temporal-server`: each service (frontend, history, matching, worker) is one process of it. */
+  server: string;
+  /** `temporal-sql-tool`: creates and migrates the databases (the schemas are built into it). */
+  sqlTool: string;
+}
+
+const HELP = `How to build the Temporal server by hand (Go >= 1.25):
+  GOBIN=<cache>/temporal-server-${TEMPORAL_SERVER_VERSION}/bin CGO_ENABLED=0 go install \\
+    go.temporal.io/server/cmd/server@${TEMPORAL_SERVER_VERSION} go.temporal.io/server/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}
+  (then rename 'sql' to 'temporal-sql-tool' and 'server' to 'temporal-server')`;
+
+/** The server and sql-tool binaries, built once into the cache with `go install` (about 6 minutes cold). */
+export async function resolveTemporalServer(options: {
+  cacheDir: string;
+  log: Logger;
+}): Promise<TemporalServerBinaries> {
+  const binDir = join(options.cacheDir, `temporal-server-${TEMPORAL_SERVER_VERSION}`, 'bin');
+  const binaries = { server: join(binDir, 'temporal-server'), sqlTool: join(binDir, 'temporal-sql-tool') };
+  if ((await isExecutable(binaries.server)) && (await isExecutable(binaries.sqlTool))) return binaries;
+  const go = await goVersion();
+  if (!go.ok) throw new Error(`cannot build the Temporal server: ${go.reason}\n${HELP}`);
+  await goInstall({
+    what: `the Temporal server ${TEMPORAL_SERVER_VERSION}`,
+    packages: [
+      { module: `go.temporal.io/server/cmd/server@${TEMPORAL_SERVER_VERSION}`, binary: 'temporal-server' },
+      {
+        module: `go.temporal.io/server/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`,
+        binary: 'temporal-sql-tool',
+      },
+    ],
+    binDir,
+    log: options.log,
+    help: HELP,
+  });
+  return binaries;
+}

@@ -18,7 +18,11 @@ const connection = await Connection.connect({ address });
 const client = new Client({ connection, namespace: settings.temporalNamespace });
 const box = await secretBoxFromSettings(settings);
 const certificates = new CertificateService(sql, box, settings.certificateExpiryWarningDays);
-const documents = new DocumentService({ sql, client });
+const documents = new DocumentService({
+  sql,
+  client,
+  ...(settings.documentTimings ? { timings: settings.documentTimings } : {}),
+});
 const app = buildApp({
   client,
   sql,

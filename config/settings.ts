@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_TIMINGS, type DocumentTimings } from '../common/document-messages.js';
 
 /** Where the project lives; the default data and cache folders hang off it. */
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
@@ -12,6 +13,25 @@ const optionalText = z.preprocess(emptyToUndefined, z.string().min(1).optional()
  * Every setting fepa reads from the environment, validated once at start-up.
  * The README's settings table and `.env.example` list the same names and defaults.
  */
+/** Overrides of a document's waits (`common/document-messages.ts` lists them), all milliseconds or counts. */
+const DocumentTimingsSchema = z
+  .strictObject(
+    Object.fromEntries(Object.keys(DEFAULT_TIMINGS).map((k) => [k, z.number().min(0)])) as Record<
+      keyof DocumentTimings,
+      z.ZodNumber
+    >,
+  )
+  .partial();
+
+function parseJsonSetting(v: unknown): unknown {
+  if (v === undefined || v === '') return undefined;
+  try {
+    return JSON.parse(String(v));
+  } catch {
+    return String(v); // the schema then says it is not an object
+  }
+}
+
 const SettingsSchema = z.object({
   DATABASE_URL: optionalText,
   FEPA_EMBEDDED_PG_PORT: port.default(54329),
@@ -45,6 +65,7 @@ const SettingsSchema = z.object({
   FEPA_WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
   FEPA_WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
   // Temporal stores membership ports (base + 10…13) as a PostgreSQL smallint: they must stay below 32768.
+  FEPA_DOCUMENT_TIMINGS: z.preprocess(parseJsonSetting, DocumentTimingsSchema.optional()),
   FEPA_CLUSTER_BASE_PORT: port
     .max(32_747, 'at most 32747: Temporal keeps membership ports in a smallint')
     .default(7233),
@@ -107,6 +128,8 @@ export interface Settings {
   webhookAllowedHosts: string[];
   /** After a webhook secret is rotated, the old one also signs for this long. */
   webhookSecretOverlapHours: number;
+  /** Waits of new documents (poll delays, offline retries, …) instead of the production defaults. */
+  documentTimings: Partial<DocumentTimings> | undefined;
   /** `npm run cluster`: the Temporal services' ports, shards, and how many fepa workers and APIs. */
   cluster: { basePort: number; historyShards: number; workers: number; apis: number };
 }
@@ -155,6 +178,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     webhookSecretOverlapHours: s.FEPA_WEBHOOK_SECRET_OVERLAP_HOURS,
+    documentTimings: s.FEPA_DOCUMENT_TIMINGS as Partial<DocumentTimings> | undefined,
     cluster: {
       basePort: s.FEPA_CLUSTER_BASE_PORT,
       historyShards: s.FEPA_CLUSTER_HISTORY_SHARDS,

@@ -60,6 +60,15 @@ const SettingsRequest = z.strictObject({
       pendingRate: z.number().min(0).max(1),
       rejectRate: z.number().min(0).max(1),
       errorRate: z.number().min(0).max(1),
+      faults: z
+        .strictObject({
+          loseReply: z.number().min(0).max(1),
+          http500: z.number().min(0).max(1),
+          hang: z.number().min(0).max(1),
+          duplicate: z.number().min(0).max(1),
+          hangMs: z.number().int().min(0).max(600_000),
+        })
+        .optional(),
     })
     .nullable()
     .optional(),

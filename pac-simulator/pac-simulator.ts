@@ -13,7 +13,7 @@ import {
 import { planSubmission, type OutcomeStep, type SubmissionPlan } from './scenario-script.js';
 import { seededRandom } from './seeded-random.js';
 import type { SimStore } from './sim-store.js';
-import type { SimAccount, SimDocument, SimRule, SimSettings } from './sim-types.js';
+import type { RandomFaults, SimAccount, SimDocument, SimRule, SimSettings } from './sim-types.js';
 
 export type SimAnswer =
   | { kind: 'document'; doc: SimDocument; duplicate?: boolean }
@@ -207,12 +207,31 @@ export class PacSimulator {
     if (rule) return [...rule.script];
     if (this.random && this.settings.random) {
       const roll = this.random();
-      const { pendingRate, rejectRate, errorRate } = this.settings.random;
-      if (roll < rejectRate) return ['reject:1601'];
-      if (roll < rejectRate + errorRate) return [input.pac === 'edoc' ? 'edoc-state:4' : 'reject:1508'];
-      if (roll < rejectRate + errorRate + pendingRate) return ['pending', 'pending', 'authorized'];
+      const { pendingRate, rejectRate, errorRate, faults } = this.settings.random;
+      const transport = faults ? this.randomFault(faults) : [];
+      if (transport[0] === 'duplicate') return transport;
+      if (roll < rejectRate) return [...transport, 'reject:1601'];
+      if (roll < rejectRate + errorRate)
+        return [...transport, input.pac === 'edoc' ? 'edoc-state:4' : 'reject:1508'];
+      if (roll < rejectRate + errorRate + pendingRate)
+        return [...transport, 'pending', 'pending', 'authorized'];
+      return [...transport, 'authorized'];
     }
     return ['authorized'];
+  }
+
+  /** At most one transport fault per first submission, drawn from the seeded stream. */
+  private randomFault(faults: RandomFaults): string[] {
+    const roll = this.random!();
+    const steps: Array<[number, string]> = [
+      [faults.loseReply, 'lose-reply'],
+      [faults.http500, 'http-500'],
+      [faults.hang, `hang:${faults.hangMs}`],
+      [faults.duplicate, 'duplicate'],
+    ];
+    let edge = 0;
+    for (const [rate, step] of steps) if (roll < (edge += rate)) return [step];
+    return [];
   }
 
   /** A submission: uniqueness first, then the scenario decides what happens. */

@@ -52,8 +52,24 @@ export interface SimAccount {
 export interface SimSettings {
   latency: { mode: 'none' } | { mode: 'fixed'; ms: number } | { mode: 'realistic'; seed?: number };
   tokenLifetimeSeconds: number;
-  /** Seeded random outcomes for load tests (rules still win). */
-  random?: { seed: number; pendingRate: number; rejectRate: number; errorRate: number };
+  /** Seeded random outcomes (and transport faults) for load and chaos tests (rules still win). */
+  random?: {
+    seed: number;
+    pendingRate: number;
+    rejectRate: number;
+    errorRate: number;
+    /** Share of first submissions that meet each fault (drawn from the same seeded stream). */
+    faults?: RandomFaults | undefined;
+  };
   /** Sandbox: unknown Aludra api-keys starting with `sandbox-` are registered on first use. */
   autoRegisterSandbox: boolean;
+}
+
+/** Transport faults of seeded random mode; `hangMs` is how late a hanging answer comes. */
+export interface RandomFaults {
+  loseReply: number;
+  http500: number;
+  hang: number;
+  duplicate: number;
+  hangMs: number;
 }

@@ -33,7 +33,14 @@ try {
   });
   log.info({ outcome }, 'certificate expiry watch scheduled daily');
   // Documents a crash left without a workflow start now (the API also sweeps every minute).
-  await sweepOrphans(new DocumentService({ sql, client }), log);
+  await sweepOrphans(
+    new DocumentService({
+      sql,
+      client,
+      ...(settings.documentTimings ? { timings: settings.documentTimings } : {}),
+    }),
+    log,
+  );
 } catch (err) {
   log.warn({ err }, 'could not register the certificate expiry schedule');
 } finally {

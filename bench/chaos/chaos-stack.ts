@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { DocumentTimings } from '../../common/document-messages.js';
+import { loadSettings, PROJECT_ROOT } from '../../config/settings.js';
+import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
+import { waitForHttp } from '../../dev-stack/process-group.js';
+import { startTemporalCluster, type RunningCluster } from '../../dev-stack/temporal-cluster.js';
+import { clusterDatabaseFrom } from '../../dev-stack/temporal-cluster-database.js';
+import { resolveTemporalServer } from '../../dev-stack/temporal-server-binary.js';
+import { connectDatabase, type Sql } from '../../storage/database.js';
+import { dropDatabase, ensureDatabaseExists } from '../../storage/ensure-database.js';
+import { runMigrations } from '../../storage/migrate.js';
+import type { RandomFaults } from '../../pac-simulator/sim-types.js';
+
+/** What the chaos schedule can kill (kill -9) and bring back. */
+export type ChaosTarget = `worker-${number}` | `api-${number}` | 'simulator' | 'history' | 'frontend';
+
+export interface ChaosStackOptions {
+  /** PostgreSQL server for fepa's, the simulator's and Temporal's throwaway databases. */
+  adminDatabaseUrl: string;
+  workers: number;
+  apis: number;
+  historyShards: number;
+  timings: Partial<DocumentTimings>;
+  /** The simulator's seeded random mode, applied again after every restart (its settings live in memory). */
+  simulator: {
+    seed: number;
+    pendingRate: number;
+    rejectRate: number;
+    errorRate: number;
+    faults: RandomFaults;
+  };
+  freePortBlock: (offsets: number[]) => Promise<number>;
+  log: Logger;
+}
+
+export interface ChaosStack {
+  databaseUrl: string;
+  sql: Sql;
+  masterKey: Buffer;
+  apis: string[];
+  simulatorUrl: string;
+  temporalAddress: string;
+  kill(target: ChaosTarget): Promise<void>;
+  start(target: ChaosTarget): Promise<void>;
+  isUp(target: ChaosTarget): boolean;
+  stop(): Promise<void>;
+}
+
+/**
+ * fepa as deployed, for chaos runs: a Temporal cluster on PostgreSQL (services as separate processes),
+ * the PAC simulator keeping its records in PostgreSQL (they survive its restarts), several workers and
+ * API processes; any of them can be killed with SIGKILL and started again.
+ */
+export async function startChaosStack(options: ChaosStackOptions): Promise<ChaosStack> {
+  const { log } = options;
+  const dir = await mkdtemp(join(tmpdir(), 'fepa-chaos-'));
+  const database = `fepa_chaos_${Date.now()}_${randomBytes(3).toString('hex')}`;
+  const databaseUrl = Object.assign(new URL(options.adminDatabaseUrl), {
+    pathname: `/${database}`,
+  }).toString();
+  await ensureDatabaseExists(databaseUrl);
+  await runMigrations(databaseUrl);
+  const sql = connectDatabase(databaseUrl, { max: 4 });
+  const masterKey = randomBytes(32);
+
+  const cluster: RunningCluster = await startTemporalCluster({
+    binaries: await resolveTemporalServer({ cacheDir: loadSettings().cacheDir, log }),
+    database: clusterDatabaseFrom(databaseUrl, {
+      temporal: `${database}_temporal`,
+      visibility: `${database}_temporal_visibility`,
+    }),
+    historyShards: options.historyShards,
+    basePort: await options.freePortBlock([0, 1, 2, 3, 10, 11, 12, 13, 20]),
+    namespace: 'default',
+    dir: join(dir, 'cluster'),
+    log,
+  });
+  const simulatorPort = await options.freePortBlock([0]);
+  const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+  const apiPorts: number[] = [];
+  for (let i = 0; i < options.apis; i++) apiPorts.push(await options.freePortBlock([0]));
+
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME,
+    LOG_FORMAT: 'json',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: databaseUrl,
+    TEMPORAL_ADDRESS: cluster.address,
+    FEPA_MASTER_KEY: masterKey.toString('hex'),
+    FEPA_SIMULATOR_URL: simulatorUrl,
+    FEPA_SIMULATOR_PORT: String(simulatorPort),
+    FEPA_SIMULATOR_DATABASE_URL: databaseUrl,
+    FEPA_DOCUMENT_TIMINGS: JSON.stringify(options.timings),
+    FEPA_API_RATE_LIMIT_PER_MINUTE: '1000000',
+    FEPA_API_RATE_LIMIT_BURST: '100000',
+    FEPA_PAC_MAX_CALLS_PER_SECOND: '200',
+    FEPA_SHUTDOWN_GRACE_MS: '1000',
+  };
+  const entries: Record<string, { entry: string; env: NodeJS.ProcessEnv; ready?: string }> = {
+    simulator: { entry: 'pac-simulator/main.ts', env, ready: `${simulatorUrl}/healthz` },
+  };
+  for (let i = 1; i <= options.workers; i++) entries[`worker-${i}`] = { entry: 'worker/main.ts', env };
+  apiPorts.forEach((port, i) => {
+    entries[`api-${i + 1}`] = {
+      entry: 'api/main.ts',
+      env: { ...env, FEPA_API_PORT: String(port) },
+      ready: `http://127.0.0.1:${port}/healthz`,
+    };
+  });
+  const running = new Map<string, ManagedProcess>();
+
+  const configureSimulator = async () => {
+    const res = await fetch(`${simulatorUrl}/_sim/settings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ random: options.simulator }),
+    });
+    if (!res.ok) throw new Error(`simulator settings refused: ${res.status} ${await res.text()}`);
+  };
+
+  const stack: ChaosStack = {
+    databaseUrl,
+    sql,
+    masterKey,
+    apis: apiPorts.map((p) => `http://127.0.0.1:${p}`),
+    simulatorUrl,
+    temporalAddress: cluster.address,
+    isUp: (target) =>
+      target === 'history' || target === 'frontend'
+        ? cluster.services[target].child.exitCode === null &&
+          cluster.services[target].child.signalCode === null
+        : running.has(target),
+    async kill(target) {
+      const child =
+        target === 'history' || target === 'frontend' ? cluster.services[target] : running.get(target);
+      if (!child) return;
+      child.child.kill('SIGKILL');
+      await child.exited;
+      running.delete(target);
+    },
+    async start(target) {
+      if (target === 'history' || target === 'frontend') {
+        cluster.restart(target);
+        return;
+      }
+      const spec = entries[target];
+      if (!spec) throw new Error(`unknown chaos target ${target}`);
+      const child = spawnManaged(
+        target,
+        process.execPath,
+        ['--import', 'tsx', join(PROJECT_ROOT, spec.entry)],
+        {
+          cwd: PROJECT_ROOT,
+          env: spec.env,
+          logFile: join(dir, `${target}.log`),
+        },
+      );
+      running.set(target, child);
+      if (spec.ready) await waitForHttp(spec.ready, 60_000);
+      if (target === 'simulator') await configureSimulator();
+    },
+    async stop() {
+      for (const child of running.values()) await child.stop('SIGTERM', 5_000);
+      running.clear();
+      await cluster.stop();
+      await sql.end({ timeout: 2 });
+      for (const name of [database, `${database}_temporal`, `${database}_temporal_visibility`])
+        await dropDatabase(options.adminDatabaseUrl, name).catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+  await stack.start('simulator');
+  for (const target of Object.keys(entries).filter((t) => t !== 'simulator'))
+    await stack.start(target as ChaosTarget);
+  return stack;
+}

@@ -33,9 +33,11 @@ const config: ChaosConfig = {
     // Lost replies, HTML 500s, answers later than the PAC call timeout, duplicates.
     faults: { loseReply: 0.1, http500: 0.05, hang: 0.03, duplicate: 0.03, hangMs: 8_000 },
   },
-  // The PAC's 10-minute outage compressed to 60 s (the workflow's waits come from its input).
-  schedule: seededSchedule(seed, Math.max(60_000, documents * 200), 2, 60_000),
-  settleTimeoutMs: 30 * 60_000,
+  // The PAC's 10-minute outage compressed to 60 s (the workflow's waits come from its input); the
+  // PostgreSQL outage is real time: 5 min 10 s.
+  schedule: seededSchedule(seed, Math.max(60_000, documents * 200), 2, 60_000, 310_000),
+  settleTimeoutMs: 40 * 60_000,
+  throwawayPostgres: true,
 };
 const log = pino({ level: process.env.LOG_LEVEL ?? 'info' });
 const settings = loadSettings();

@@ -8,6 +8,7 @@ import { loadSettings, PROJECT_ROOT } from '../../config/settings.js';
 import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
 import { waitForHttp } from '../../dev-stack/process-group.js';
 import { startTemporalCluster, type RunningCluster } from '../../dev-stack/temporal-cluster.js';
+import { TEMPORAL_SERVICES, type TemporalService } from '../../dev-stack/temporal-cluster-config.js';
 import { clusterDatabaseFrom } from '../../dev-stack/temporal-cluster-database.js';
 import { resolveTemporalServer } from '../../dev-stack/temporal-server-binary.js';
 import { connectDatabase, type Sql } from '../../storage/database.js';
@@ -16,11 +17,14 @@ import { runMigrations } from '../../storage/migrate.js';
 import type { RandomFaults } from '../../pac-simulator/sim-types.js';
 
 /** What the chaos schedule can kill (kill -9) and bring back. */
-export type ChaosTarget = `worker-${number}` | `api-${number}` | 'simulator' | 'history' | 'frontend';
+export type ChaosTarget =
+  `worker-${number}` | `api-${number}` | 'simulator' | 'history' | 'frontend' | 'postgres';
 
 export interface ChaosStackOptions {
   /** PostgreSQL server for fepa's, the simulator's and Temporal's throwaway databases. */
   adminDatabaseUrl: string;
+  /** That server, when the run owns it (a throwaway cluster): then it can be crashed and started. */
+  postgres?: { crash(): Promise<void>; start(): Promise<void> } | undefined;
   workers: number;
   apis: number;
   historyShards: number;
@@ -47,6 +51,8 @@ export interface ChaosStack {
   kill(target: ChaosTarget): Promise<void>;
   start(target: ChaosTarget): Promise<void>;
   isUp(target: ChaosTarget): boolean;
+  /** Processes that died on their own (not killed by the schedule) and were started again, by name. */
+  supervisorRestarts: Record<string, number>;
   stop(): Promise<void>;
 }
 
@@ -123,6 +129,29 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     if (!res.ok) throw new Error(`simulator settings refused: ${res.status} ${await res.text()}`);
   };
 
+  // Like an orchestrator's restart policy: a process that dies on its own (a Temporal service that gives
+  // up during a database outage, say) is started again and counted; the schedule's kills are not.
+  const supervisorRestarts: Record<string, number> = {};
+  const downOnPurpose = new Set<string>();
+  let stopping = false;
+  const supervisor = setInterval(() => {
+    if (stopping) return;
+    const dead: string[] = [];
+    for (const s of TEMPORAL_SERVICES)
+      if (cluster.services[s].child.exitCode !== null && !downOnPurpose.has(s)) dead.push(s);
+    for (const [name, child] of running)
+      if (child.child.exitCode !== null && !downOnPurpose.has(name)) dead.push(name);
+    for (const name of dead) {
+      supervisorRestarts[name] = (supervisorRestarts[name] ?? 0) + 1;
+      log.warn({ process: name }, 'chaos supervisor: died on its own, starting it again');
+      if ((TEMPORAL_SERVICES as readonly string[]).includes(name)) cluster.restart(name as TemporalService);
+      else {
+        running.delete(name);
+        void stack.start(name as ChaosTarget).catch(() => {});
+      }
+    }
+  }, 2_000);
+
   const stack: ChaosStack = {
     databaseUrl,
     sql,
@@ -130,12 +159,20 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     apis: apiPorts.map((p) => `http://127.0.0.1:${p}`),
     simulatorUrl,
     temporalAddress: cluster.address,
+    supervisorRestarts,
     isUp: (target) =>
-      target === 'history' || target === 'frontend'
-        ? cluster.services[target].child.exitCode === null &&
-          cluster.services[target].child.signalCode === null
-        : running.has(target),
+      target === 'postgres'
+        ? !downOnPurpose.has('postgres')
+        : target === 'history' || target === 'frontend'
+          ? cluster.services[target].child.exitCode === null &&
+            cluster.services[target].child.signalCode === null
+          : running.has(target),
     async kill(target) {
+      downOnPurpose.add(target);
+      if (target === 'postgres') {
+        await options.postgres?.crash();
+        return;
+      }
       const child =
         target === 'history' || target === 'frontend' ? cluster.services[target] : running.get(target);
       if (!child) return;
@@ -144,6 +181,11 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       running.delete(target);
     },
     async start(target) {
+      downOnPurpose.delete(target);
+      if (target === 'postgres') {
+        await options.postgres?.start();
+        return;
+      }
       if (target === 'history' || target === 'frontend') {
         cluster.restart(target);
         return;
@@ -165,6 +207,8 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       if (target === 'simulator') await configureSimulator();
     },
     async stop() {
+      stopping = true;
+      clearInterval(supervisor);
       for (const child of running.values()) await child.stop('SIGTERM', 5_000);
       running.clear();
       await cluster.stop();

@@ -34,7 +34,8 @@ export interface ChaosVerdict {
   accepted: number;
   notAccepted: number;
   lost: Array<{ key: string; documentId?: string; why: string }>;
-  duplicates: Array<{ number: string; submissions: number }>;
+  /** With fepa's PAC exchanges of that document, oldest first: how it came to be sent again. */
+  duplicates: Array<{ number: string; submissions: number; exchanges: string[] }>;
   mismatches: Array<{ number: string; fepa: string; pac: string; why: string }>;
   stuck: Array<{ number: string; status: string }>;
   numberGaps: number[];
@@ -76,9 +77,16 @@ export async function verifyChaosRun(input: {
     }
   }
   const sim = new Map(input.simRecords.map((r) => [Number(r.number), r]));
-  const duplicates = input.simRecords
-    .filter((r) => r.submissions > 1)
-    .map((r) => ({ number: r.number, submissions: r.submissions }));
+  const duplicates: ChaosVerdict['duplicates'] = [];
+  for (const r of input.simRecords.filter((d) => d.submissions > 1)) {
+    const row = rows.find((d) => Number(d.number) === Number(r.number));
+    const exchanges = row
+      ? await input.sql<Array<{ e: string }>>`
+          select operation || ':' || status || coalesce(' ' || pac_code, '') || coalesce(' ' || left(pac_message, 80), '') as e
+          from document_pac_exchanges where document_id = ${row.id} order by id`
+      : [];
+    duplicates.push({ number: r.number, submissions: r.submissions, exchanges: exchanges.map((x) => x.e) });
+  }
   const mismatches: ChaosVerdict['mismatches'] = [];
   const stuck: ChaosVerdict['stuck'] = [];
   for (const row of rows) {

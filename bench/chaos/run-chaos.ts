@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
@@ -15,6 +17,7 @@ import { createCompany } from '../../storage/company-store.js';
 import { percentile } from '../measure.js';
 import { postDocuments } from './chaos-client.js';
 import { startChaosStack, type ChaosTarget } from './chaos-stack.js';
+import { startThrowawayPostgres } from './throwaway-postgres.js';
 import {
   companyDocuments,
   pacAnswerCounts,
@@ -41,18 +44,22 @@ export interface ChaosConfig {
   simulator: { pendingRate: number; rejectRate: number; faults: RandomFaults };
   schedule: ChaosEvent[];
   settleTimeoutMs: number;
+  /** Run on a PostgreSQL cluster of the run's own (needed for 'postgres' events), not the machine's. */
+  throwawayPostgres: boolean;
 }
 
 /**
  * A seeded fault schedule over `durationMs`: a worker killed every 20–60 s (back after 2–10 s), and once
- * each an API process, the history service and the frontend (back after 2–10 s), and the PAC down for
- * `pacOutageMs`. Same seed, same schedule.
+ * each an API process, the history service and the frontend (back after 2–10 s), the PAC down for
+ * `pacOutageMs`, PostgreSQL crashed and restarted, then down for `postgresOutageMs`. Same seed, same
+ * schedule.
  */
 export function seededSchedule(
   seed: number,
   durationMs: number,
   workers: number,
   pacOutageMs: number,
+  postgresOutageMs: number,
 ): ChaosEvent[] {
   const random = seededRandom(seed);
   const between = (lo: number, hi: number) => Math.round(lo + random() * (hi - lo));
@@ -62,6 +69,9 @@ export function seededSchedule(
   for (const target of ['api-1', 'history', 'frontend'] as const)
     events.push({ atMs: between(5_000, durationMs), target, downForMs: between(2_000, 10_000) });
   events.push({ atMs: between(5_000, durationMs / 2), target: 'simulator', downForMs: pacOutageMs });
+  // PostgreSQL (fepa's, the simulator's and Temporal's): a quick restart, and later a long outage.
+  events.push({ atMs: between(5_000, durationMs / 3), target: 'postgres', downForMs: between(1_000, 3_000) });
+  events.push({ atMs: between(durationMs / 2, durationMs), target: 'postgres', downForMs: postgresOutageMs });
   return events.sort((a, b) => a.atMs - b.atMs);
 }
 
@@ -85,6 +95,7 @@ export interface ChaosReport {
   documentsPerSecond: number;
   requestToSettledMs: { p50: number; p99: number; max: number };
   faults: Array<{ target: string; killedAtMs: number; backAtMs: number }>;
+  supervisorRestarts: Record<string, number>;
   details: Awaited<ReturnType<typeof verifyChaosRun>>;
   seconds: number;
 }
@@ -95,8 +106,15 @@ export async function runChaos(
   env: { adminDatabaseUrl: string; freePortBlock: (offsets: number[]) => Promise<number>; log: Logger },
 ): Promise<ChaosReport> {
   const log = env.log;
+  const postgres = config.throwawayPostgres
+    ? await startThrowawayPostgres({
+        dir: await mkdtemp(join(tmpdir(), 'fepa-chaos-pg-')),
+        port: await env.freePortBlock([0]),
+      })
+    : undefined;
   const stack = await startChaosStack({
-    adminDatabaseUrl: env.adminDatabaseUrl,
+    adminDatabaseUrl: postgres?.url ?? env.adminDatabaseUrl,
+    postgres,
     workers: config.workers,
     apis: config.apis,
     historyShards: config.historyShards,
@@ -156,11 +174,16 @@ export async function runChaos(
       );
     })();
     const settledAt = new Map<string, number>();
+    // The observer reads the same PostgreSQL the schedule takes down: it waits out outages like fepa does.
     const watcher = (async () => {
-      while (!clientDone || settledAt.size < (await companyDocuments(stack.sql, company.id)).length) {
-        for (const row of await companyDocuments(stack.sql, company.id))
-          if (SETTLED.includes(row.status) && !settledAt.has(row.id)) settledAt.set(row.id, Date.now());
+      for (;;) {
         if (Date.now() - started > config.settleTimeoutMs) return;
+        const rows = await companyDocuments(stack.sql, company.id).catch(() => undefined);
+        if (rows) {
+          for (const row of rows)
+            if (SETTLED.includes(row.status) && !settledAt.has(row.id)) settledAt.set(row.id, Date.now());
+          if (clientDone && settledAt.size >= rows.length) return;
+        }
         await new Promise((r) => setTimeout(r, 500));
       }
     })();
@@ -223,11 +246,13 @@ export async function runChaos(
         max: latencies.at(-1) ?? 0,
       },
       faults: faults.sort((a, b) => a.killedAtMs - b.killedAtMs),
+      supervisorRestarts: stack.supervisorRestarts,
       details,
       seconds: Math.round((Date.now() - started) / 1000),
     };
   } finally {
     await connection.close();
     await stack.stop();
+    await postgres?.destroy();
   }
 }

@@ -6,8 +6,8 @@ import { harnessSetting, silentLog } from '../helpers/test-stack.js';
 
 /**
  * The reduced chaos run (`npm run chaos` is the full one): 100 documents through two APIs and two workers
- * on a Temporal cluster, 10% lost replies and other PAC faults, one worker killed (kill -9) mid-run and
- * the PAC down for a while. Nothing lost, nothing issued twice, fepa and the PAC agree.
+ * on a Temporal cluster on a PostgreSQL of its own, 10% lost replies and other PAC faults, one worker
+ * killed (kill -9) mid-run, the PAC down for a while, PostgreSQL crashed and restarted. Nothing lost, nothing issued twice, fepa and the PAC agree.
  */
 export const REDUCED_CHAOS: ChaosConfig = {
   seed: 20261203,
@@ -33,8 +33,10 @@ export const REDUCED_CHAOS: ChaosConfig = {
   schedule: [
     { atMs: 3_000, target: 'worker-1', downForMs: 3_000 },
     { atMs: 5_000, target: 'simulator', downForMs: 8_000 },
+    { atMs: 9_000, target: 'postgres', downForMs: 3_000 },
   ],
   settleTimeoutMs: 240_000,
+  throwawayPostgres: true,
 };
 
 describe('chaos (reduced): faults combined on a real cluster', () => {
@@ -61,7 +63,7 @@ describe('chaos (reduced): faults combined on a real cluster', () => {
       assert.equal(report.counts.uncleanServerErrors, 0, detail);
       assert.deepEqual(
         report.faults.map((f) => f.target).sort(),
-        ['simulator', 'worker-1'],
+        ['postgres', 'simulator', 'worker-1'],
         'both faults were injected',
       );
       assert.ok((report.byStatus.authorized ?? 0) > 80, detail);

@@ -26,6 +26,7 @@ const config: ChaosConfig = {
     pacCallTimeoutMs: 5_000,
     verdictDeadlineMs: 300_000,
     annulWindowMs: 1,
+    notFoundSettleMs: 30_000,
   },
   simulator: {
     pendingRate: 0.2,

@@ -63,6 +63,12 @@ export interface DocumentTimings {
    * as it is (the API's deadline for an Update is 15 s).
    */
   updateAnswerWaitMs: number;
+  /**
+   * After a submission whose outcome is unknown, a "not found" from the PAC is believed only when it is
+   * still "not found" this long after the first one: a PAC may still be working on the request whose
+   * answer was lost (queued, or waiting on its own database), and resending then issues it twice.
+   */
+  notFoundSettleMs: number;
 }
 
 export const DEFAULT_TIMINGS: DocumentTimings = {
@@ -80,4 +86,5 @@ export const DEFAULT_TIMINGS: DocumentTimings = {
   bookkeepingRetryInitialMs: 1_000,
   bookkeepingRetryMaxMs: 60_000,
   updateAnswerWaitMs: 10_000,
+  notFoundSettleMs: 2 * 60_000,
 };

@@ -23,12 +23,13 @@ const DocumentTimingsSchema = z
   )
   .partial();
 
+/** An environment value holding JSON; anything unreadable is passed on for the schema to refuse by name. */
 function parseJsonSetting(v: unknown): unknown {
-  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string' || v === '') return v === '' ? undefined : v;
   try {
-    return JSON.parse(String(v));
+    return JSON.parse(v) as unknown;
   } catch {
-    return String(v); // the schema then says it is not an object
+    return v;
   }
 }
 

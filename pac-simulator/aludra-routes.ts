@@ -143,8 +143,8 @@ export function aludraRoutes(sim: PacSimulator): Router {
         res,
         fault,
         () => accessDenied(res),
-        async () => {
-          const doc = await sim.query({ cufe });
+        async (missing) => {
+          const doc = missing ? undefined : await sim.query({ cufe });
           return doc ? () => res.json(render(sim, doc)) : () => notFound(res);
         },
       );
@@ -158,8 +158,8 @@ export function aludraRoutes(sim: PacSimulator): Router {
         res,
         fault,
         () => accessDenied(res),
-        async () => {
-          const { result } = await sim.annul(cufe);
+        async (missing) => {
+          const { result } = missing ? { result: 'not-found' as const } : await sim.annul(cufe);
           if (result === 'not-found') return () => notFound(res);
           if (result === 'not-authorized')
             return () => a400(res, 'A400', 'Solo se anulan documentos autorizados');

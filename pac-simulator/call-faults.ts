@@ -13,6 +13,7 @@ export type CallFault =
   | { kind: 'http-500' }
   | { kind: 'auth-failed' }
   | { kind: 'lose-reply' }
+  | { kind: 'not-found' }
   | { kind: 'hang'; ms: number };
 
 export type CallOperation = 'query' | 'annul';
@@ -31,6 +32,7 @@ export function parseCallFault(text: string): CallFault {
     case 'http-500':
     case 'auth-failed':
     case 'lose-reply':
+    case 'not-found':
       return { kind: name };
     case 'hang': {
       const ms = Number(arg);
@@ -40,7 +42,7 @@ export function parseCallFault(text: string): CallFault {
     }
     default:
       throw new ScenarioError(
-        `unknown call fault "${text}" (ok, http-500, auth-failed, lose-reply, hang:<ms>)`,
+        `unknown call fault "${text}" (ok, http-500, auth-failed, lose-reply, not-found, hang:<ms>)`,
       );
   }
 }
@@ -53,13 +55,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Runs a call under its fault: `refuse` answers an auth failure in the PAC's format; `operate` does the
- * operation and returns the answer to send (unless the reply is lost). Returns nothing: it answers.
+ * operation and returns the answer to send (unless the reply is lost); with `missing` it answers as if
+ * the PAC held no such document (a PAC still working on a submission whose reply was lost does).
+ * Returns nothing: it answers.
  */
 export async function underFault(
   res: Response,
   fault: CallFault | undefined,
   refuse: () => void,
-  operate: () => Promise<(() => void) | undefined>,
+  operate: (missing: boolean) => Promise<(() => void) | undefined>,
 ): Promise<void> {
   if (fault?.kind === 'http-500') {
     res.status(500).type('html').send('<html><body><h1>500 Internal Server Error</h1></body></html>');
@@ -67,7 +71,7 @@ export async function underFault(
   }
   if (fault?.kind === 'auth-failed') return refuse();
   if (fault?.kind === 'hang') await sleep(fault.ms);
-  const send = await operate();
+  const send = await operate(fault?.kind === 'not-found');
   if (fault?.kind === 'lose-reply') {
     res.socket?.destroy();
     return;

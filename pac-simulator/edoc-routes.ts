@@ -144,8 +144,8 @@ export function edocRoutes(sim: PacSimulator): Router {
       res,
       fault,
       () => denied(res),
-      async () => {
-        const doc = await sim.query({ key });
+      async (missing) => {
+        const doc = missing ? undefined : await sim.query({ key });
         if (!doc)
           return () => res.json({ Estado: '18', MensajeRespuesta: 'Documento no encontrado.', Cufe: null });
         return () => res.json(respuesta(sim, doc));
@@ -161,8 +161,10 @@ export function edocRoutes(sim: PacSimulator): Router {
       res,
       fault,
       () => denied(res),
-      async () => {
-        const { result, doc } = await sim.annul(String(Cufe));
+      async (missing) => {
+        const { result, doc } = missing
+          ? { result: 'not-found' as const, doc: undefined }
+          : await sim.annul(String(Cufe));
         const fecha = doc?.authorizedAt ?? null;
         if (result === 'not-found')
           return () =>

@@ -22,6 +22,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     untilVerdict: patched('ask-until-verdict'),
     localBookkeeping: patched('bookkeeping-local'),
     answerWhenApplied: patched('update-answers-when-applied'),
+    notFoundSettles: patched('not-found-settles'),
   });
   const { state, t } = ctx;
   registerOperatorHandlers(ctx);

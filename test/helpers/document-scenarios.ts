@@ -22,6 +22,7 @@ export const FAST: Partial<DocumentTimings> = {
   offlineRetryInitialMs: 100,
   offlineRetryMaxMs: 300,
   annulWindowMs: 1,
+  notFoundSettleMs: 300,
 };
 
 /**

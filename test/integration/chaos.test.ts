@@ -24,6 +24,7 @@ export const REDUCED_CHAOS: ChaosConfig = {
     pacCallTimeoutMs: 3_000,
     verdictDeadlineMs: 60_000,
     annulWindowMs: 1,
+    notFoundSettleMs: 10_000,
   },
   simulator: {
     pendingRate: 0.2,

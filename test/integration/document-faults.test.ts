@@ -89,6 +89,25 @@ describe('the document workflow under faults', () => {
     },
   );
 
+  it(
+    'a "not found" right after a lost reply is confirmed before resending: the PAC was still working on it',
+    LIMIT,
+    async () => {
+      const c = await scenarios.company();
+      // The submission is stored and its reply lost; the PAC's first status answer says "not found" (as one
+      // still stalled on the request would); a later one holds it authorized.
+      const { handle } = await scenarios.issue(c, '0000000112', {
+        script: ['lose-reply'],
+        queryFaults: ['not-found'],
+        timings: { notFoundSettleMs: 500 },
+      });
+      const state = await handle.result();
+      assert.equal(state.status, 'authorized', JSON.stringify(state.history));
+      assert.equal(await scenarios.submissions(c, '0000000112'), 1, 'not resent on the first "not found"');
+      assert.ok(state.polls >= 2, 'asked again after the first "not found"');
+    },
+  );
+
   it('an auth failure while polling a pending document keeps asking, never resubmits', LIMIT, async () => {
     const c = await scenarios.company();
     const { handle } = await scenarios.issue(c, '0000000103', {

@@ -29,6 +29,8 @@ export interface DocumentContext {
   untilVerdict: boolean;
   /** Runs started after the 'update-answers-when-applied' patch answer an Update once it is applied. */
   answerWhenApplied: boolean;
+  /** Runs started after the 'not-found-settles' patch confirm a "not found" before resubmitting. */
+  notFoundSettles: boolean;
   local: ReturnType<typeof bookkeepingActivities>;
   pac: PacActivities;
   pacQuery: PacActivities;
@@ -48,6 +50,7 @@ export interface RunFeatures {
   untilVerdict: boolean;
   localBookkeeping: boolean;
   answerWhenApplied: boolean;
+  notFoundSettles: boolean;
 }
 
 export function createContext(input: DocumentWorkflowInput, features: RunFeatures): DocumentContext {
@@ -57,6 +60,7 @@ export function createContext(input: DocumentWorkflowInput, features: RunFeature
     t,
     untilVerdict: features.untilVerdict,
     answerWhenApplied: features.answerWhenApplied,
+    notFoundSettles: features.notFoundSettles,
     local: bookkeepingActivities(t, features.localBookkeeping),
     // A submission is never retried by Temporal: its outcome would be unknown (reconciled instead).
     pac: proxyActivities<PacActivities>({

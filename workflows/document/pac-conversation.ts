@@ -157,7 +157,16 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
     if (!ctx.untilVerdict)
       return legacyReconcile(ctx, { queryOnce, remember: tr.remember, needPerson: tr.needPerson, settle });
     const verdict = await askUntilVerdict('unknown', { waitFirst: false });
-    return verdict.status === 'not-found' ? 'resubmit' : settle(verdict, 'query');
+    if (verdict.status !== 'not-found') return settle(verdict, 'query');
+    if (ctx.notFoundSettles) {
+      // The PAC may still be working on the request whose answer was lost: believe "not found" only
+      // when it holds after notFoundSettleMs (found in chaos runs: a PAC stalled on its own database
+      // stored the first submission after answering "not found", and the resend issued it twice).
+      await sleep(t.notFoundSettleMs);
+      const again = await askUntilVerdict('unknown', { waitFirst: false });
+      if (again.status !== 'not-found') return settle(again, 'query');
+    }
+    return 'resubmit';
   };
 
   /**

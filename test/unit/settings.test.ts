@@ -63,3 +63,28 @@ describe('search attributes', () => {
     }
   });
 });
+
+describe('document timings and the cluster from the environment', () => {
+  it('reads FEPA_DOCUMENT_TIMINGS as JSON overrides of known waits', () => {
+    const s = loadSettings({ FEPA_DOCUMENT_TIMINGS: '{"pollInitialMs":500,"notFoundSettleMs":30000}' });
+    assert.deepEqual(s.documentTimings, { pollInitialMs: 500, notFoundSettleMs: 30000 });
+    assert.equal(loadSettings({}).documentTimings, undefined);
+  });
+
+  it('refuses unreadable JSON, unknown waits and negative numbers, naming the setting', () => {
+    for (const value of ['{poll', '{"pollEveryMs":5}', '{"pollInitialMs":-1}', '[1]'])
+      assert.throws(
+        () => loadSettings({ FEPA_DOCUMENT_TIMINGS: value }),
+        (err: Error) => err.name === 'SettingsError' && /FEPA_DOCUMENT_TIMINGS/.test(err.message),
+        value,
+      );
+  });
+
+  it('keeps cluster membership ports inside what Temporal stores (a smallint)', () => {
+    assert.equal(loadSettings({ FEPA_CLUSTER_BASE_PORT: '32747' }).cluster.basePort, 32747);
+    assert.throws(
+      () => loadSettings({ FEPA_CLUSTER_BASE_PORT: '40000' }),
+      /FEPA_CLUSTER_BASE_PORT: at most 32747/,
+    );
+  });
+});

@@ -7,12 +7,11 @@ import type { Client } from '@temporalio/client';
 import pino from 'pino';
 import { buildApp } from '../api/server.js';
 import { PROJECT_ROOT } from '../config/settings.js';
-import { computeRucDv } from '../dgi-document/index.js';
 import { SecretBox } from '../secrets/secret-box.js';
 import { ApiKeyService } from '../services/api-key-service.js';
 import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
-import { createCompany } from '../storage/company-store.js';
+import { createBenchCompany } from './bench-company.js';
 import { benchDatabase } from './bench-database.js';
 import { percentile } from './measure.js';
 
@@ -43,13 +42,7 @@ export async function benchApi() {
   await new Promise((r) => server.once('listening', r));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const ruc = '155123456-2-2023';
-  const company = await createCompany(db.sql, {
-    rucType: '2',
-    ruc,
-    dv: computeRucDv(ruc, '2'),
-    name: 'BENCH',
-  });
-  const { key } = await keys.create({ companyId: company.id, role: 'admin', name: 'bench' });
+  const { company, key } = await createBenchCompany(db.sql, { ruc, name: 'BENCH', role: 'admin' });
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const invalid = JSON.parse(
     readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),

@@ -8,8 +8,6 @@ import { buildApp } from '../api/server.js';
 import { loadSettings, PROJECT_ROOT } from '../config/settings.js';
 import { resolveTemporalBinary } from '../dev-stack/temporal-binary.js';
 import { startTemporalDevServer } from '../dev-stack/temporal-dev-server.js';
-import { computeRucDv } from '../dgi-document/index.js';
-import { makeSandboxP12 } from '../certificates/sandbox-certificate.js';
 import { PacSimulator } from '../pac-simulator/pac-simulator.js';
 import { buildSimulatorApp } from '../pac-simulator/simulator-app.js';
 import { MemorySimStore } from '../pac-simulator/sim-store.js';
@@ -19,11 +17,11 @@ import { CertificateService } from '../services/certificate-service.js';
 import { DocumentService } from '../services/document-service.js';
 import { PacRegistry } from '../pac/pac-registry.js';
 import { SigningKeyCache } from '../signing/signing-key-cache.js';
-import { createCompany } from '../storage/company-store.js';
 import { createFepaWorkers } from '../worker/create-worker.js';
 import type { documentWorkflow } from '../workflows/document-workflow.js';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { createBenchCompany } from './bench-company.js';
 import { benchDatabase } from './bench-database.js';
 import { percentile } from './measure.js';
 
@@ -122,9 +120,12 @@ export async function benchWorkflow() {
   const apiUrl = `http://127.0.0.1:${(api.address() as AddressInfo).port}`;
 
   const ruc = '155123456-2-2023';
-  const company = await createCompany(sql, { rucType: '2', ruc, dv: computeRucDv(ruc, '2'), name: 'BENCH' });
-  await certificates.upload(company.id, makeSandboxP12({ ruc, name: 'BENCH', password: 'b' }), 'b');
-  const { key } = await keys.create({ companyId: company.id, role: 'integrator', name: 'bench' });
+  const { company, key } = await createBenchCompany(sql, {
+    ruc,
+    name: 'BENCH',
+    role: 'integrator',
+    certificates,
+  });
   const example = JSON.parse(
     readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),
   ) as { gDGen: Record<string, unknown> };

@@ -4,16 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { makeSandboxP12 } from '../../certificates/sandbox-certificate.js';
 import type { DocumentTimings } from '../../common/document-messages.js';
 import { PROJECT_ROOT } from '../../config/settings.js';
-import { computeRucDv } from '../../dgi-document/index.js';
 import { seededRandom } from '../../pac-simulator/seeded-random.js';
 import type { RandomFaults } from '../../pac-simulator/sim-types.js';
 import { SecretBox } from '../../secrets/secret-box.js';
-import { ApiKeyService } from '../../services/api-key-service.js';
 import { CertificateService } from '../../services/certificate-service.js';
-import { createCompany } from '../../storage/company-store.js';
+import { createBenchCompany } from '../bench-company.js';
 import { percentile } from '../measure.js';
 import { postDocuments } from './chaos-client.js';
 import { startChaosStack, type ChaosTarget } from './chaos-stack.js';
@@ -126,21 +123,11 @@ export async function runChaos(
   const connection = await Connection.connect({ address: stack.temporalAddress });
   try {
     const ruc = '155700001-2-2024';
-    const company = await createCompany(stack.sql, {
-      rucType: '2',
+    const { company, key } = await createBenchCompany(stack.sql, {
       ruc,
-      dv: computeRucDv(ruc, '2'),
       name: 'CHAOS, S.A.',
-    });
-    await new CertificateService(stack.sql, new SecretBox([stack.masterKey]), 30).upload(
-      company.id,
-      makeSandboxP12({ ruc, name: 'CHAOS, S.A.', password: 'c' }),
-      'c',
-    );
-    const { key } = await new ApiKeyService(stack.sql).create({
-      companyId: company.id,
       role: 'integrator',
-      name: 'chaos',
+      certificates: new CertificateService(stack.sql, new SecretBox([stack.masterKey]), 30),
     });
     const example = JSON.parse(
       readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),

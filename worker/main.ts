@@ -50,19 +50,36 @@ try {
 const box = await secretBoxFromSettings(settings);
 const certificates = new CertificateService(sql, box, settings.certificateExpiryWarningDays);
 const connection = await NativeConnection.connect({ address });
-const workers = await createFepaWorkers({
-  connection,
-  namespace: settings.temporalNamespace,
-  sql,
-  shutdownGraceMs: settings.shutdownGraceMs,
-  signingKeys: new SigningKeyCache(certificates.keySource()),
-  qrKey: settings.qrKey,
-  dgiSchemaDir: settings.dgiSchemaDir,
-  pacs: new PacRegistry({ sql, box, simulatorUrl: settings.simulatorUrl }),
-  box,
-  webhookAllowedHosts: settings.webhookAllowedHosts,
-  pacMaxCallsPerSecond: settings.pacMaxCallsPerSecond,
-});
+const createWorkers = () =>
+  createFepaWorkers({
+    connection,
+    namespace: settings.temporalNamespace,
+    sql,
+    shutdownGraceMs: settings.shutdownGraceMs,
+    signingKeys: new SigningKeyCache(certificates.keySource()),
+    qrKey: settings.qrKey,
+    dgiSchemaDir: settings.dgiSchemaDir,
+    pacs: new PacRegistry({ sql, box, simulatorUrl: settings.simulatorUrl }),
+    box,
+    webhookAllowedHosts: settings.webhookAllowedHosts,
+    pacMaxCallsPerSecond: settings.pacMaxCallsPerSecond,
+  });
+// A worker started while Temporal cannot serve the namespace (its own database down, say) waits for it
+// instead of exiting (found in chaos runs: a worker restarted during a PostgreSQL outage crash-looped).
+let workers: Awaited<ReturnType<typeof createWorkers>>;
+for (let delay = 1_000; ; delay = Math.min(delay * 2, 30_000)) {
+  try {
+    workers = await createWorkers();
+    break;
+  } catch (err) {
+    if ((err as Error).name !== 'TransportError') throw err;
+    log.warn(
+      { err: (err as Error).message, retryInMs: delay },
+      'Temporal cannot serve the namespace yet; waiting',
+    );
+    await new Promise((r) => setTimeout(r, delay));
+  }
+}
 log.info({ address, namespace: settings.temporalNamespace }, 'worker polling');
 try {
   await Promise.all(workers.map((w) => w.run())); // resolve after SIGINT/SIGTERM once in-flight tasks drained

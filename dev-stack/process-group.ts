@@ -14,7 +14,11 @@ export class ProcessGroup {
   private stopping: Promise<number> | undefined;
   private shuttingDown = false;
 
-  constructor(private readonly log: Logger) {
+  /** `name` says what stops in the log ("fepa stopped"). */
+  constructor(
+    private readonly log: Logger,
+    private readonly name = 'fepa',
+  ) {
     process.once('SIGINT', () => void this.shutdown(0));
     process.once('SIGTERM', () => void this.shutdown(0));
   }
@@ -44,7 +48,7 @@ export class ProcessGroup {
   async shutdown(exitCode: number): Promise<never> {
     this.shuttingDown = true;
     this.stopping ??= (async () => {
-      this.log.info('stopping (workers drain first)');
+      this.log.info(`stopping ${this.name} (workers drain first)`);
       const order: string[] = [];
       for (const stopper of [...this.stoppers].reverse()) {
         try {
@@ -56,7 +60,7 @@ export class ProcessGroup {
           exitCode = 1;
         }
       }
-      this.log.info({ order }, 'stopped');
+      this.log.info({ order }, `${this.name} stopped`);
       return exitCode;
     })();
     process.exit(await this.stopping);

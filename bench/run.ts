@@ -2,9 +2,10 @@
 // never asserted: tests check behaviour, this file records speed on the machine it ran on.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../config/settings.js';
+import { loadSettings, PROJECT_ROOT } from '../config/settings.js';
 import { benchApi } from './api-bench.js';
 import { benchDocumentBuild } from './document-bench.js';
+import { benchParked } from './parked-bench.js';
 import { machineFacts } from './measure.js';
 import { benchSigning } from './signing-bench.js';
 import { benchWorkflow } from './workflow-bench.js';
@@ -15,6 +16,7 @@ await mkdir(RESULTS_DIR, { recursive: true });
 
 async function record(name: string, measure: () => unknown): Promise<void> {
   if (only.length && !only.includes(name)) return;
+  if (name === 'scale' && !only.includes('scale')) return;
   process.stdout.write(`bench ${name}…\n`);
   const results = await measure();
   const file = join(RESULTS_DIR, `${name}.json`);
@@ -26,4 +28,13 @@ await record('document', benchDocumentBuild);
 await record('signing', benchSigning);
 await record('workflow', benchWorkflow);
 await record('api', benchApi);
+// Minutes long: only when asked for (`npm run bench -- scale [documents] [seconds]`).
+if (only.includes('scale'))
+  await record('scale', () =>
+    benchParked({
+      count: Number(only[1] ?? 10_000),
+      watchSeconds: Number(only[2] ?? 600),
+      maxCachedWorkflows: loadSettings().workerMaxCachedWorkflows,
+    }),
+  );
 process.exit(0);

@@ -66,6 +66,7 @@ const SettingsSchema = z.object({
   FEPA_WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
   FEPA_WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
   // Temporal stores membership ports (base + 10…13) as a PostgreSQL smallint: they must stay below 32768.
+  FEPA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
   FEPA_DOCUMENT_TIMINGS: z.preprocess(parseJsonSetting, DocumentTimingsSchema.optional()),
   FEPA_CLUSTER_BASE_PORT: port
     .max(32_747, 'at most 32747: Temporal keeps membership ports in a smallint')
@@ -129,6 +130,8 @@ export interface Settings {
   webhookAllowedHosts: string[];
   /** After a webhook secret is rotated, the old one also signs for this long. */
   webhookSecretOverlapHours: number;
+  /** Workflows a worker keeps in memory between tasks; beyond it they are evicted and replayed. */
+  workerMaxCachedWorkflows: number;
   /** Waits of new documents (poll delays, offline retries, …) instead of the production defaults. */
   documentTimings: Partial<DocumentTimings> | undefined;
   /** `npm run cluster`: the Temporal services' ports, shards, and how many fepa workers and APIs. */
@@ -179,6 +182,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .map((h) => h.trim().toLowerCase())
       .filter(Boolean),
     webhookSecretOverlapHours: s.FEPA_WEBHOOK_SECRET_OVERLAP_HOURS,
+    workerMaxCachedWorkflows: s.FEPA_WORKER_MAX_CACHED_WORKFLOWS,
     documentTimings: s.FEPA_DOCUMENT_TIMINGS as Partial<DocumentTimings> | undefined,
     cluster: {
       basePort: s.FEPA_CLUSTER_BASE_PORT,

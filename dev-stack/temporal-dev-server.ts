@@ -23,6 +23,8 @@ export interface DevServerOptions {
 export interface RunningDevServer {
   address: string;
   uiUrl: string | undefined;
+  /** The server's process (undefined when the SDK runs it). */
+  pid?: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -65,6 +67,7 @@ export async function startTemporalDevServer(options: DevServerOptions): Promise
   return {
     address,
     uiUrl,
+    pid: server.child.pid,
     async stop() {
       await server.stop('SIGTERM', 10_000);
     },

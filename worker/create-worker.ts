@@ -32,6 +32,11 @@ export interface FepaWorkerOptions {
   pacTaskQueuePrefix?: string;
   /** Calls per second to each PAC, across every worker (server-side task-queue rate limit). */
   pacMaxCallsPerSecond?: number;
+  /**
+   * Workflows kept in memory between their tasks (FEPA_WORKER_MAX_CACHED_WORKFLOWS). Parked documents
+   * beyond it are evicted and replayed when their timer fires: memory stays bounded, at some CPU.
+   */
+  maxCachedWorkflows?: number;
 }
 
 export function workerIdentity(): string {
@@ -53,6 +58,7 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
   const main = await Worker.create({
     ...common,
     taskQueue: options.taskQueue ?? TASK_QUEUES.documents,
+    ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),

@@ -63,6 +63,7 @@ const createWorkers = () =>
     box,
     webhookAllowedHosts: settings.webhookAllowedHosts,
     pacMaxCallsPerSecond: settings.pacMaxCallsPerSecond,
+    maxCachedWorkflows: settings.workerMaxCachedWorkflows,
   });
 // A worker started while Temporal cannot serve the namespace (its own database down, say) waits for it
 // instead of exiting (found in chaos runs: a worker restarted during a PostgreSQL outage crash-looped).

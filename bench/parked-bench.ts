@@ -1,24 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import pino from 'pino';
-import { loadSettings, PROJECT_ROOT } from '../config/settings.js';
-import { resolveTemporalBinary } from '../dev-stack/temporal-binary.js';
-import { startTemporalDevServer } from '../dev-stack/temporal-dev-server.js';
-import { PacRegistry } from '../pac/pac-registry.js';
-import { PacSimulator } from '../pac-simulator/pac-simulator.js';
-import { MemorySimStore } from '../pac-simulator/sim-store.js';
-import { buildSimulatorApp } from '../pac-simulator/simulator-app.js';
-import { SecretBox } from '../secrets/secret-box.js';
-import { CertificateService } from '../services/certificate-service.js';
+import { PROJECT_ROOT } from '../config/settings.js';
 import { DocumentService } from '../services/document-service.js';
-import { SigningKeyCache } from '../signing/signing-key-cache.js';
-import { createFepaWorkers } from '../worker/create-worker.js';
 import { createBenchCompany } from './bench-company.js';
-import { benchDatabase } from './bench-database.js';
+import { startBenchStack } from './bench-stack.js';
 
 const MB = 1024 * 1024;
 
@@ -38,31 +23,9 @@ export async function benchParked(options: {
   watchSeconds: number;
   maxCachedWorkflows: number;
 }) {
-  const settings = loadSettings();
-  const log = pino({ level: 'silent' });
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const binary = await resolveTemporalBinary({
-    cliPath: settings.temporalCliPath,
-    cacheDir: settings.cacheDir,
-    log,
-  });
-  if (binary.kind !== 'path') throw new Error('the bench needs the temporal binary');
-  const server = await startTemporalDevServer({
-    binary,
-    port: 18233 + Math.floor(Math.random() * 1000),
-    namespace: 'default',
-    logFile: join(settings.dataDir, 'logs', 'bench-parked-temporal.log'),
-    cacheDir: settings.cacheDir,
-    log,
-  });
-  const serverPid = server.pid ?? process.pid;
-  const db = await benchDatabase();
-  const box = new SecretBox([randomBytes(32)]);
-  const sim = new PacSimulator(new MemorySimStore(), { autoRegisterSandbox: true });
-  const simServer = buildSimulatorApp(sim, log).listen(0, '127.0.0.1');
-  await new Promise((r) => simServer.once('listening', r));
-  const simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
-  const certificates = new CertificateService(db.sql, box, 30);
+  const stack = await startBenchStack({ name: 'parked', maxCachedWorkflows: options.maxCachedWorkflows });
+  const { db, client, certificates, sim, workers } = stack;
+  const serverPid = stack.server.pid ?? process.pid;
   const ruc = '155600001-2-2024';
   const { company } = await createBenchCompany(db.sql, {
     ruc,
@@ -73,25 +36,6 @@ export async function benchParked(options: {
   // Every document stays pending for as long as the bench watches (a query takes one step).
   sim.addRule({ match: { ruc }, script: Array.from({ length: 100 }, () => 'pending'), sticky: true });
 
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const workers = await createFepaWorkers({
-    connection: await NativeConnection.connect({ address: server.address }),
-    namespace: 'default',
-    sql: db.sql,
-    workflowBundle: await bundleWorkflowCode({
-      workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts'),
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-    }),
-    signingKeys: new SigningKeyCache(certificates.keySource()),
-    qrKey: 'bench',
-    pacs: new PacRegistry({ sql: db.sql, box, simulatorUrl }),
-    box,
-    webhookAllowedHosts: [],
-    pacMaxCallsPerSecond: 1000,
-    maxCachedWorkflows: options.maxCachedWorkflows,
-  });
-  const running = workers.map((w) => w.run());
   const documents = new DocumentService({
     sql: db.sql,
     client,
@@ -152,12 +96,7 @@ export async function benchParked(options: {
   for (const { workflow_id } of sample)
     historyLengths.push(Number((await client.workflow.getHandle(workflow_id).describe()).historyLength));
 
-  for (const w of workers) w.shutdown();
-  await Promise.all(running);
-  await connection.close();
-  simServer.close();
-  await server.stop();
-  await db.drop();
+  await stack.stop();
   const half = samples.slice(Math.floor(samples.length / 2));
   const slope =
     half.length > 1

@@ -1,28 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import pino from 'pino';
-import { buildApp } from '../api/server.js';
-import { loadSettings, PROJECT_ROOT } from '../config/settings.js';
-import { resolveTemporalBinary } from '../dev-stack/temporal-binary.js';
-import { startTemporalDevServer } from '../dev-stack/temporal-dev-server.js';
-import { PacSimulator } from '../pac-simulator/pac-simulator.js';
-import { buildSimulatorApp } from '../pac-simulator/simulator-app.js';
-import { MemorySimStore } from '../pac-simulator/sim-store.js';
-import { SecretBox } from '../secrets/secret-box.js';
-import { ApiKeyService } from '../services/api-key-service.js';
-import { CertificateService } from '../services/certificate-service.js';
-import { DocumentService } from '../services/document-service.js';
-import { PacRegistry } from '../pac/pac-registry.js';
-import { SigningKeyCache } from '../signing/signing-key-cache.js';
-import { createFepaWorkers } from '../worker/create-worker.js';
-import type { documentWorkflow } from '../workflows/document-workflow.js';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { buildApp } from '../api/server.js';
+import { PROJECT_ROOT } from '../config/settings.js';
+import { ApiKeyService } from '../services/api-key-service.js';
+import { DocumentService } from '../services/document-service.js';
+import type { documentWorkflow } from '../workflows/document-workflow.js';
 import { createBenchCompany } from './bench-company.js';
-import { benchDatabase } from './bench-database.js';
+import { startBenchStack } from './bench-stack.js';
 import { percentile } from './measure.js';
 
 /** Activities a document runs on the happy path: prepare, signature mode, sign, submit, 4 state records. */
@@ -43,58 +32,17 @@ function latencyStats(ms: number[]) {
  * offered rate, next to a bare workflow running the same number of no-op activities, on the same dev server.
  */
 export async function benchWorkflow() {
-  const settings = loadSettings();
-  const log = pino({ level: 'silent' });
-  Runtime.install({ logger: new DefaultLogger('ERROR') });
-  const binary = await resolveTemporalBinary({
-    cliPath: settings.temporalCliPath,
-    cacheDir: settings.cacheDir,
-    log,
-  });
-  if (binary.kind !== 'path') throw new Error('the bench needs the temporal binary');
-  const port = 17233 + Math.floor(Math.random() * 1000);
-  const server = await startTemporalDevServer({
-    binary,
-    port,
-    namespace: 'default',
-    logFile: join(settings.dataDir, 'logs', 'bench-temporal.log'),
-    cacheDir: settings.cacheDir,
-    log,
-  });
-  const db = await benchDatabase();
+  const stack = await startBenchStack({ name: 'workflow' });
+  const { db, client, certificates, nativeConnection } = stack;
   const sql = db.sql;
-  const box = new SecretBox([randomBytes(32)]);
-  const sim = new PacSimulator(new MemorySimStore(), { autoRegisterSandbox: true });
-  const simServer = buildSimulatorApp(sim, log).listen(0, '127.0.0.1');
-  await new Promise((r) => simServer.once('listening', r));
-  const simulatorUrl = `http://127.0.0.1:${(simServer.address() as AddressInfo).port}`;
-  const nativeConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
-  const client = new Client({ connection });
-  const bundle = await bundleWorkflowCode({
-    workflowsPath: join(PROJECT_ROOT, 'workflows/index.ts'),
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
-  });
-  const certificates = new CertificateService(sql, box, 30);
-  const workers = await createFepaWorkers({
-    connection: nativeConnection,
-    namespace: 'default',
-    sql,
-    workflowBundle: bundle,
-    signingKeys: new SigningKeyCache(certificates.keySource()),
-    qrKey: 'bench',
-    pacs: new PacRegistry({ sql, box, simulatorUrl }),
-    box,
-    webhookAllowedHosts: [],
-    pacMaxCallsPerSecond: 1000,
-  });
+  const log = pino({ level: 'silent' });
   const noopWorker = await Worker.create({
     connection: nativeConnection,
     taskQueue: 'bench-noop',
     workflowsPath: join(PROJECT_ROOT, 'bench/noop-workflow.ts'),
     activities: { noop: (i: number) => Promise.resolve(i) },
   });
-  const running = [...workers, noopWorker].map((w) => w.run());
+  stack.run([noopWorker]);
   const documents = new DocumentService({
     sql,
     client,
@@ -109,7 +57,7 @@ export async function benchWorkflow() {
     certificates,
     documents,
     keys,
-    box,
+    box: stack.box,
     bodyLimitBytes: 1_048_576,
     rateLimit: { perMinute: 1_000_000, burst: 100_000 },
     webhookAllowedHosts: [],
@@ -202,13 +150,7 @@ export async function benchWorkflow() {
       },
     };
   } finally {
-    for (const w of [...workers, noopWorker]) w.shutdown();
-    await Promise.all(running);
     api.close();
-    simServer.close();
-    await connection.close();
-    await nativeConnection.close();
-    await db.drop();
-    await server.stop();
+    await stack.stop();
   }
 }

@@ -67,6 +67,7 @@ const SettingsSchema = z.object({
   FEPA_WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
   // Temporal stores membership ports (base + 10…13) as a PostgreSQL smallint: they must stay below 32768.
   FEPA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
+  FEPA_WORKER_STATUS_LOG_SECONDS: z.coerce.number().int().min(0).default(60),
   FEPA_DOCUMENT_TIMINGS: z.preprocess(parseJsonSetting, DocumentTimingsSchema.optional()),
   FEPA_CLUSTER_BASE_PORT: port
     .max(32_747, 'at most 32747: Temporal keeps membership ports in a smallint')
@@ -132,6 +133,8 @@ export interface Settings {
   webhookSecretOverlapHours: number;
   /** Workflows a worker keeps in memory between tasks; beyond it they are evicted and replayed. */
   workerMaxCachedWorkflows: number;
+  /** How often a worker logs its status (cached workflows, tasks in flight, memory); 0: never. */
+  workerStatusLogSeconds: number;
   /** Waits of new documents (poll delays, offline retries, …) instead of the production defaults. */
   documentTimings: Partial<DocumentTimings> | undefined;
   /** `npm run cluster`: the Temporal services' ports, shards, and how many fepa workers and APIs. */
@@ -183,6 +186,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .filter(Boolean),
     webhookSecretOverlapHours: s.FEPA_WEBHOOK_SECRET_OVERLAP_HOURS,
     workerMaxCachedWorkflows: s.FEPA_WORKER_MAX_CACHED_WORKFLOWS,
+    workerStatusLogSeconds: s.FEPA_WORKER_STATUS_LOG_SECONDS,
     documentTimings: s.FEPA_DOCUMENT_TIMINGS as Partial<DocumentTimings> | undefined,
     cluster: {
       basePort: s.FEPA_CLUSTER_BASE_PORT,

@@ -13,6 +13,7 @@ import { connectDatabase } from '../storage/database.js';
 import { ensureCertificateExpirySchedule } from './certificate-expiry-schedule.js';
 import { createFepaWorkers } from './create-worker.js';
 import { temporalLoggerFor } from './runtime-logger.js';
+import { logWorkerStatus } from './status-log.js';
 
 const { settings, log, databaseUrl, temporalAddress: address } = serviceProcess('worker');
 
@@ -82,9 +83,11 @@ for (let delay = 1_000; ; delay = Math.min(delay * 2, 30_000)) {
   }
 }
 log.info({ address, namespace: settings.temporalNamespace }, 'worker polling');
+const stopStatusLog = logWorkerStatus(workers, log, settings.workerStatusLogSeconds);
 try {
   await Promise.all(workers.map((w) => w.run())); // resolve after SIGINT/SIGTERM once in-flight tasks drained
 } finally {
+  stopStatusLog();
   await connection.close();
   await sql.end({ timeout: 5 });
   log.info('worker stopped');

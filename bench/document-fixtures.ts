@@ -31,3 +31,18 @@ export function invoiceWithItems(count: number): unknown {
 }
 
 export const ITEM_COUNTS = [1, 20, 500] as const;
+
+/**
+ * The spec's example invoice issued by the company with `ruc`: no number and no security code, so fepa
+ * allocates both (the runs check numbers come out consecutive).
+ */
+export function exampleInvoiceFrom(ruc: string, dv: string): { gDGen: Record<string, unknown> } {
+  const invoice = structuredClone(base);
+  invoice.gDGen.gEmis = {
+    ...(invoice.gDGen.gEmis as object),
+    gRucEmi: { dTipoRuc: '2', dRuc: ruc, dDV: dv },
+  };
+  delete invoice.gDGen.dNroDF;
+  delete invoice.gDGen.dSeg;
+  return invoice;
+}

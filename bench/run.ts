@@ -2,11 +2,13 @@
 // never asserted: tests check behaviour, this file records speed on the machine it ran on.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import pino from 'pino';
 import { loadSettings, PROJECT_ROOT } from '../config/settings.js';
+import { freePortBlock } from '../test/harness/free-port.js';
 import { benchApi } from './api-bench.js';
 import { benchDocumentBuild } from './document-bench.js';
-import { benchParked } from './parked-bench.js';
 import { machineFacts } from './measure.js';
+import { benchScale } from './scale/run-scale.js';
 import { benchSigning } from './signing-bench.js';
 import { benchWorkflow } from './workflow-bench.js';
 
@@ -28,13 +30,24 @@ await record('document', benchDocumentBuild);
 await record('signing', benchSigning);
 await record('workflow', benchWorkflow);
 await record('api', benchApi);
-// Minutes long: only when asked for (`npm run bench -- scale [documents] [seconds]`).
+// Long (the throughput ratios, then 10,000 parked documents watched for 20 minutes): only when asked for,
+// `npm run bench -- scale [parked documents] [watch seconds]`.
 if (only.includes('scale'))
   await record('scale', () =>
-    benchParked({
-      count: Number(only[1] ?? 10_000),
-      watchSeconds: Number(only[2] ?? 600),
-      maxCachedWorkflows: loadSettings().workerMaxCachedWorkflows,
-    }),
+    benchScale(
+      {
+        parked: Number(only[1] ?? 10_000),
+        watchSeconds: Number(only[2] ?? 1_200),
+        sampleSeconds: 20,
+        throughputDocuments: 300,
+        maxCachedWorkflows: loadSettings().workerMaxCachedWorkflows,
+        pollMaxMs: 120_000,
+      },
+      {
+        adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+        freePortBlock,
+        log: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+      },
+    ),
   );
 process.exit(0);

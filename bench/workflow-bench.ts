@@ -39,7 +39,7 @@ export async function benchWorkflow() {
   const noopWorker = await Worker.create({
     connection: nativeConnection,
     taskQueue: 'bench-noop',
-    workflowsPath: join(PROJECT_ROOT, 'bench/noop-workflow.ts'),
+    workflowsPath: join(PROJECT_ROOT, 'bench/scale/noop-workflow.ts'),
     activities: { noop: (i: number) => Promise.resolve(i) },
   });
   stack.run([noopWorker]);

@@ -42,4 +42,12 @@ export const FORMAT_PROFILE = {
     '1': 'https://dgi-fep.mef.gob.pa/Consultas/FacturasPorQR?',
     '2': 'https://dgi-fep-test.mef.gob.pa:40001/Consultas/FacturasPorQR?',
   },
+  /**
+   * Where anyone checks a document by its CUFE, printed on the CAFE (§12, no key needed). The test host
+   * follows the QR's; one source writes `…/FacturasPorCUFE?CUFE=<CUFE>` instead [UNCERTAIN].
+   */
+  cufeConsultUrl: {
+    '1': 'https://dgi-fep.mef.gob.pa/Consultas/FacturasPorCUFE/',
+    '2': 'https://dgi-fep-test.mef.gob.pa:40001/Consultas/FacturasPorCUFE/',
+  },
 } as const;

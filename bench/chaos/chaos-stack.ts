@@ -29,8 +29,13 @@ export interface ChaosStackOptions {
   apis: number;
   historyShards: number;
   timings: Partial<DocumentTimings>;
-  /** The simulator's seeded random mode, applied again after every restart (its settings live in memory). */
-  simulator: {
+  /** Extra settings for every fepa process (worker, API, simulator). */
+  env?: Record<string, string>;
+  /**
+   * The simulator's seeded random mode, applied again after every restart (its settings live in memory).
+   * Without it the simulator answers by its rules, else authorizes.
+   */
+  simulator?: {
     seed: number;
     pendingRate: number;
     rejectRate: number;
@@ -43,6 +48,8 @@ export interface ChaosStackOptions {
 
 export interface ChaosStack {
   databaseUrl: string;
+  /** The run's databases: fepa's (the simulator keeps its records there too) and Temporal's two. */
+  databases: { fepa: string; temporal: string; visibility: string };
   sql: Sql;
   masterKey: Buffer;
   apis: string[];
@@ -51,6 +58,12 @@ export interface ChaosStack {
   kill(target: ChaosTarget): Promise<void>;
   start(target: ChaosTarget): Promise<void>;
   isUp(target: ChaosTarget): boolean;
+  /** The process id of a worker, API or the simulator while it runs. */
+  pid(target: ChaosTarget): number | undefined;
+  /** The Temporal services' process ids. */
+  serverPids(): number[];
+  /** Where a fepa process writes its log (JSON lines). */
+  logFile(target: ChaosTarget): string;
   /** Processes that died on their own (not killed by the schedule) and were started again, by name. */
   supervisorRestarts: Record<string, number>;
   stop(): Promise<void>;
@@ -106,6 +119,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     FEPA_API_RATE_LIMIT_BURST: '100000',
     FEPA_PAC_MAX_CALLS_PER_SECOND: '200',
     FEPA_SHUTDOWN_GRACE_MS: '1000',
+    ...options.env,
   };
   const entries: Record<string, { entry: string; env: NodeJS.ProcessEnv; ready?: string }> = {
     simulator: { entry: 'pac-simulator/main.ts', env, ready: `${simulatorUrl}/healthz` },
@@ -121,6 +135,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
   const running = new Map<string, ManagedProcess>();
 
   const configureSimulator = async () => {
+    if (!options.simulator) return;
     const res = await fetch(`${simulatorUrl}/_sim/settings`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -154,12 +169,21 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
 
   const stack: ChaosStack = {
     databaseUrl,
+    databases: {
+      fepa: database,
+      temporal: `${database}_temporal`,
+      visibility: `${database}_temporal_visibility`,
+    },
     sql,
     masterKey,
     apis: apiPorts.map((p) => `http://127.0.0.1:${p}`),
     simulatorUrl,
     temporalAddress: cluster.address,
     supervisorRestarts,
+    pid: (target) => running.get(target)?.child.pid,
+    serverPids: () =>
+      TEMPORAL_SERVICES.map((s) => cluster.services[s].child.pid).filter((p): p is number => p !== undefined),
+    logFile: (target) => join(dir, `${target}.log`),
     isUp: (target) =>
       target === 'postgres'
         ? !downOnPurpose.has('postgres')
@@ -199,7 +223,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
         {
           cwd: PROJECT_ROOT,
           env: spec.env,
-          logFile: join(dir, `${target}.log`),
+          logFile: stack.logFile(target),
         },
       );
       running.set(target, child);

@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { DocumentTimings } from '../../common/document-messages.js';
-import { PROJECT_ROOT } from '../../config/settings.js';
 import { seededRandom } from '../../pac-simulator/seeded-random.js';
 import type { RandomFaults } from '../../pac-simulator/sim-types.js';
 import { SecretBox } from '../../secrets/secret-box.js';
 import { CertificateService } from '../../services/certificate-service.js';
 import { createBenchCompany } from '../bench-company.js';
+import { exampleInvoiceFrom } from '../document-fixtures.js';
 import { percentile } from '../measure.js';
 import { postDocuments } from './chaos-client.js';
 import { startChaosStack, type ChaosTarget } from './chaos-stack.js';
@@ -129,18 +128,7 @@ export async function runChaos(
       role: 'integrator',
       certificates: new CertificateService(stack.sql, new SecretBox([stack.masterKey]), 30),
     });
-    const example = JSON.parse(
-      readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),
-    ) as {
-      gDGen: Record<string, unknown>;
-    };
-    // Without dNroDF fepa allocates the numbers: the run checks they come out consecutive.
-    example.gDGen.gEmis = {
-      ...(example.gDGen.gEmis as object),
-      gRucEmi: { dTipoRuc: '2', dRuc: ruc, dDV: company.dv },
-    };
-    delete example.gDGen.dNroDF;
-    delete example.gDGen.dSeg;
+    const example = exampleInvoiceFrom(ruc, company.dv);
 
     const started = Date.now();
     const faults: ChaosReport['faults'] = [];

@@ -1,0 +1,189 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { PROJECT_ROOT } from '../../config/settings.js';
+import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
+import { SecretBox } from '../../secrets/secret-box.js';
+import { CertificateService } from '../../services/certificate-service.js';
+import { createBenchCompany } from '../bench-company.js';
+import { postDocuments } from '../chaos/chaos-client.js';
+import type { ChaosStack } from '../chaos/chaos-stack.js';
+import { exampleInvoiceFrom } from '../document-fixtures.js';
+import { commitsByDatabase, perUnit } from './pg-activity.js';
+
+/** Steps on a document's happy path: prepare, sign, submit (activities) and 5 local records and checks. */
+export const STEPS_PER_DOCUMENT = 8;
+const NOOP_TASK_QUEUE = 'bench-noop';
+
+const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Events of one closed workflow's history by type (what each document costs the server). */
+async function historyShape(client: Client, workflowId: string) {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const byType: Record<string, number> = {};
+  for (const e of history.events ?? []) {
+    const type = String(e.eventType ?? '').replace('EVENT_TYPE_', '');
+    byType[type] = (byType[type] ?? 0) + 1;
+  }
+  return {
+    events: history.events?.length ?? 0,
+    workflowTasks: byType.WORKFLOW_TASK_COMPLETED ?? 0,
+    activities: byType.ACTIVITY_TASK_SCHEDULED ?? 0,
+    localMarkers: byType.MARKER_RECORDED ?? 0,
+  };
+}
+
+/**
+ * Throughput on the cluster: documents/s from API request to authorized with 2 and with 1 fepa worker
+ * processes, next to bare workflows (as many no-op activities as a document has steps) run by 2 and 1
+ * processes of their own, on the same cluster in the same run; and where a document's extra cost goes.
+ * Leaves the stack with one fepa worker (worker-1) running.
+ */
+export async function clusterThroughput(
+  stack: ChaosStack,
+  options: { documents: number; concurrency: number; log: Logger; client: Client },
+) {
+  const { client, log } = options;
+  const ruc = '155800001-2-2024';
+  const { company, key } = await createBenchCompany(stack.sql, {
+    ruc,
+    name: 'THROUGHPUT, S.A.',
+    role: 'integrator',
+    certificates: new CertificateService(stack.sql, new SecretBox([stack.masterKey]), 30),
+  });
+  const invoice = exampleInvoiceFrom(ruc, company.dv);
+  const databases = Object.values(stack.databases);
+
+  const noopWorkers: ManagedProcess[] = [];
+  const startNoopWorker = async () => {
+    const name = `noop-${noopWorkers.length + 1}`;
+    const logFile = join(dirname(stack.logFile('worker-1')), `${name}.log`);
+    writeFileSync(logFile, '');
+    const child = spawnManaged(
+      name,
+      process.execPath,
+      ['--import', 'tsx', join(PROJECT_ROOT, 'bench/scale/noop-worker.ts')],
+      {
+        cwd: PROJECT_ROOT,
+        env: {
+          PATH: process.env.PATH,
+          TEMPORAL_ADDRESS: stack.temporalAddress,
+          NOOP_TASK_QUEUE,
+        },
+        logFile,
+      },
+    );
+    noopWorkers.push(child);
+    // It bundles its workflow code first: the rate must not include that.
+    for (const until = Date.now() + 120_000; ; await sleep(250)) {
+      if (readFileSync(logFile, 'utf8').includes('noop worker polling')) break;
+      if (child.child.exitCode !== null || Date.now() > until)
+        throw new Error(`${name} did not start; see ${logFile}`);
+    }
+  };
+
+  /** Posts `n` documents through the API and waits until every one is authorized. */
+  let batch = 0;
+  const documentsPerSecond = async (n: number) => {
+    const tag = `throughput-${++batch}-${randomBytes(3).toString('hex')}`;
+    const started = Date.now();
+    const outcomes = await postDocuments({
+      apis: stack.apis,
+      companyId: company.id,
+      apiKey: key,
+      documents: Array.from({ length: n }, (_, i) => ({ key: `${tag}-${i}`, body: invoice })),
+      concurrency: options.concurrency,
+      giveUpMs: 600_000,
+    });
+    const ids = outcomes.flatMap((o) => (o.documentId ? [o.documentId] : []));
+    if (ids.length !== n) throw new Error(`${n - ids.length} documents were not accepted`);
+    for (;;) {
+      const [row] = await stack.sql<Array<{ authorized: number; other: number }>>`
+        select count(*) filter (where status = 'authorized')::int as authorized,
+               count(*) filter (where status in ('rejected', 'needs_support'))::int as other
+        from documents where id = any(${ids})`;
+      if (row!.other > 0) throw new Error(`${row!.other} throughput documents did not authorize`);
+      if (row!.authorized === n) break;
+      await sleep(100);
+    }
+    return { rate: round(n / ((Date.now() - started) / 1000)), ids };
+  };
+  /** Starts `n` bare workflows (as many at once as `concurrency`) and waits for all. */
+  const bareWorkflowsPerSecond = async (n: number) => {
+    const started = Date.now();
+    let next = 0;
+    const ids: string[] = [];
+    await Promise.all(
+      Array.from({ length: options.concurrency }, async () => {
+        while (next++ < n) {
+          const workflowId = `noop-${randomBytes(6).toString('hex')}`;
+          ids.push(workflowId);
+          await client.workflow.start('noopWorkflow', {
+            taskQueue: NOOP_TASK_QUEUE,
+            workflowId,
+            args: [STEPS_PER_DOCUMENT],
+          });
+        }
+      }),
+    );
+    await Promise.all(ids.map((id) => client.workflow.getHandle(id).result()));
+    return { rate: round(n / ((Date.now() - started) / 1000)), ids };
+  };
+
+  try {
+    await startNoopWorker();
+    await startNoopWorker();
+    log.info('throughput: warming up');
+    await documentsPerSecond(30);
+    await bareWorkflowsPerSecond(30);
+
+    log.info({ documents: options.documents }, 'throughput: 2 fepa workers, 2 bare workers');
+    const fepaTwo = await documentsPerSecond(options.documents);
+    const bareTwo = await bareWorkflowsPerSecond(options.documents);
+
+    // Nothing is in flight now: stopping the second workers strands no sticky task.
+    await stack.kill('worker-2');
+    await noopWorkers[1]!.stop('SIGTERM', 10_000);
+    log.info({ documents: options.documents }, 'throughput: 1 fepa worker, 1 bare worker');
+    const commitsBefore = await commitsByDatabase(stack.sql, databases);
+    const fepaOne = await documentsPerSecond(options.documents);
+    const commitsAfterFepa = await commitsByDatabase(stack.sql, databases);
+    const bareOne = await bareWorkflowsPerSecond(options.documents);
+    const commitsAfterBare = await commitsByDatabase(stack.sql, databases);
+
+    const [sample] = await stack.sql<Array<{ workflow_id: string }>>`
+      select workflow_id from documents where id = ${fepaOne.ids[0]!}`;
+    return {
+      note: `cluster on PostgreSQL (4 services as processes), fepa worker and API processes, simulator process at zero latency; the baseline runs ${STEPS_PER_DOCUMENT} no-op activities per workflow in processes of its own`,
+      documents: options.documents,
+      concurrency: options.concurrency,
+      oneWorker: {
+        documentsPerSecond: fepaOne.rate,
+        bareWorkflowsPerSecond: bareOne.rate,
+        ratio: round(fepaOne.rate / bareOne.rate, 3),
+      },
+      twoWorkers: {
+        documentsPerSecond: fepaTwo.rate,
+        bareWorkflowsPerSecond: bareTwo.rate,
+        ratio: round(fepaTwo.rate / bareTwo.rate, 3),
+      },
+      horizontalScale: {
+        fepaTwoOverOne: round(fepaTwo.rate / fepaOne.rate, 2),
+        bareTwoOverOne: round(bareTwo.rate / bareOne.rate, 2),
+      },
+      perDocument: {
+        history: await historyShape(client, sample!.workflow_id),
+        postgresCommits: perUnit(commitsAfterFepa, commitsBefore, options.documents),
+      },
+      perBareWorkflow: {
+        history: await historyShape(client, bareOne.ids[0]!),
+        postgresCommits: perUnit(commitsAfterBare, commitsAfterFepa, options.documents),
+      },
+    };
+  } finally {
+    for (const w of noopWorkers) await w.stop('SIGTERM', 10_000);
+  }
+}

@@ -1,0 +1,76 @@
+import { Client, Connection } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { startChaosStack } from '../chaos/chaos-stack.js';
+import { benchWorkflow } from '../workflow-bench.js';
+import { clusterThroughput } from './cluster-throughput.js';
+import { parkedDocuments } from './parked-documents.js';
+
+export interface ScaleOptions {
+  /** Parked documents (the issue asks for 10,000). */
+  parked: number;
+  /** How long the parked documents are watched, and how often sampled. */
+  watchSeconds: number;
+  sampleSeconds: number;
+  /** Documents per throughput measurement. */
+  throughputDocuments: number;
+  maxCachedWorkflows: number;
+  /** Compressed polling: 1 s doubling to this (production: 5 s to 15 min). */
+  pollMaxMs: number;
+}
+
+/**
+ * `npm run bench -- scale`: the throughput ratio on the dev server (the in-process workflow bench), then on a
+ * cluster of processes (2 and 1 workers), then parked documents on that cluster with its one worker left.
+ */
+export async function benchScale(
+  options: ScaleOptions,
+  env: { adminDatabaseUrl: string; freePortBlock: (offsets: number[]) => Promise<number>; log: Logger },
+) {
+  const { log } = env;
+  log.info('scale: throughput on the dev server');
+  const devServer = (await benchWorkflow()).throughput;
+  log.info(devServer, 'scale: dev server measured; starting the cluster');
+  const stack = await startChaosStack({
+    adminDatabaseUrl: env.adminDatabaseUrl,
+    workers: 2,
+    apis: 1,
+    historyShards: 4,
+    timings: {
+      pollInitialMs: 1_000,
+      pollMaxMs: options.pollMaxMs,
+      maxPollsPerRun: 20,
+      pendingDeadlineMs: 24 * 3_600_000,
+    },
+    env: {
+      LOG_LEVEL: 'info',
+      FEPA_WORKER_STATUS_LOG_SECONDS: String(Math.max(1, Math.floor(options.sampleSeconds / 2))),
+      FEPA_WORKER_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows),
+    },
+    freePortBlock: env.freePortBlock,
+    log,
+  });
+  const connection = await Connection.connect({ address: stack.temporalAddress });
+  try {
+    const client = new Client({ connection });
+    const cluster = await clusterThroughput(stack, {
+      documents: options.throughputDocuments,
+      concurrency: 20,
+      log,
+      client,
+    });
+    log.info(cluster, 'scale: cluster throughput measured; parking documents');
+    const parked = await parkedDocuments(stack, {
+      count: options.parked,
+      watchSeconds: options.watchSeconds,
+      sampleSeconds: options.sampleSeconds,
+      maxCachedWorkflows: options.maxCachedWorkflows,
+      pollMaxMs: options.pollMaxMs,
+      log,
+      client,
+    });
+    return { throughput: { devServer, cluster }, parked };
+  } finally {
+    await connection.close();
+    await stack.stop();
+  }
+}

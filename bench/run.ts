@@ -30,18 +30,18 @@ await record('document', benchDocumentBuild);
 await record('signing', benchSigning);
 await record('workflow', benchWorkflow);
 await record('api', benchApi);
-// Long (the throughput ratios, then 10,000 parked documents watched for 20 minutes): only when asked for,
-// `npm run bench -- scale [parked documents] [watch seconds]`.
+// Long (the throughput ratios, then 10,000 parked documents watched for 30 minutes): only when asked for,
+// `npm run bench -- scale [parked documents] [watch seconds] [throughput documents]`.
 if (only.includes('scale'))
   await record('scale', () =>
     benchScale(
       {
         parked: Number(only[1] ?? 10_000),
-        watchSeconds: Number(only[2] ?? 1_200),
-        sampleSeconds: 20,
-        throughputDocuments: 300,
+        watchSeconds: Number(only[2] ?? 1_800),
+        sampleSeconds: 30,
+        throughputDocuments: Number(only[3] ?? 300),
         maxCachedWorkflows: loadSettings().workerMaxCachedWorkflows,
-        pollMaxMs: 120_000,
+        pollMaxMs: 300_000,
       },
       {
         adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',

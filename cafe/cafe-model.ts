@@ -39,7 +39,7 @@ export interface CafeModel {
   /** Notes 04/05: the CUFE of the FE they correct; 06/07: the reference number. */
   references: Array<{ label: string; value: string; issuer: string; issuedAt: string }>;
   cufe: string;
-  authorization: { protocol: string; at: string } | undefined;
+  authorization: { protocol: string; at: string | undefined } | undefined;
   /** Legends printed in a box: pending authorization, contingency, the PAC's own. */
   legends: string[];
   /** gNoFirm/dQRCode, exactly as signed (the QR image encodes these bytes). */
@@ -89,9 +89,18 @@ export function displayAmount(text: string): string {
   return `${whole}.${fraction.replace(/0+$/, '').padEnd(2, '0')}`;
 }
 
-/** "2025-11-14T13:42:10-05:00" → "14/11/2025 13:42:10" (the document's own clock, Panama time). */
+/**
+ * "2025-11-14T13:42:10-05:00" → "14/11/2025 13:42:10", in Panama time (UTC-5, no daylight saving): a time
+ * written with another offset (a PAC answering in UTC) is moved to Panama's clock first.
+ */
 export function displayDateTime(text: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})/.exec(text);
+  const offset = /(Z|[+-]\d{2}:\d{2})$/.exec(text)?.[1];
+  const utc = Date.parse(text);
+  const local =
+    offset && offset !== '-05:00' && !Number.isNaN(utc)
+      ? new Date(utc - 5 * 3_600_000).toISOString()
+      : text;
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})/.exec(local);
   return m ? `${m[3]}/${m[2]}/${m[1]} ${m[4]}` : text;
 }
 
@@ -168,10 +177,9 @@ export function cafeModel(signedXml: string, facts: CafeFacts = {}): CafeModel {
   const cufe = doc.dId;
   if (!cufe) throw new CafeError('the document has no CUFE (dId)');
   const t = doc.gTot;
-  const authorization =
-    facts.protocol && facts.authorizedAt
-      ? { protocol: facts.protocol, at: displayDateTime(facts.authorizedAt) }
-      : undefined;
+  const authorization = facts.protocol
+    ? { protocol: facts.protocol, at: facts.authorizedAt ? displayDateTime(facts.authorizedAt) : undefined }
+    : undefined;
   const legends = [
     ...(authorization ? [] : [LEGEND_PENDING]),
     ...(g.iTpEmis === '02' || g.iTpEmis === '04'

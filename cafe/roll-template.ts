@@ -73,7 +73,7 @@ export function drawRoll(doc: Pdf, cafe: CafeModel, qrPng: Buffer, paper: RollTe
   doc.moveDown(0.3);
   if (cafe.authorization) {
     center(`Protocolo de autorización: ${cafe.authorization.protocol}`, 'Helvetica', small);
-    center(`Fecha de autorización: ${cafe.authorization.at}`, 'Helvetica', small);
+    if (cafe.authorization.at) center(`Fecha de autorización: ${cafe.authorization.at}`, 'Helvetica', small);
   }
   for (const legend of cafe.legends) center(legend, 'Helvetica-Bold', small);
 

@@ -22,5 +22,6 @@ export interface DocumentWebhookEvent {
   /** Present when a person must act: what a support ticket needs. */
   needsPerson?: { reason: string; code?: string; actions: string[] };
   at: string;
-  links: { self: string; xml: string };
+  /** `cafe` once the document is signed. */
+  links: { self: string; xml: string; cafe?: string };
 }

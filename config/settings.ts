@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TIMINGS, type DocumentTimings } from '../common/document-messages.js';
+import { PAC_NAMES } from '../common/pac-outcome.js';
 
 /** Where the project lives; the default data and cache folders hang off it. */
 export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
@@ -69,6 +70,10 @@ const SettingsSchema = z.object({
   FEPA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
   FEPA_WORKER_STATUS_LOG_SECONDS: z.coerce.number().int().min(0).default(60),
   FEPA_DOCUMENT_TIMINGS: z.preprocess(parseJsonSetting, DocumentTimingsSchema.optional()),
+  FEPA_CAFE_PAC_LEGENDS: z.preprocess(
+    parseJsonSetting,
+    z.partialRecord(z.enum(PAC_NAMES), z.string().min(1).max(300)).default({}),
+  ),
   FEPA_CLUSTER_BASE_PORT: port
     .max(32_747, 'at most 32747: Temporal keeps membership ports in a smallint')
     .default(7233),
@@ -135,6 +140,8 @@ export interface Settings {
   workerMaxCachedWorkflows: number;
   /** How often a worker logs its status (cached workflows, tasks in flight, memory); 0: never. */
   workerStatusLogSeconds: number;
+  /** Text a PAC requires on every CAFE of the documents it authorizes, by PAC name. */
+  cafePacLegends: Partial<Record<(typeof PAC_NAMES)[number], string>>;
   /** Waits of new documents (poll delays, offline retries, …) instead of the production defaults. */
   documentTimings: Partial<DocumentTimings> | undefined;
   /** `npm run cluster`: the Temporal services' ports, shards, and how many fepa workers and APIs. */
@@ -188,6 +195,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     workerMaxCachedWorkflows: s.FEPA_WORKER_MAX_CACHED_WORKFLOWS,
     workerStatusLogSeconds: s.FEPA_WORKER_STATUS_LOG_SECONDS,
     documentTimings: s.FEPA_DOCUMENT_TIMINGS as Partial<DocumentTimings> | undefined,
+    cafePacLegends: s.FEPA_CAFE_PAC_LEGENDS,
     cluster: {
       basePort: s.FEPA_CLUSTER_BASE_PORT,
       historyShards: s.FEPA_CLUSTER_HISTORY_SHARDS,

@@ -16,12 +16,14 @@ export interface DocumentRow {
   authorizedAt: string | null;
   pac: string | null;
   lastPacCode: string | null;
+  /** The signed XML is stored (its CAFE can be printed). */
+  signed: boolean;
   createdAt: string;
   updatedAt: string;
 }
 
 const SELECT = `select id, workflow_id, status, environment, doc_type, branch, point_of_sale, number, cufe, total::text as total,
-  protocol, authorized_at, pac, last_pac_code, created_at, updated_at from documents`;
+  protocol, authorized_at, pac, last_pac_code, signed_xml is not null as signed, created_at, updated_at from documents`;
 
 interface Raw {
   id: string;
@@ -38,6 +40,7 @@ interface Raw {
   authorized_at: string | null;
   pac: string | null;
   last_pac_code: string | null;
+  signed: boolean;
   created_at: Date;
   updated_at: Date;
 }
@@ -57,6 +60,7 @@ const toRow = (r: Raw): DocumentRow => ({
   authorizedAt: r.authorized_at,
   pac: r.pac,
   lastPacCode: r.last_pac_code,
+  signed: r.signed,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
 });
@@ -108,4 +112,47 @@ export async function companyDocumentsNeedingRetry(
   const rows = await sql<Array<{ id: string; workflow_id: string }>>`select id, workflow_id from documents
     where company_id = ${companyId} and status = 'needs_support' order by created_at`;
   return rows.map((r) => ({ id: r.id, workflowId: r.workflow_id }));
+}
+
+/** What a CAFE is printed from: the stored signed XML and what the PAC answered. */
+export interface CafeSource {
+  signedXml: string | null;
+  protocol: string | null;
+  /** As the PAC answered it (ISO 8601). */
+  authorizedAt: string | null;
+  pac: string | null;
+  branch: string;
+  pointOfSale: string;
+  number: string;
+}
+
+export async function findCafeSource(
+  sql: Sql,
+  companyId: string,
+  documentId: string,
+): Promise<CafeSource | undefined> {
+  if (!isUuid(documentId)) return undefined;
+  const [row] = await sql<
+    Array<{
+      signed_xml: string | null;
+      protocol: string | null;
+      authorized_at: string | null;
+      pac: string | null;
+      branch: string;
+      point_of_sale: string;
+      number: string;
+    }>
+  >`select signed_xml, protocol, authorized_at, pac, branch, point_of_sale, number
+    from documents where company_id = ${companyId} and id = ${documentId}`;
+  return row
+    ? {
+        signedXml: row.signed_xml,
+        protocol: row.protocol,
+        authorizedAt: row.authorized_at,
+        pac: row.pac,
+        branch: row.branch,
+        pointOfSale: row.point_of_sale,
+        number: row.number,
+      }
+    : undefined;
 }

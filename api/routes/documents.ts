@@ -223,7 +223,11 @@ export function documentRoutes(deps: { documents: DocumentService; actions: Docu
         const { companyId, documentId } = params as { companyId: string; documentId: string };
         const found = await deps.actions.detail(companyId, documentId);
         if (!found) throw documentNotFound(documentId);
-        res.json({ ...found.row, state: found.state, links: documentLinks(companyId, documentId) });
+        res.json({
+          ...found.row,
+          state: found.state,
+          links: documentLinks(companyId, documentId, { signed: found.row.signed }),
+        });
       },
     }),
     defineRoute({

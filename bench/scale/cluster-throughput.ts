@@ -23,16 +23,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Events of one closed workflow's history by type (what each document costs the server). */
 async function historyShape(client: Client, workflowId: string) {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const byType: Record<string, number> = {};
-  for (const e of history.events ?? []) {
-    const type = String(e.eventType ?? '').replace('EVENT_TYPE_', '');
-    byType[type] = (byType[type] ?? 0) + 1;
-  }
+  const events = history.events ?? [];
+  const count = (has: (e: (typeof events)[number]) => unknown) => events.filter((e) => has(e)).length;
   return {
     events: history.events?.length ?? 0,
-    workflowTasks: byType.WORKFLOW_TASK_COMPLETED ?? 0,
-    activities: byType.ACTIVITY_TASK_SCHEDULED ?? 0,
-    localMarkers: byType.MARKER_RECORDED ?? 0,
+    workflowTasks: count((e) => e.workflowTaskCompletedEventAttributes),
+    activities: count((e) => e.activityTaskScheduledEventAttributes),
+    markers: count((e) => e.markerRecordedEventAttributes),
+    timers: count((e) => e.timerStartedEventAttributes),
   };
 }
 

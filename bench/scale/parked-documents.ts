@@ -145,8 +145,8 @@ export async function parkedDocuments(
   const [queriesAfter] = await stack.sql<Array<{ n: number }>>`
     select count(*)::int as n from document_pac_exchanges where operation = 'query'`;
   const [statuses] = await stack.sql<Array<{ pending: number; other: number }>>`
-    select count(*) filter (where status = 'pending')::int as pending,
-           count(*) filter (where status <> 'pending')::int as other
+    select count(*) filter (where status = 'submitted')::int as pending,
+           count(*) filter (where status <> 'submitted')::int as other
     from documents where company_id = ${company.id}`;
   const sample = await stack.sql<Array<{ workflow_id: string }>>`
     select workflow_id from documents where company_id = ${company.id} order by random() limit 20`;

@@ -81,7 +81,8 @@ export function createTransitions(ctx: DocumentContext) {
 
   const notify = async (status: DocumentStatus) => {
     const seq = state.history.length;
-    const { self, xml } = documentLinks(input.companyId, input.documentId);
+    const signed = state.history.some((e) => e.status === 'signed');
+    const { self, xml, cafe } = documentLinks(input.companyId, input.documentId, { signed });
     const event: DocumentWebhookEvent = {
       eventId: `${workflowInfo().workflowId}:${seq}`,
       documentId: input.documentId,
@@ -104,7 +105,7 @@ export function createTransitions(ctx: DocumentContext) {
         ? { needsPerson: { ...state.needsPerson, actions: ALLOWED_ACTIONS_FOR[status] ?? [] } }
         : {}),
       at: new Date().toISOString(),
-      links: { self, xml },
+      links: { self, xml, ...(cafe ? { cafe } : {}) },
     };
     await startChild(webhookDeliveryWorkflow, {
       workflowId: `webhook:${event.eventId}`,

@@ -1,0 +1,41 @@
+import { CafeError, cafeModel } from '../cafe/cafe-model.js';
+import { formatFromIFormCafe, renderCafe, type CafeFormat } from '../cafe/render-cafe.js';
+import { findCafeSource } from '../storage/document-queries.js';
+import type { Sql } from '../storage/database.js';
+
+export type CafeOutcome =
+  | { outcome: 'not-found' }
+  | { outcome: 'not-signed' }
+  | { outcome: 'unreadable'; reason: string }
+  | { outcome: 'ok'; pdf: Buffer; fileName: string; format: CafeFormat };
+
+/** The `iFormCAFE` a signed document asks for (2 tape, 3 letter), read without parsing the whole XML. */
+const requestedForm = (xml: string) => /<iFormCAFE>\s*(\d)\s*<\/iFormCAFE>/.exec(xml)?.[1];
+
+/** Prints a stored document's CAFE: from its signed XML, its authorization and its PAC's legend. */
+export class CafeService {
+  constructor(private readonly deps: { sql: Sql; pacLegends: Partial<Record<string, string>> }) {}
+
+  async cafe(companyId: string, documentId: string, format?: CafeFormat): Promise<CafeOutcome> {
+    const source = await findCafeSource(this.deps.sql, companyId, documentId);
+    if (!source) return { outcome: 'not-found' };
+    if (!source.signedXml) return { outcome: 'not-signed' };
+    const chosen = format ?? formatFromIFormCafe(requestedForm(source.signedXml));
+    try {
+      const model = cafeModel(source.signedXml, {
+        protocol: source.protocol ?? undefined,
+        authorizedAt: source.authorizedAt ?? undefined,
+        pacLegend: source.pac ? this.deps.pacLegends[source.pac] : undefined,
+      });
+      return {
+        outcome: 'ok',
+        pdf: await renderCafe(model, chosen),
+        fileName: `CAFE-${source.branch}-${source.pointOfSale}-${source.number}.pdf`,
+        format: chosen,
+      };
+    } catch (err) {
+      if (err instanceof CafeError) return { outcome: 'unreadable', reason: err.message };
+      throw err;
+    }
+  }
+}

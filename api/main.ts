@@ -37,6 +37,7 @@ const app = buildApp({
   webhookAllowedHosts: settings.webhookAllowedHosts,
   webhookSecretOverlapHours: settings.webhookSecretOverlapHours,
   trustProxy: settings.apiTrustProxy,
+  cafePacLegends: settings.cafePacLegends,
 });
 
 // Stored idempotent answers are kept 24 h; older ones are deleted hourly (and on reuse of their key).

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { ApiKeyService } from '../services/api-key-service.js';
 import type { CertificateService } from '../services/certificate-service.js';
+import { CafeService } from '../services/cafe-service.js';
 import { DocumentActions } from '../services/document-actions.js';
 import type { DocumentService } from '../services/document-service.js';
 import type { Sql } from '../storage/database.js';
@@ -38,6 +39,8 @@ export interface ApiDeps {
   rateLimit: { perMinute: number; burst: number };
   webhookAllowedHosts: readonly string[];
   webhookSecretOverlapHours: number;
+  /** The legend each PAC requires on CAFEs (FEPA_CAFE_PAC_LEGENDS). */
+  cafePacLegends?: Partial<Record<string, string>>;
   /** Express's `trust proxy`: whose `X-Forwarded-For` gives the caller's address (rate limits by address). */
   trustProxy?: boolean | number | string;
 }
@@ -61,6 +64,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...documentRoutes({
       documents: deps.documents,
       actions: new DocumentActions({ sql: deps.sql, client: deps.client }),
+      cafes: new CafeService({ sql: deps.sql, pacLegends: deps.cafePacLegends ?? {} }),
     }),
   ];
   const openApi = buildOpenApi(routes, { version: API_VERSION });

@@ -13,9 +13,12 @@ const MAX_PAGE_PT = 14_000;
 export const CAFE_FORMATS = ['roll', 'roll58', 'letter'] as const;
 export type CafeFormat = (typeof CAFE_FORMATS)[number];
 
-/** The format a document asks for in `iFormCAFE` (2 tape, 3 letter); letter when it asks for none. */
-export function formatFromIFormCafe(iFormCafe: string | undefined): CafeFormat {
-  return iFormCafe === '2' ? 'roll' : 'letter';
+/**
+ * The format a signed document asks for in `iFormCAFE` (2 paper tape, 3 letter); letter when it asks for
+ * none (1). Read with a pattern: the element is a single digit, and the caller holds only the XML text.
+ */
+export function formatOfSignedXml(xml: string): CafeFormat {
+  return /<iFormCAFE>\s*2\s*<\/iFormCAFE>/.test(xml) ? 'roll' : 'letter';
 }
 
 /** The QR of `gNoFirm/dQRCode`, its exact bytes, as a PNG (error correction M, as DGI samples print it). */

@@ -1,5 +1,6 @@
 // `fepa <command>`: tools for integrators and support. Errors go to stderr with a non-zero exit.
 import { parseArgs } from 'node:util';
+import { cafeCommand } from './cafe-command.js';
 import { CliUsageError, type Command } from './command.js';
 import { certCommand, sandboxP12Command, signCommand, verifyCommand } from './certificate-commands.js';
 import { buildCommand, cufeCommand, rucDvCommand, validateCommand } from './document-commands.js';
@@ -9,6 +10,7 @@ const COMMANDS: Command[] = [
   validateCommand,
   buildCommand,
   cufeCommand,
+  cafeCommand,
   rucDvCommand,
   certCommand,
   signCommand,

@@ -1,5 +1,5 @@
 import { CafeError, cafeModel } from '../cafe/cafe-model.js';
-import { formatFromIFormCafe, renderCafe, type CafeFormat } from '../cafe/render-cafe.js';
+import { formatOfSignedXml, renderCafe, type CafeFormat } from '../cafe/render-cafe.js';
 import { findCafeSource } from '../storage/document-queries.js';
 import type { Sql } from '../storage/database.js';
 
@@ -9,8 +9,6 @@ export type CafeOutcome =
   | { outcome: 'unreadable'; reason: string }
   | { outcome: 'ok'; pdf: Buffer; fileName: string; format: CafeFormat };
 
-/** The `iFormCAFE` a signed document asks for (2 tape, 3 letter), read without parsing the whole XML. */
-const requestedForm = (xml: string) => /<iFormCAFE>\s*(\d)\s*<\/iFormCAFE>/.exec(xml)?.[1];
 
 /** Prints a stored document's CAFE: from its signed XML, its authorization and its PAC's legend. */
 export class CafeService {
@@ -20,7 +18,7 @@ export class CafeService {
     const source = await findCafeSource(this.deps.sql, companyId, documentId);
     if (!source) return { outcome: 'not-found' };
     if (!source.signedXml) return { outcome: 'not-signed' };
-    const chosen = format ?? formatFromIFormCafe(requestedForm(source.signedXml));
+    const chosen = format ?? formatOfSignedXml(source.signedXml);
     try {
       const model = cafeModel(source.signedXml, {
         protocol: source.protocol ?? undefined,

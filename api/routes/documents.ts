@@ -5,7 +5,9 @@ import { documentLinks } from '../../common/document-links.js';
 import { PROJECT_ROOT } from '../../config/settings.js';
 import type { Caller } from '../../services/api-key-service.js';
 import type { ActionOutcome, DocumentActions } from '../../services/document-actions.js';
+import type { CafeService } from '../../services/cafe-service.js';
 import type { DocumentService } from '../../services/document-service.js';
+import { CAFE_FORMATS } from '../../cafe/render-cafe.js';
 import { DocumentSchema } from '../../dgi-document/index.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
@@ -28,6 +30,7 @@ const Correction = z.strictObject({
   document: z.record(z.string(), z.unknown()),
 });
 const DocumentedCorrection = Correction.extend({ document: DocumentSchema });
+const CafeQuery = z.strictObject({ format: z.enum(CAFE_FORMATS).optional() });
 const ListQuery = z.strictObject({
   status: z.string().max(40).optional(),
   type: z
@@ -84,7 +87,11 @@ function actionAnswer(outcome: ActionOutcome, name: string, documentId: string) 
 }
 
 /** Fiscal documents of a company: create, read (live state), list, XML, and operator actions. */
-export function documentRoutes(deps: { documents: DocumentService; actions: DocumentActions }): AnyRoute[] {
+export function documentRoutes(deps: {
+  documents: DocumentService;
+  actions: DocumentActions;
+  cafes: CafeService;
+}): AnyRoute[] {
   const actionRoutes = (
     [
       ['submit', Action, 'Submit to the PAC (documents held with autoSubmit off)'],
@@ -252,6 +259,39 @@ export function documentRoutes(deps: { documents: DocumentService; actions: Docu
             detail: 'The document has no signed XML yet.',
           });
         res.type('application/xml').send(xml);
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/companies/:companyId/documents/:documentId/cafe',
+      access: 'integrator',
+      tag: 'Documents',
+      summary: 'The CAFE (printable copy with the QR) as PDF',
+      description:
+        "Printed from the stored signed XML. `format`: `roll` (80 mm tape), `roll58` (58 mm tape) or `letter`; without it, the document's `iFormCAFE` decides (2: roll, otherwise letter). Before authorization the CAFE says it is pending; a contingency document says so.",
+      query: CafeQuery,
+      responses: {
+        200: { description: 'The CAFE', contentType: 'application/pdf' },
+        409: { description: 'Not signed yet' },
+      },
+      async handle({ res, params, query }) {
+        const { companyId, documentId } = params as { companyId: string; documentId: string };
+        const cafe = await deps.cafes.cafe(companyId, documentId, query.format);
+        if (cafe.outcome === 'not-found') throw documentNotFound(documentId);
+        if (cafe.outcome !== 'ok')
+          throw new HttpProblem({
+            type: 'not-signed',
+            title: 'No CAFE for this document',
+            status: 409,
+            detail:
+              cafe.outcome === 'not-signed'
+                ? 'The document has no signed XML yet: its CAFE exists once it is signed.'
+                : `The stored document cannot be printed: ${cafe.reason}.`,
+          });
+        res
+          .type('application/pdf')
+          .setHeader('content-disposition', `inline; filename="${cafe.fileName}"`)
+          .send(cafe.pdf);
       },
     }),
     defineRoute({

@@ -40,6 +40,9 @@ export async function benchScale(
       pollMaxMs: options.pollMaxMs,
       maxPollsPerRun: 20,
       pendingDeadlineMs: 24 * 3_600_000,
+      // Compressed like the polls: a PAC call lost with its worker (or its task) is given up after 15 s.
+      pacCallTimeoutMs: 15_000,
+      notFoundSettleMs: 15_000,
     },
     env: {
       LOG_LEVEL: 'info',

@@ -2,6 +2,8 @@ export interface ApiAnswer {
   status: number;
   body: any;
   headers: Headers;
+  /** The body's bytes as received (PDFs and other binary answers). */
+  bytes: Buffer;
 }
 
 export type ApiCall = (
@@ -23,11 +25,13 @@ export function apiClient(baseUrl: string, key?: string): ApiCall {
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const text = await res.text();
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const text = bytes.toString('utf8');
     return {
       status: res.status,
       body: text && res.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
       headers: res.headers,
+      bytes,
     };
   };
 }

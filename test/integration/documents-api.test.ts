@@ -4,6 +4,7 @@ import { verifySignedRfe } from '../../signing/verify-rfe.js';
 import type { Company } from '../../storage/company-store.js';
 import { createCompanyWithCertificate, createTestCompany, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
+import { decodeQrCodes, pdfPageSizesMm, pdfText } from '../helpers/pdf-tools.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import type { ApiCall } from '../helpers/api-client.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
@@ -85,6 +86,37 @@ describe('the documents HTTP API', () => {
     assert.match(doc.cufe, /^FE01.{24}PPAL/, 'the branch with letters is in the CUFE');
     assert.match(xml, /<dValITBMS>0\.087664<\/dValITBMS>.*<dTotITBMS>0\.18<\/dTotITBMS>/);
     assert.equal(doc.total, '2.68');
+  });
+
+  it('prints the CAFE of an authorized document: linked once signed, QR and protocol read back from the PDF', async () => {
+    const created = await call(
+      'POST',
+      `/v1/companies/${company.id}/documents`,
+      documentFor(company, await loadExample('invoice-pos-6-decimals.json'), '0000000531'),
+    );
+    const doc = await until(created.body.links.self, 'authorized');
+    const detail = (await call('GET', created.body.links.self)).body;
+    assert.equal(detail.links.cafe, `${created.body.links.self}/cafe`);
+    const xml = (await call('GET', created.body.links.xml)).body as string;
+    const qr = /<dQRCode><!\[CDATA\[(.*?)\]\]>/.exec(xml)![1];
+    for (const format of ['roll', 'letter'] as const) {
+      const cafe = await call('GET', `${detail.links.cafe}?format=${format}`);
+      assert.equal(cafe.status, 200);
+      assert.equal(cafe.headers.get('content-type'), 'application/pdf');
+      assert.match(cafe.headers.get('content-disposition') ?? '', /CAFE-PPAL-002-0000000531\.pdf/);
+      assert.deepEqual(await decodeQrCodes(cafe.bytes), [qr]);
+      const text = await pdfText(cafe.bytes);
+      assert.ok(text.includes(doc.protocol), `${format}: protocol ${doc.protocol} printed`);
+      assert.ok(text.replace(/\s+/g, '').includes(doc.cufe));
+    }
+    // Without a format the document's iFormCAFE decides (1: letter).
+    const [page] = await pdfPageSizesMm((await call('GET', detail.links.cafe)).bytes);
+    assert.ok(Math.abs(page!.width - 215.9) < 0.1);
+    const bad = await call('GET', `${detail.links.cafe}?format=a4`);
+    assert.equal(bad.status, 400);
+    assert.match(JSON.stringify(bad.body), /format/);
+    const missing = await call('GET', `/v1/companies/${company.id}/documents/${crypto.randomUUID()}/cafe`);
+    assert.equal(missing.status, 404);
   });
 
   it('answers a bad document with 400 and every issue', async () => {

@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
 import { PROJECT_ROOT } from '../../config/settings.js';
+import { validateDocument } from '../../dgi-document/index.js';
+import { fixedSecurityCode, loadExample, signForTests } from '../helpers/dgi-fixtures.js';
 import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js';
+import { decodeQrCodes, pdfText } from '../helpers/pdf-tools.js';
 
 const exec = promisify(execFile);
 const FEPA = join(PROJECT_ROOT, 'bin', 'fepa.js');
@@ -189,5 +192,33 @@ describe('the fepa certificate commands', () => {
     const r = await fepa('cert', join(dir, 'good.p12'), '--password', password);
     assert.equal(r.code, 2);
     assert.ok(!r.stderr.includes(password));
+  });
+});
+
+describe('fepa cafe', () => {
+  it('prints the CAFE of a signed XML: the QR read from the page is its dQRCode', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fepa-cli-cafe-'));
+    const validated = validateDocument(await loadExample('invoice-pos-6-decimals.json'), {
+      securityCode: fixedSecurityCode,
+    });
+    assert.ok(validated.ok);
+    const { xml } = signForTests(validated.document);
+    await writeFile(join(dir, 'signed.xml'), xml);
+    const r = await fepa('cafe', join(dir, 'signed.xml'), '--format', 'roll', '--out', join(dir, 'cafe.pdf'));
+    assert.equal(r.code, 0, r.stderr);
+    const pdf = await readFile(join(dir, 'cafe.pdf'));
+    assert.deepEqual(await decodeQrCodes(pdf), [/<dQRCode><!\[CDATA\[(.*?)\]\]>/.exec(xml)![1]]);
+    assert.match(await pdfText(pdf), /pendiente de autorización/);
+  });
+
+  it('refuses an unknown format and an unsigned document, naming what is wrong', async () => {
+    const bad = await fepa('cafe', 'examples/credit-note.json', '--format', 'a4', '--out', '/dev/null');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--format must be one of roll, roll58, letter, not "a4"/);
+    const dir = await mkdtemp(join(tmpdir(), 'fepa-cli-cafe-'));
+    await writeFile(join(dir, 'unsigned.xml'), '<rFE xmlns="http://dgi-fep.mef.gob.pa"/>');
+    const unsigned = await fepa('cafe', join(dir, 'unsigned.xml'), '--out', join(dir, 'x.pdf'));
+    assert.equal(unsigned.code, 1);
+    assert.match(unsigned.stderr, /cannot be read as an rFE|needs the signed document/);
   });
 });

@@ -20,6 +20,15 @@ export interface PreparedSummary {
   cufe: string;
   digestValue: string;
   total: string;
+  /** `iEntCAFE` 3 and the receiver has an e-mail: its CAFE is e-mailed once authorized. */
+  cafeByEmail: boolean;
+}
+
+/** Whether the request asks for the CAFE by e-mail (iEntCAFE 3) to a receiver that has an address. */
+function asksCafeByEmail(request: unknown): boolean {
+  const gDGen = (request as { gDGen?: { iEntCAFE?: unknown; gDatRec?: { dCorElectRec?: unknown } } }).gDGen;
+  const emails = [gDGen?.gDatRec?.dCorElectRec ?? []].flat().filter((e) => typeof e === 'string' && e);
+  return String(gDGen?.iEntCAFE) === '3' && emails.length > 0;
 }
 
 /**
@@ -31,7 +40,9 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
     /** Validates the stored request and writes its canonical XML, digest and CUFE (once: retries reuse them). */
     async prepareDocument(input: { documentId: string }): Promise<PreparedSummary> {
       const { request, prepared } = await loadDocumentRequest(deps.sql, input.documentId);
-      if (prepared) return { cufe: prepared.cufe, digestValue: prepared.digestValue, total: prepared.total };
+      const cafeByEmail = asksCafeByEmail(request);
+      if (prepared)
+        return { cufe: prepared.cufe, digestValue: prepared.digestValue, total: prepared.total, cafeByEmail };
       const result = validateDocument(request);
       if (!result.ok) throw validationFailure(result.issues);
       const unsignedXml = writeCanonicalRfe(result.document);
@@ -41,7 +52,7 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
         unsignedXml,
         total: result.document.gTot.dVTot ?? '0.00',
       });
-      return { cufe: saved.cufe, digestValue: saved.digestValue, total: saved.total };
+      return { cufe: saved.cufe, digestValue: saved.digestValue, total: saved.total, cafeByEmail };
     },
 
     /** Signs with the company's active certificate (fetched here by company id) and appends the QR. */

@@ -1,5 +1,6 @@
 import type { SecretBox } from '../secrets/secret-box.js';
 import { createCertificateWatchActivities } from './certificate-watch-activities.js';
+import { createDeliveryActivities, type DeliveryActivityDeps } from './delivery-activities.js';
 import { createDiagnosticActivities, type DiagnosticDeps } from './diagnostic-activities.js';
 import { createDocumentActivities, type DocumentActivityDeps } from './document-activities.js';
 import { createPacActivities, type PacActivityDeps } from './pac-activities.js';
@@ -8,6 +9,7 @@ import { createWebhookActivities } from './webhook-activities.js';
 
 export type ActivityDeps = DiagnosticDeps &
   DocumentActivityDeps &
+  DeliveryActivityDeps &
   PacActivityDeps & {
     box: SecretBox;
     allowedHosts: readonly string[];
@@ -22,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCertificateWatchActivities(deps),
     ...createRecordActivities(deps),
     ...createWebhookActivities(deps),
+    ...createDeliveryActivities(deps),
     // Only the signature mode runs here; PAC calls run on the per-PAC task queues.
     pacSignatureMode: (input: { companyId: string }) => pac.pacSignatureMode(input),
   };

@@ -99,3 +99,7 @@ export const CertificateStatusSchema = z
 export const PacSettingsSchema = z
   .looseObject({ pac: z.enum(['sandbox', 'aludra', 'edoc']), autoSubmit: z.boolean() })
   .meta({ id: 'PacSettings' });
+
+export const DeliveryStartedSchema = z
+  .object({ workflowId: z.string(), address: z.string(), status: z.literal('sending') })
+  .meta({ id: 'DeliveryStarted' });

@@ -6,6 +6,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import type { ApiKeyService } from '../services/api-key-service.js';
 import type { CertificateService } from '../services/certificate-service.js';
 import { CafeService } from '../services/cafe-service.js';
+import { DeliveryService } from '../services/delivery-service.js';
 import { DocumentActions } from '../services/document-actions.js';
 import type { DocumentService } from '../services/document-service.js';
 import type { Sql } from '../storage/database.js';
@@ -65,6 +66,12 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
       documents: deps.documents,
       actions: new DocumentActions({ sql: deps.sql, client: deps.client }),
       cafes: new CafeService({ sql: deps.sql, pacLegends: deps.cafePacLegends ?? {} }),
+      deliveries: new DeliveryService({
+        sql: deps.sql,
+        client: deps.client,
+        taskQueue: deps.documents.taskQueue,
+        timings: deps.documents.timings,
+      }),
     }),
   ];
   const openApi = buildOpenApi(routes, { version: API_VERSION });

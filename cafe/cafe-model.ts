@@ -97,9 +97,7 @@ export function displayDateTime(text: string): string {
   const offset = /(Z|[+-]\d{2}:\d{2})$/.exec(text)?.[1];
   const utc = Date.parse(text);
   const local =
-    offset && offset !== '-05:00' && !Number.isNaN(utc)
-      ? new Date(utc - 5 * 3_600_000).toISOString()
-      : text;
+    offset && offset !== '-05:00' && !Number.isNaN(utc) ? new Date(utc - 5 * 3_600_000).toISOString() : text;
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})/.exec(local);
   return m ? `${m[3]}/${m[2]}/${m[1]} ${m[4]}` : text;
 }

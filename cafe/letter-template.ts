@@ -141,7 +141,8 @@ export function drawLetter(doc: Pdf, cafe: CafeModel, qrPng: Buffer): void {
   doc.font('Helvetica').fontSize(9);
   if (cafe.authorization) {
     doc.text(`Protocolo de autorización: ${cafe.authorization.protocol}`, { width: text.width });
-    if (cafe.authorization.at) doc.text(`Fecha de autorización: ${cafe.authorization.at}`, { width: text.width });
+    if (cafe.authorization.at)
+      doc.text(`Fecha de autorización: ${cafe.authorization.at}`, { width: text.width });
   }
   doc.font('Helvetica-Bold');
   for (const legend of cafe.legends) doc.text(printable(legend), { width: text.width });

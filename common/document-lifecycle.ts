@@ -28,6 +28,10 @@ export interface DocumentState {
   status: DocumentStatus;
   cufe?: string;
   total?: string;
+  /** The receiver asked for the CAFE by e-mail (iEntCAFE 3, with an address). */
+  cafeByEmail?: boolean;
+  /** The e-mail of the CAFE, once started after authorization (its outcome: the API's `deliveries`). */
+  cafeDelivery?: { workflowId: string };
   certificateFingerprint?: string;
   /** fepa signed (false: the PAC signs; fepa's signing step was skipped). */
   signedByFepa?: boolean;

@@ -69,6 +69,10 @@ export interface DocumentTimings {
    * answer was lost (queued, or waiting on its own database), and resending then issues it twice.
    */
   notFoundSettleMs: number;
+  /** The CAFE's e-mail to the receiver is retried from this delay (doubling up to 30 min)… */
+  deliveryRetryInitialMs: number;
+  /** …and given up this long after authorization (support is told; the document is not affected). */
+  deliveryGiveUpMs: number;
 }
 
 export const DEFAULT_TIMINGS: DocumentTimings = {
@@ -87,4 +91,6 @@ export const DEFAULT_TIMINGS: DocumentTimings = {
   bookkeepingRetryMaxMs: 60_000,
   updateAnswerWaitMs: 10_000,
   notFoundSettleMs: 2 * 60_000,
+  deliveryRetryInitialMs: 30_000,
+  deliveryGiveUpMs: 48 * 3_600_000,
 };

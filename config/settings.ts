@@ -70,6 +70,18 @@ const SettingsSchema = z.object({
   FEPA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
   FEPA_WORKER_STATUS_LOG_SECONDS: z.coerce.number().int().min(0).default(60),
   FEPA_DOCUMENT_TIMINGS: z.preprocess(parseJsonSetting, DocumentTimingsSchema.optional()),
+  FEPA_SMTP_URL: optionalText.pipe(
+    z
+      .url({ protocol: /^smtps?$/, error: 'must be smtp://host:port or smtps://host:port' })
+      .refine((u) => !new URL(u).password, 'must not hold a password: put it in FEPA_SMTP_PASSWORD')
+      .optional(),
+  ),
+  FEPA_SMTP_USER: optionalText,
+  FEPA_SMTP_PASSWORD: optionalText,
+  FEPA_MAIL_FROM: z.email().default('facturacion@fepa.localhost'),
+  FEPA_MAIL_REPLY_TO: optionalText.pipe(z.email().optional()),
+  FEPA_SMTP_SINK_PORT: port.default(2525),
+  FEPA_SMTP_SINK_WEB_PORT: port.default(8025),
   FEPA_CAFE_PAC_LEGENDS: z.preprocess(
     parseJsonSetting,
     z.partialRecord(z.enum(PAC_NAMES), z.string().min(1).max(300)).default({}),
@@ -140,6 +152,19 @@ export interface Settings {
   workerMaxCachedWorkflows: number;
   /** How often a worker logs its status (cached workflows, tasks in flight, memory); 0: never. */
   workerStatusLogSeconds: number;
+  /**
+   * Where the customer's copies are e-mailed from (unset: not sent; `npm start` points it at its sink).
+   * The password is a secret: it never reaches logs, workflow history or the database.
+   */
+  mail: {
+    smtpUrl: string | undefined;
+    user: string | undefined;
+    password: string | undefined;
+    from: string;
+    replyTo: string | undefined;
+  };
+  /** `npm start`'s local SMTP sink: SMTP port and the page that shows what it received. */
+  smtpSink: { port: number; webPort: number };
   /** Text a PAC requires on every CAFE of the documents it authorizes, by PAC name. */
   cafePacLegends: Partial<Record<(typeof PAC_NAMES)[number], string>>;
   /** Waits of new documents (poll delays, offline retries, …) instead of the production defaults. */
@@ -196,6 +221,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     workerStatusLogSeconds: s.FEPA_WORKER_STATUS_LOG_SECONDS,
     documentTimings: s.FEPA_DOCUMENT_TIMINGS as Partial<DocumentTimings> | undefined,
     cafePacLegends: s.FEPA_CAFE_PAC_LEGENDS,
+    mail: {
+      smtpUrl: s.FEPA_SMTP_URL,
+      user: s.FEPA_SMTP_USER,
+      password: s.FEPA_SMTP_PASSWORD,
+      from: s.FEPA_MAIL_FROM,
+      replyTo: s.FEPA_MAIL_REPLY_TO,
+    },
+    smtpSink: { port: s.FEPA_SMTP_SINK_PORT, webPort: s.FEPA_SMTP_SINK_WEB_PORT },
     cluster: {
       basePort: s.FEPA_CLUSTER_BASE_PORT,
       historyShards: s.FEPA_CLUSTER_HISTORY_SHARDS,

@@ -9,7 +9,6 @@ export type CafeOutcome =
   | { outcome: 'unreadable'; reason: string }
   | { outcome: 'ok'; pdf: Buffer; fileName: string; format: CafeFormat };
 
-
 /** Prints a stored document's CAFE: from its signed XML, its authorization and its PAC's legend. */
 export class CafeService {
   constructor(private readonly deps: { sql: Sql; pacLegends: Partial<Record<string, string>> }) {}

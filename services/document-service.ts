@@ -90,6 +90,15 @@ export class DocumentService {
     },
   ) {}
 
+  /** The waits new documents get (and the deliveries started for them). */
+  get timings(): Partial<DocumentTimings> | undefined {
+    return this.deps.timings;
+  }
+
+  get taskQueue(): string | undefined {
+    return this.deps.taskQueue;
+  }
+
   /**
    * `idempotencyKey` (the request's Idempotency-Key) makes creation atomic from the client's view: a
    * retry after a crash between the row's commit and the workflow's start finds the row, and its

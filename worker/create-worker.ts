@@ -9,6 +9,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
 import type { SigningKeyCache } from '../signing/signing-key-cache.js';
 import type { Sql } from '../storage/database.js';
+import { smtpMailSender, type MailSender } from '../mail/mail-sender.js';
 
 export const WORKFLOWS_PATH = resolve(import.meta.dirname, '../workflows/index.ts');
 
@@ -37,7 +38,19 @@ export interface FepaWorkerOptions {
    * beyond it are evicted and replayed when their timer fires: memory stays bounded, at some CPU.
    */
   maxCachedWorkflows?: number;
+  /** How the customer's copies are e-mailed (unset: not configured, deliveries fail and say so). */
+  mail?: { sender: MailSender; from: string; replyTo?: string | undefined };
+  /** The legend each PAC requires on CAFEs (FEPA_CAFE_PAC_LEGENDS). */
+  cafePacLegends?: Partial<Record<string, string>>;
 }
+
+const NO_MAIL = {
+  smtpUrl: undefined,
+  user: undefined,
+  password: undefined,
+  from: 'facturacion@fepa.localhost',
+  replyTo: undefined,
+};
 
 export function workerIdentity(): string {
   return `fepa-worker@${hostname()}:${process.pid}`;
@@ -71,6 +84,9 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
       pacs: options.pacs,
       box: options.box,
       allowedHosts: options.webhookAllowedHosts,
+      mail: options.mail?.sender ?? smtpMailSender(NO_MAIL),
+      mailSettings: { from: options.mail?.from ?? NO_MAIL.from, replyTo: options.mail?.replyTo },
+      cafePacLegends: options.cafePacLegends ?? {},
     }),
   });
   const pacActivities = createPacActivities({ sql: options.sql, pacs: options.pacs });

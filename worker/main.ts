@@ -10,6 +10,7 @@ import { PacRegistry } from '../pac/pac-registry.js';
 import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { SigningKeyCache } from '../signing/signing-key-cache.js';
 import { connectDatabase } from '../storage/database.js';
+import { smtpMailSender } from '../mail/mail-sender.js';
 import { ensureCertificateExpirySchedule } from './certificate-expiry-schedule.js';
 import { createFepaWorkers } from './create-worker.js';
 import { temporalLoggerFor } from './runtime-logger.js';
@@ -65,6 +66,8 @@ const createWorkers = () =>
     webhookAllowedHosts: settings.webhookAllowedHosts,
     pacMaxCallsPerSecond: settings.pacMaxCallsPerSecond,
     maxCachedWorkflows: settings.workerMaxCachedWorkflows,
+    mail: { sender: smtpMailSender(settings.mail), from: settings.mail.from, replyTo: settings.mail.replyTo },
+    cafePacLegends: settings.cafePacLegends,
   });
 // A worker started while Temporal cannot serve the namespace (its own database down, say) waits for it
 // instead of exiting (found in chaos runs: a worker restarted during a PostgreSQL outage crash-looped).

@@ -23,6 +23,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     localBookkeeping: patched('bookkeeping-local'),
     answerWhenApplied: patched('update-answers-when-applied'),
     notFoundSettles: patched('not-found-settles'),
+    cafeDelivery: patched('cafe-delivery'),
   });
   const { state, t } = ctx;
   registerOperatorHandlers(ctx);
@@ -38,6 +39,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       const prepared = await ctx.local.prepareDocument({ documentId: input.documentId });
       state.cufe = prepared.cufe;
       state.total = prepared.total;
+      if (prepared.cafeByEmail) state.cafeByEmail = true;
       await tr.moveTo('prepared');
       const mode = await ctx.local.pacSignatureMode({ companyId: input.companyId });
       state.signedByFepa = mode.fepaSigns;
@@ -115,6 +117,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
           'pac',
           `authorized${state.protocol ? `, protocol ${state.protocol}` : ''}`,
         );
+      if (ctx.cafeDelivery && state.cafeByEmail && !state.cafeDelivery) await tr.startCafeDelivery();
       await after.authorizedPhase();
       break;
     }

@@ -3,3 +3,4 @@ export { roundtripWorkflow } from './roundtrip-workflow.js';
 export { documentWorkflow } from './document-workflow.js';
 export { certificateExpiryWatchWorkflow } from './certificate-expiry-watch-workflow.js';
 export { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';
+export { cafeDeliveryWorkflow } from './cafe-delivery-workflow.js';

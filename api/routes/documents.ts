@@ -6,6 +6,7 @@ import { PROJECT_ROOT } from '../../config/settings.js';
 import type { Caller } from '../../services/api-key-service.js';
 import type { ActionOutcome, DocumentActions } from '../../services/document-actions.js';
 import type { CafeService } from '../../services/cafe-service.js';
+import type { DeliveryService } from '../../services/delivery-service.js';
 import type { DocumentService } from '../../services/document-service.js';
 import { CAFE_FORMATS } from '../../cafe/render-cafe.js';
 import { DocumentSchema } from '../../dgi-document/index.js';
@@ -15,6 +16,7 @@ import {
   ActionResultSchema,
   DocumentAcceptedSchema,
   DocumentDetailSchema,
+  DeliveryStartedSchema,
   DocumentListSchema,
 } from '../response-schemas.js';
 import { invalidRequest } from '../validation.js';
@@ -30,6 +32,10 @@ const Correction = z.strictObject({
   document: z.record(z.string(), z.unknown()),
 });
 const DocumentedCorrection = Correction.extend({ document: DocumentSchema });
+const DeliverRequest = z.strictObject({
+  actor: z.string().min(1).max(100),
+  to: z.email().max(100).optional(),
+});
 const CafeQuery = z.strictObject({ format: z.enum(CAFE_FORMATS).optional() });
 const ListQuery = z.strictObject({
   status: z.string().max(40).optional(),
@@ -91,6 +97,7 @@ export function documentRoutes(deps: {
   documents: DocumentService;
   actions: DocumentActions;
   cafes: CafeService;
+  deliveries: DeliveryService;
 }): AnyRoute[] {
   const actionRoutes = (
     [
@@ -233,6 +240,7 @@ export function documentRoutes(deps: {
         res.json({
           ...found.row,
           state: found.state,
+          deliveries: await deps.deliveries.list(documentId),
           links: documentLinks(companyId, documentId, { signed: found.row.signed }),
         });
       },
@@ -292,6 +300,37 @@ export function documentRoutes(deps: {
           .type('application/pdf')
           .setHeader('content-disposition', `inline; filename="${cafe.fileName}"`)
           .send(cafe.pdf);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/companies/:companyId/documents/:documentId/deliver',
+      access: 'operator',
+      tag: 'Documents',
+      summary: 'E-mail the CAFE and the signed XML to the receiver again (or to another address)',
+      description:
+        "Starts a delivery of its own (retried until sent or given up); its outcome appears in the document's `deliveries`. Without `to`, the receiver's address (gDatRec/dCorElectRec) is used.",
+      body: DeliverRequest,
+      example: { actor: 'ana.soporte', to: 'compras@cliente-ejemplo.com' },
+      responses: {
+        202: { description: 'The delivery started', schema: DeliveryStartedSchema },
+        409: { description: 'Nothing to send yet, or no address' },
+      },
+      async handle({ res, params, body, caller }) {
+        const { companyId, documentId } = params as { companyId: string; documentId: string };
+        const done = await deps.deliveries.resend(companyId, documentId, {
+          actor: actionBy(body, caller).actor,
+          to: body.to,
+        });
+        if (done.outcome === 'not-found') throw documentNotFound(documentId);
+        if (done.outcome === 'refused')
+          throw new HttpProblem({
+            type: 'action-refused',
+            title: 'Delivery refused',
+            status: 409,
+            detail: done.reason,
+          });
+        res.status(202).json({ workflowId: done.workflowId, address: done.address, status: 'sending' });
       },
     }),
     defineRoute({

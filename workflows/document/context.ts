@@ -31,6 +31,8 @@ export interface DocumentContext {
   answerWhenApplied: boolean;
   /** Runs started after the 'not-found-settles' patch confirm a "not found" before resubmitting. */
   notFoundSettles: boolean;
+  /** Runs started after the 'cafe-delivery' patch e-mail the CAFE after authorization when asked to. */
+  cafeDelivery: boolean;
   local: ReturnType<typeof bookkeepingActivities>;
   pac: PacActivities;
   pacQuery: PacActivities;
@@ -51,6 +53,7 @@ export interface RunFeatures {
   localBookkeeping: boolean;
   answerWhenApplied: boolean;
   notFoundSettles: boolean;
+  cafeDelivery: boolean;
 }
 
 export function createContext(input: DocumentWorkflowInput, features: RunFeatures): DocumentContext {
@@ -61,6 +64,7 @@ export function createContext(input: DocumentWorkflowInput, features: RunFeature
     untilVerdict: features.untilVerdict,
     answerWhenApplied: features.answerWhenApplied,
     notFoundSettles: features.notFoundSettles,
+    cafeDelivery: features.cafeDelivery,
     local: bookkeepingActivities(t, features.localBookkeeping),
     // A submission is never retried by Temporal: its outcome would be unknown (reconciled instead).
     pac: proxyActivities<PacActivities>({

@@ -21,6 +21,7 @@ import {
 import { documentLinks } from '../../common/document-links.js';
 import type { DocumentWebhookEvent } from '../../common/webhook-event.js';
 import { webhookDeliveryWorkflow } from '../webhook-delivery-workflow.js';
+import { cafeDeliveryWorkflow } from '../cafe-delivery-workflow.js';
 import type { DocumentContext } from './context.js';
 import { actionApplied, ALLOWED_ACTIONS_FOR } from './operator-actions.js';
 
@@ -114,6 +115,27 @@ export function createTransitions(ctx: DocumentContext) {
     });
   };
 
+  /**
+   * E-mails the CAFE to the receiver in a child workflow of its own (retried until sent or given up);
+   * the document never waits for it, and it outlives the document's run.
+   */
+  const startCafeDelivery = async () => {
+    const workflowId = `cafe-delivery:${input.documentId}:auto`;
+    await startChild(cafeDeliveryWorkflow, {
+      workflowId,
+      args: [
+        {
+          documentId: input.documentId,
+          requestedBy: 'fepa (iEntCAFE 3)',
+          retryInitialMs: ctx.t.deliveryRetryInitialMs,
+          giveUpMs: ctx.t.deliveryGiveUpMs,
+        },
+      ],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+    state.cafeDelivery = { workflowId };
+  };
+
   /** Moves to a state where a person must act, saying why. */
   const needPerson = async (status: 'needs_support' | 'rejected', reason: string, code?: string) => {
     state.needsPerson = { reason, ...(code ? { code } : {}) };
@@ -145,5 +167,5 @@ export function createTransitions(ctx: DocumentContext) {
     if (o.authorizedAt) state.authorizedAt = o.authorizedAt;
   };
 
-  return { upsertKey, moveTo, needPerson, flagPerson, clearPersonFlag, remember };
+  return { upsertKey, moveTo, needPerson, flagPerson, clearPersonFlag, remember, startCafeDelivery };
 }

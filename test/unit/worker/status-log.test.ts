@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Worker } from '@temporalio/worker';
 import { workerStatusFields } from '../../../worker/status-log.js';
 
 const worker = (cached: number, activations: number, activities: number) => ({
@@ -8,7 +9,7 @@ const worker = (cached: number, activations: number, activities: number) => ({
       numCachedWorkflows: cached,
       numInFlightWorkflowActivations: activations,
       numInFlightActivities: activities,
-    }) as ReturnType<import('@temporalio/worker').Worker['getStatus']>,
+    }) as ReturnType<Worker['getStatus']>,
 });
 
 test('worker status: the cache of the workflow worker, activities of all, memory in MB', () => {

@@ -9,6 +9,7 @@ import { ensureDatabaseExists } from '../storage/ensure-database.js';
 import { runMigrations } from '../storage/migrate.js';
 import { provideMasterKey } from './dev-master-key.js';
 import { ProcessGroup, waitForHttp } from './process-group.js';
+import { startSmtpSink } from './smtp-sink.js';
 import { resolveTemporalBinary } from './temporal-binary.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
 import { waitForTemporal } from './temporal-readiness.js';
@@ -59,7 +60,7 @@ async function startTemporal(): Promise<{ address: string; uiUrl: string | undef
 function printBanner(
   s: Settings,
   log: Logger,
-  urls: { api: string; ui: string | undefined; db: string; simulator: string },
+  urls: { api: string; ui: string | undefined; db: string; simulator: string; mail: string },
 ): void {
   log.info(
     { api: urls.api, temporalUi: urls.ui ?? '(external cluster)', database: urls.db, dataDir: s.dataDir },
@@ -69,9 +70,23 @@ function printBanner(
     `\n  fepa is up\n  API          ${urls.api}  (reference ${urls.api}/docs)\n` +
       `  API keys     npx fepa company create --ruc <RUC> --dv <DV> --name <name>  (docs/integration.md)\n` +
       `  Temporal UI  ${urls.ui ?? '(external cluster: use its own UI)'}\n` +
+      `  E-mails      ${urls.mail}\n` +
       `  PostgreSQL   ${urls.db}\n  PAC sandbox  ${urls.simulator} (Aludra /aludra, eDoc /edoc/EdocPanama/4.0, control /_sim)\n` +
       `  Data folder  ${s.dataDir}\n  Ctrl-C stops everything.\n\n`,
   );
+}
+
+/**
+ * Customers' e-mails go to FEPA_SMTP_URL when it is set; otherwise to a local SMTP sink that shows them on a
+ * page (nothing leaves the machine). Returns what the banner says about it.
+ */
+async function startMailServer(childEnv: NodeJS.ProcessEnv): Promise<string> {
+  if (settings.mail.smtpUrl) return `${settings.mail.smtpUrl} (FEPA_SMTP_URL)`;
+  const sink = await startSmtpSink({ port: settings.smtpSink.port, webPort: settings.smtpSink.webPort, log });
+  group.add('SMTP sink', () => sink.stop());
+  childEnv.FEPA_SMTP_URL = sink.smtpUrl;
+  log.info({ smtp: sink.smtpUrl, page: sink.webUrl }, 'local SMTP sink running');
+  return `${sink.webUrl}  (local SMTP sink at ${sink.smtpUrl}: what receivers would get)`;
 }
 
 try {
@@ -89,6 +104,7 @@ try {
     LOG_FORMAT: settings.logFormat,
     ...masterKeyEnv,
   };
+  const mail = await startMailServer(childEnv);
   group.startNode('PAC simulator', 'pac-simulator/main.ts', childEnv, 10_000);
   await waitForHttp(`${settings.simulatorUrl}/healthz`, 60_000);
   group.startNode('API', 'api/main.ts', childEnv, 10_000);
@@ -100,6 +116,7 @@ try {
     ui: temporal.uiUrl,
     db: database.mode === 'embedded' ? `embedded (${database.url})` : 'DATABASE_URL',
     simulator: settings.simulatorUrl,
+    mail,
   });
 } catch (err) {
   log.error({ err }, 'fepa could not start');

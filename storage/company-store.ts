@@ -43,3 +43,11 @@ export async function findCompanyByRuc(sql: Sql, ruc: string): Promise<Company |
   const [row] = await sql<CompanyRow[]>`select id, ruc_type, ruc, dv, name from companies where ruc = ${ruc}`;
   return row ? toCompany(row) : undefined;
 }
+
+/** The name receivers see as the sender of the company's e-mails (null: the company's name). */
+export async function setMailSenderName(sql: Sql, companyId: string, name: string | null): Promise<boolean> {
+  if (!isUuid(companyId)) return false;
+  const rows =
+    await sql`update companies set mail_sender_name = ${name} where id = ${companyId} returning id`;
+  return rows.length === 1;
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ROLES } from '../../access/roles.js';
 import type { ApiKeyService } from '../../services/api-key-service.js';
-import { findCompany } from '../../storage/company-store.js';
+import { findCompany, setMailSenderName } from '../../storage/company-store.js';
 import type { Sql } from '../../storage/database.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
@@ -15,6 +15,17 @@ const CreateKeyRequest = z.strictObject({
     .datetime({ offset: true })
     .optional()
     .describe('Omitted: the key does not expire (revoke it when it is no longer needed)'),
+});
+
+const MailSenderRequest = z.strictObject({
+  senderName: z
+    .string()
+    .trim()
+    .min(2)
+    .max(100)
+    .regex(/^[^"<>\r\n]+$/, 'must not contain quotes, angle brackets or line breaks')
+    .nullable()
+    .describe("What receivers see as the sender of the company's e-mails; null: the company's name"),
 });
 
 /** The caller's company, and its API keys. Companies themselves are created with `fepa company create`. */
@@ -54,6 +65,21 @@ export function companyRoutes(deps: { sql: Sql; keys: ApiKeyService }): AnyRoute
         const company = await findCompany(deps.sql, params.companyId!);
         if (!company) throw companyNotFound(params.companyId!);
         res.json(company);
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/companies/:companyId/mail-sender',
+      access: 'admin',
+      tag: 'Company',
+      summary: "The sender name of the company's e-mails to receivers",
+      body: MailSenderRequest,
+      example: { senderName: 'Facturación Empresa Ejemplo' },
+      responses: { 204: { description: 'Saved' } },
+      async handle({ res, params, body }) {
+        if (!(await setMailSenderName(deps.sql, params.companyId!, body.senderName)))
+          throw companyNotFound(params.companyId!);
+        res.status(204).end();
       },
     }),
     defineRoute({

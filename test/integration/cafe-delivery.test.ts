@@ -168,10 +168,16 @@ describe('the CAFE e-mailed to the receiver (iEntCAFE 3), over real SMTP', () =>
     const integrator = await api.clientFor(c.id, 'integrator');
     assert.equal((await integrator('POST', `${path}/deliver`, { actor: 'x' })).status, 403);
 
+    const admin = await api.clientFor(c.id, 'admin');
+    const named = await admin('PUT', `/v1/companies/${c.id}/mail-sender`, {
+      senderName: 'Facturación Prueba',
+    });
+    assert.equal(named.status, 204, JSON.stringify(named.body));
     const resent = await call('POST', `${path}/deliver`, { actor: 'ana', to: 'contabilidad@otro.example' });
     assert.equal(resent.status, 202, JSON.stringify(resent.body));
     assert.equal(resent.body.address, 'contabilidad@otro.example');
-    await mailTo('contabilidad@otro.example', state.cufe!);
+    const again = await mailTo('contabilidad@otro.example', state.cufe!);
+    assert.match(again.from, /^"?Facturación Prueba"? <facturas@emisor\.example>$/);
     const detail = await until('both deliveries sent', async () => {
       const d = (await call('GET', path)).body;
       return d.deliveries?.length === 2 && d.deliveries.every((x: any) => x.status === 'sent')

@@ -126,11 +126,15 @@ describe('npm start', { concurrency: false }, () => {
       TEMPORAL_CLI_PATH: harnessSetting('TEMPORAL_CLI_PATH'),
       TEMPORAL_DEV_PORT: String(temporalPort),
       TEMPORAL_UI_PORT: String(uiPort),
+      FEPA_SMTP_SINK_PORT: String(await freePort()),
+      FEPA_SMTP_SINK_WEB_PORT: String(await freePort()),
     };
     const first = await startFepa(env, dataDir);
     const workflowId = await roundtrip(first);
     const ui = await fetch(`http://127.0.0.1:${uiPort}/`);
     assert.equal(ui.status, 200, 'the Temporal UI answers');
+    const mails = await fetch(`http://127.0.0.1:${env.FEPA_SMTP_SINK_WEB_PORT}/`);
+    assert.match(await mails.text(), /E-mails fepa sent/, 'the SMTP sink shows its page');
     const { stdout } = await run(harnessSetting('TEMPORAL_CLI_PATH'), [
       'operator',
       'search-attribute',
@@ -146,6 +150,7 @@ describe('npm start', { concurrency: false }, () => {
       'worker',
       'API',
       'PAC simulator',
+      'SMTP sink',
       'Temporal dev server',
       'embedded PostgreSQL',
     ]);
@@ -171,7 +176,12 @@ describe('npm start', { concurrency: false }, () => {
     url.pathname = `/${name}`;
     cleanups.push(() => dropDatabase(admin, name));
     const stack = await startFepa(
-      { DATABASE_URL: url.toString(), TEMPORAL_ADDRESS: harnessSetting('FEPA_TEST_TEMPORAL_ADDRESS') },
+      {
+        DATABASE_URL: url.toString(),
+        TEMPORAL_ADDRESS: harnessSetting('FEPA_TEST_TEMPORAL_ADDRESS'),
+        FEPA_SMTP_SINK_PORT: String(await freePort()),
+        FEPA_SMTP_SINK_WEB_PORT: String(await freePort()),
+      },
       dataDir,
     );
     await roundtrip(stack);
@@ -179,6 +189,6 @@ describe('npm start', { concurrency: false }, () => {
     assert.equal(code, 0);
     assert.match(log, /"msg":"created database"/);
     assert.doesNotMatch(log, /Temporal dev server stopped/, 'nothing started for an external cluster');
-    assertStoppedInOrder(log, ['worker', 'API', 'PAC simulator']);
+    assertStoppedInOrder(log, ['worker', 'API', 'PAC simulator', 'SMTP sink']);
   });
 });

@@ -8,7 +8,7 @@ import { freePortBlock } from '../test/harness/free-port.js';
 import { benchApi } from './api-bench.js';
 import { benchDocumentBuild } from './document-bench.js';
 import { machineFacts } from './measure.js';
-import { benchScale } from './scale/run-scale.js';
+import { benchScale, benchScaleMemory } from './scale/run-scale.js';
 import { benchSigning } from './signing-bench.js';
 import { benchWorkflow } from './workflow-bench.js';
 
@@ -18,7 +18,7 @@ await mkdir(RESULTS_DIR, { recursive: true });
 
 async function record(name: string, measure: () => unknown): Promise<void> {
   if (only.length && !only.includes(name)) return;
-  if (name === 'scale' && !only.includes('scale')) return;
+  if (name.startsWith('scale') && !only.includes(name)) return;
   process.stdout.write(`bench ${name}…\n`);
   const results = await measure();
   const file = join(RESULTS_DIR, `${name}.json`);
@@ -43,6 +43,18 @@ if (only.includes('scale'))
         maxCachedWorkflows: loadSettings().workerMaxCachedWorkflows,
         pollMaxMs: 300_000,
       },
+      {
+        adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+        freePortBlock,
+        log: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+      },
+    ),
+  );
+// The worker's memory against its cache size (a few minutes per size): `npm run bench -- scale-memory`.
+if (only.includes('scale-memory'))
+  await record('scale-memory', () =>
+    benchScaleMemory(
+      { parked: 1_000, watchSeconds: 240, sampleSeconds: 20, pollMaxMs: 60_000, cacheSizes: [50, 200, 500] },
       {
         adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
         freePortBlock,

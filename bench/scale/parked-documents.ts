@@ -144,10 +144,8 @@ export async function parkedDocuments(
   }
   const [queriesAfter] = await stack.sql<Array<{ n: number }>>`
     select count(*)::int as n from document_pac_exchanges where operation = 'query'`;
-  const [statuses] = await stack.sql<Array<{ pending: number; other: number }>>`
-    select count(*) filter (where status = 'submitted')::int as pending,
-           count(*) filter (where status <> 'submitted')::int as other
-    from documents where company_id = ${company.id}`;
+  const statuses = await stack.sql<Array<{ status: string; n: number }>>`
+    select status, count(*)::int as n from documents where company_id = ${company.id} group by status`;
   const sample = await stack.sql<Array<{ workflow_id: string }>>`
     select workflow_id from documents where company_id = ${company.id} order by random() limit 20`;
   const histories: Array<{ length: number; runs: number }> = [];
@@ -165,8 +163,8 @@ export async function parkedDocuments(
     documents: {
       requested: options.count,
       accepted,
-      stillPending: statuses?.pending,
-      other: statuses?.other,
+      // "submitted": parked, the PAC answering pending; earlier states: not yet reached the PAC.
+      byStatus: Object.fromEntries(statuses.map((r) => [r.status, r.n])),
     },
     maxCachedWorkflows: options.maxCachedWorkflows,
     postedInSeconds: Math.round(parkSeconds),

@@ -77,3 +77,56 @@ export async function benchScale(
     await stack.stop();
   }
 }
+
+/**
+ * `npm run bench -- scale-memory`: the worker's RSS against its workflow cache. For each cache size, a
+ * cluster with ONE worker process parks `parked` documents and watches them for `watchSeconds`.
+ */
+export async function benchScaleMemory(
+  options: Omit<ScaleOptions, 'maxCachedWorkflows' | 'throughputDocuments'> & { cacheSizes: number[] },
+  env: { adminDatabaseUrl: string; freePortBlock: (offsets: number[]) => Promise<number>; log: Logger },
+) {
+  const runs = [];
+  for (const maxCachedWorkflows of options.cacheSizes) {
+    env.log.info({ maxCachedWorkflows }, 'scale-memory: starting a cluster with one worker');
+    const stack = await startChaosStack({
+      adminDatabaseUrl: env.adminDatabaseUrl,
+      workers: 1,
+      apis: 1,
+      historyShards: 4,
+      timings: {
+        pollInitialMs: 1_000,
+        pollMaxMs: options.pollMaxMs,
+        maxPollsPerRun: 20,
+        pendingDeadlineMs: 24 * 3_600_000,
+      },
+      env: {
+        LOG_LEVEL: 'info',
+        FEPA_WORKER_STATUS_LOG_SECONDS: String(Math.max(1, Math.floor(options.sampleSeconds / 2))),
+        FEPA_WORKER_MAX_CACHED_WORKFLOWS: String(maxCachedWorkflows),
+      },
+      freePortBlock: env.freePortBlock,
+      log: env.log,
+    });
+    const connection = await Connection.connect({ address: stack.temporalAddress });
+    try {
+      const { samples, ...summary } = await parkedDocuments(stack, {
+        count: options.parked,
+        watchSeconds: options.watchSeconds,
+        sampleSeconds: options.sampleSeconds,
+        maxCachedWorkflows,
+        pollMaxMs: options.pollMaxMs,
+        log: env.log,
+        client: new Client({ connection }),
+      });
+      runs.push({ ...summary, rssMbSamples: samples.map((s) => s.rssMb) });
+    } finally {
+      await connection.close();
+      await stack.stop();
+    }
+  }
+  return {
+    note: 'worker RSS (its own process, /proc) with parked documents, one run per workflow cache size',
+    runs,
+  };
+}

@@ -22,17 +22,23 @@ export interface ScaleOptions {
  * `npm run bench -- scale`: the throughput ratio on the dev server (the in-process workflow bench), then on a
  * cluster of processes (2 and 1 workers), then parked documents on that cluster with its one worker left.
  */
-export async function benchScale(
-  options: ScaleOptions,
-  env: { adminDatabaseUrl: string; freePortBlock: (offsets: number[]) => Promise<number>; log: Logger },
+type BenchEnv = {
+  adminDatabaseUrl: string;
+  freePortBlock: (offsets: number[]) => Promise<number>;
+  log: Logger;
+};
+
+/**
+ * The scale benches' cluster: `workers` fepa worker processes with a bounded workflow cache, one API, polling
+ * compressed (1 s doubling to `pollMaxMs`) and workers logging their status twice per sample.
+ */
+function startScaleStack(
+  options: { workers: number; maxCachedWorkflows: number; pollMaxMs: number; sampleSeconds: number },
+  env: BenchEnv,
 ) {
-  const { log } = env;
-  log.info('scale: throughput on the dev server');
-  const devServer = (await benchWorkflow()).throughput;
-  log.info(devServer, 'scale: dev server measured; starting the cluster');
-  const stack = await startChaosStack({
+  return startChaosStack({
     adminDatabaseUrl: env.adminDatabaseUrl,
-    workers: 2,
+    workers: options.workers,
     apis: 1,
     historyShards: 4,
     timings: {
@@ -50,8 +56,16 @@ export async function benchScale(
       FEPA_WORKER_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows),
     },
     freePortBlock: env.freePortBlock,
-    log,
+    log: env.log,
   });
+}
+
+export async function benchScale(options: ScaleOptions, env: BenchEnv) {
+  const { log } = env;
+  log.info('scale: throughput on the dev server');
+  const devServer = (await benchWorkflow()).throughput;
+  log.info(devServer, 'scale: dev server measured; starting the cluster');
+  const stack = await startScaleStack({ ...options, workers: 2 }, env);
   const connection = await Connection.connect({ address: stack.temporalAddress });
   try {
     const client = new Client({ connection });
@@ -84,30 +98,12 @@ export async function benchScale(
  */
 export async function benchScaleMemory(
   options: Omit<ScaleOptions, 'maxCachedWorkflows' | 'throughputDocuments'> & { cacheSizes: number[] },
-  env: { adminDatabaseUrl: string; freePortBlock: (offsets: number[]) => Promise<number>; log: Logger },
+  env: BenchEnv,
 ) {
   const runs = [];
   for (const maxCachedWorkflows of options.cacheSizes) {
     env.log.info({ maxCachedWorkflows }, 'scale-memory: starting a cluster with one worker');
-    const stack = await startChaosStack({
-      adminDatabaseUrl: env.adminDatabaseUrl,
-      workers: 1,
-      apis: 1,
-      historyShards: 4,
-      timings: {
-        pollInitialMs: 1_000,
-        pollMaxMs: options.pollMaxMs,
-        maxPollsPerRun: 20,
-        pendingDeadlineMs: 24 * 3_600_000,
-      },
-      env: {
-        LOG_LEVEL: 'info',
-        FEPA_WORKER_STATUS_LOG_SECONDS: String(Math.max(1, Math.floor(options.sampleSeconds / 2))),
-        FEPA_WORKER_MAX_CACHED_WORKFLOWS: String(maxCachedWorkflows),
-      },
-      freePortBlock: env.freePortBlock,
-      log: env.log,
-    });
+    const stack = await startScaleStack({ ...options, workers: 1, maxCachedWorkflows }, env);
     const connection = await Connection.connect({ address: stack.temporalAddress });
     try {
       const { samples, ...summary } = await parkedDocuments(stack, {

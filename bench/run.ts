@@ -13,6 +13,11 @@ import { benchSigning } from './signing-bench.js';
 import { benchWorkflow } from './workflow-bench.js';
 
 const only = process.argv.slice(2);
+/** Under test: fewer glibc malloc arenas, a small V8 young generation, a bounded old generation. */
+const WORKER_MEMORY_TUNING = {
+  MALLOC_ARENA_MAX: '2',
+  NODE_OPTIONS: '--max-semi-space-size=2 --max-old-space-size=256',
+};
 const RESULTS_DIR = join(PROJECT_ROOT, 'bench', 'results');
 await mkdir(RESULTS_DIR, { recursive: true });
 
@@ -54,7 +59,17 @@ if (only.includes('scale'))
 if (only.includes('scale-memory'))
   await record('scale-memory', () =>
     benchScaleMemory(
-      { parked: 1_000, watchSeconds: 240, sampleSeconds: 20, pollMaxMs: 60_000, cacheSizes: [50, 200, 500] },
+      {
+        parked: 1_000,
+        watchSeconds: 240,
+        sampleSeconds: 20,
+        pollMaxMs: 60_000,
+        runs: [
+          { maxCachedWorkflows: 50 },
+          { maxCachedWorkflows: 200 },
+          { maxCachedWorkflows: 200, processEnv: WORKER_MEMORY_TUNING },
+        ],
+      },
       {
         adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
         freePortBlock,

@@ -74,11 +74,15 @@ export async function parkedDocuments(
     role: 'integrator',
     certificates: new CertificateService(stack.sql, new SecretBox([stack.masterKey]), 30),
   });
-  // Every document of this company stays pending for as long as the bench watches.
   const rule = await fetch(`${stack.simulatorUrl}/_sim/rules`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ match: { ruc }, script: ['pending'], sticky: true }),
+    // Each call takes one step (the simulator's maximum is 50): "pending" for 50 submissions and queries.
+    body: JSON.stringify({
+      match: { ruc },
+      script: Array.from({ length: 50 }, () => 'pending'),
+      sticky: true,
+    }),
   });
   if (!rule.ok) throw new Error(`simulator rule refused: ${rule.status} ${await rule.text()}`);
 

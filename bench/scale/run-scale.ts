@@ -33,7 +33,13 @@ type BenchEnv = {
  * compressed (1 s doubling to `pollMaxMs`) and workers logging their status twice per sample.
  */
 function startScaleStack(
-  options: { workers: number; maxCachedWorkflows: number; pollMaxMs: number; sampleSeconds: number },
+  options: {
+    workers: number;
+    maxCachedWorkflows: number;
+    pollMaxMs: number;
+    sampleSeconds: number;
+    processEnv?: Record<string, string> | undefined;
+  },
   env: BenchEnv,
 ) {
   return startChaosStack({
@@ -54,6 +60,7 @@ function startScaleStack(
       LOG_LEVEL: 'info',
       FEPA_WORKER_STATUS_LOG_SECONDS: String(Math.max(1, Math.floor(options.sampleSeconds / 2))),
       FEPA_WORKER_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows),
+      ...options.processEnv,
     },
     freePortBlock: env.freePortBlock,
     log: env.log,
@@ -97,13 +104,16 @@ export async function benchScale(options: ScaleOptions, env: BenchEnv) {
  * cluster with ONE worker process parks `parked` documents and watches them for `watchSeconds`.
  */
 export async function benchScaleMemory(
-  options: Omit<ScaleOptions, 'maxCachedWorkflows' | 'throughputDocuments'> & { cacheSizes: number[] },
+  options: Omit<ScaleOptions, 'maxCachedWorkflows' | 'throughputDocuments'> & {
+    /** One run per entry; `processEnv`: extra environment of the fepa processes (memory tuning under test). */
+    runs: Array<{ maxCachedWorkflows: number; processEnv?: Record<string, string> }>;
+  },
   env: BenchEnv,
 ) {
   const runs = [];
-  for (const maxCachedWorkflows of options.cacheSizes) {
+  for (const { maxCachedWorkflows, processEnv } of options.runs) {
     env.log.info({ maxCachedWorkflows }, 'scale-memory: starting a cluster with one worker');
-    const stack = await startScaleStack({ ...options, workers: 1, maxCachedWorkflows }, env);
+    const stack = await startScaleStack({ ...options, workers: 1, maxCachedWorkflows, processEnv }, env);
     const connection = await Connection.connect({ address: stack.temporalAddress });
     try {
       const { samples, ...summary } = await parkedDocuments(stack, {
@@ -115,7 +125,11 @@ export async function benchScaleMemory(
         log: env.log,
         client: new Client({ connection }),
       });
-      runs.push({ ...summary, rssMbSamples: samples.map((s) => s.rssMb) });
+      runs.push({
+        ...summary,
+        processEnv: processEnv ?? {},
+        rssMbSamples: samples.map((s) => s.rssMb),
+      });
     } finally {
       await connection.close();
       await stack.stop();

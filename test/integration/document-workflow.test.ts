@@ -436,6 +436,10 @@ describe('webhooks', () => {
       assert.deepEqual(rejected.body.needsPerson.actions, ['correct', 'cancel']);
       assert.equal(rejected.body.dgiIssues[0].code, '1602');
       assert.equal(rejected.body.key.number, '0000000077');
+      // The CAFE's link appears once the document is signed, not before.
+      const self = `/v1/companies/${c.id}/documents/${created.documentId}`;
+      assert.equal(received.find((r) => r.body.status === 'prepared')!.body.links.cafe, undefined);
+      assert.equal(rejected.body.links.cafe, `${self}/cafe`);
       assert.equal(
         rejected.signature,
         webhookSignature(secret, rejected.timestamp, JSON.stringify(rejected.body)),

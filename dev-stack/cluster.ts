@@ -1,6 +1,7 @@
 // `npm run cluster`: fepa on the production topology, on this machine. A Temporal cluster on PostgreSQL
 // (frontend, history, matching and worker as separate processes), the sandbox PAC, and several fepa
 // workers and API processes. Ctrl-C stops everything (APIs, then workers drain, then Temporal).
+import { withWorkerMemoryTuning } from '../worker/memory-tuning.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger } from '../config/logger.js';
@@ -52,7 +53,12 @@ try {
   group.startNode('PAC simulator', 'pac-simulator/main.ts', env, 10_000);
   await waitForHttp(`${settings.simulatorUrl}/healthz`, 60_000);
   for (let i = 1; i <= settings.cluster.workers; i++)
-    group.startNode(`worker ${i}`, 'worker/main.ts', env, settings.shutdownGraceMs + 5_000);
+    group.startNode(
+      `worker ${i}`,
+      'worker/main.ts',
+      withWorkerMemoryTuning(env),
+      settings.shutdownGraceMs + 5_000,
+    );
   const apis: string[] = [];
   for (let i = 0; i < settings.cluster.apis; i++) {
     const port = settings.apiPort + i;

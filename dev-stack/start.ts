@@ -9,6 +9,7 @@ import { ensureDatabaseExists } from '../storage/ensure-database.js';
 import { runMigrations } from '../storage/migrate.js';
 import { provideMasterKey } from './dev-master-key.js';
 import { ProcessGroup, waitForHttp } from './process-group.js';
+import { withWorkerMemoryTuning } from '../worker/memory-tuning.js';
 import { startSmtpSink } from './smtp-sink.js';
 import { resolveTemporalBinary } from './temporal-binary.js';
 import { startTemporalDevServer } from './temporal-dev-server.js';
@@ -108,7 +109,12 @@ try {
   group.startNode('PAC simulator', 'pac-simulator/main.ts', childEnv, 10_000);
   await waitForHttp(`${settings.simulatorUrl}/healthz`, 60_000);
   group.startNode('API', 'api/main.ts', childEnv, 10_000);
-  group.startNode('worker', 'worker/main.ts', childEnv, settings.shutdownGraceMs + 5_000);
+  group.startNode(
+    'worker',
+    'worker/main.ts',
+    withWorkerMemoryTuning(childEnv),
+    settings.shutdownGraceMs + 5_000,
+  );
   const apiUrl = `http://${settings.apiHost}:${settings.apiPort}`;
   await waitForHttp(`${apiUrl}/healthz`, 60_000);
   printBanner(settings, log, {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { withWorkerMemoryTuning } from '../../worker/memory-tuning.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -22,6 +23,9 @@ const compose = parse(await readFile(join(PROJECT_ROOT, 'docker-compose.yml'), '
 const services = compose.services;
 const fepaProcesses = ['api', 'worker'] as const;
 
+/** Read by Node and glibc, not by fepa's settings: the worker's memory tuning. */
+const PROCESS_VARIABLES = ['MALLOC_ARENA_MAX', 'NODE_OPTIONS'];
+
 describe('docker-compose.yml', () => {
   it('has every service fepa needs, each long-running one with a health check', () => {
     for (const name of ['postgresql', 'temporal', 'temporal-ui', 'pac-simulator', 'api', 'worker']) {
@@ -41,10 +45,18 @@ describe('docker-compose.yml', () => {
     for (const name of fepaProcesses) {
       const env = services[name]?.environment ?? {};
       for (const key of Object.keys(env)) {
+        if (PROCESS_VARIABLES.includes(key)) continue;
         assert.ok((SETTING_NAMES as string[]).includes(key), `${name} sets unknown setting ${key}`);
       }
       assert.doesNotThrow(() => loadSettings(env));
     }
+  });
+
+  it("tunes the worker's memory as npm start and the cluster do (worker/memory-tuning.ts)", () => {
+    const env = services.worker?.environment ?? {};
+    const tuned = withWorkerMemoryTuning({});
+    assert.equal(env.MALLOC_ARENA_MAX, tuned.MALLOC_ARENA_MAX);
+    assert.equal(env.NODE_OPTIONS, tuned.NODE_OPTIONS);
   });
 
   it('points fepa at the compose PostgreSQL with the credentials that server is created with', () => {

@@ -16,7 +16,7 @@ const only = process.argv.slice(2);
 /** Under test: fewer glibc malloc arenas, a small V8 young generation, a bounded old generation. */
 const WORKER_MEMORY_TUNING = {
   MALLOC_ARENA_MAX: '2',
-  NODE_OPTIONS: '--max-semi-space-size=2 --max-old-space-size=256',
+  NODE_OPTIONS: '--max-semi-space-size=2 --max-old-space-size=256', // fepa adopted 512 (worker/memory-tuning.ts)
 };
 const RESULTS_DIR = join(PROJECT_ROOT, 'bench', 'results');
 await mkdir(RESULTS_DIR, { recursive: true });

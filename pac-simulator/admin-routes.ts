@@ -33,6 +33,11 @@ const RuleRequest = z.strictObject({
   sticky: z.boolean().optional(),
 });
 
+const OutageRequest = z.strictObject({
+  durationMs: z.number().int().min(1).max(86_400_000),
+  mode: z.enum(['reset', 'unavailable']).optional(),
+});
+
 const CallFaultRequest = z.strictObject({
   operation: z.enum(['query', 'annul']),
   match: z.strictObject({ ruc: z.string().optional(), number: z.string().optional() }),
@@ -149,6 +154,16 @@ export function adminRoutes(sim: PacSimulator): Router {
       (d) => (!ruc || d.ruc === ruc) && (!number || Number(d.number) === Number(number)),
     );
     res.json(docs.map(({ signedXml: _xml, ...d }) => d));
+  });
+  router.post('/_sim/outage', (req, res) => {
+    const body = parseBody(OutageRequest, req.body);
+    res.status(201).json(sim.outage.start(body.durationMs, body.mode));
+  });
+  router.get('/_sim/outage', (_req, res) => {
+    res.json(sim.outage.state());
+  });
+  router.delete('/_sim/outage', (_req, res) => {
+    res.json(sim.outage.end());
   });
   router.post('/_sim/reset', async (_req, res) => {
     await sim.reset();

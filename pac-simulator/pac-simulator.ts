@@ -1,4 +1,5 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
+import { Outage } from './outage.js';
 import { makeSelfSignedCertificate } from '../certificates/self-signed-certificate.js';
 import { buildQrUrl, type DgiDocument } from '../dgi-document/index.js';
 import { writeCanonicalRfe } from '../dgi-document/xml/write-rfe.js';
@@ -53,6 +54,8 @@ export class PacSimulator {
   private random: (() => number) | undefined;
   private readonly pacKey: SigningKey;
   settings: SimSettings;
+  /** A scheduled outage of both PAC APIs (`/_sim/outage`): down for a while, then up by itself. */
+  readonly outage = new Outage();
 
   constructor(
     readonly store: SimStore,
@@ -136,6 +139,7 @@ export class PacSimulator {
     this.callFaults = [];
     this.leftovers.clear();
     this.tokens.clear();
+    this.outage.end();
     await this.store.reset();
   }
 

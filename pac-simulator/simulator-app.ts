@@ -13,8 +13,8 @@ export function buildSimulatorApp(sim: PacSimulator, log: Logger): Express {
   app.disable('x-powered-by');
   app.use(requestContext(log));
   app.use(express.json({ limit: '5mb' }));
-  app.use('/aludra', aludraRoutes(sim));
-  app.use('/edoc/EdocPanama/4.0', edocRoutes(sim));
+  app.use('/aludra', sim.outage.middleware(), aludraRoutes(sim));
+  app.use('/edoc/EdocPanama/4.0', sim.outage.middleware(), edocRoutes(sim));
   app.use(adminRoutes(sim));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', pacs: ['aludra', 'edoc'] });

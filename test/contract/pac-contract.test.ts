@@ -238,6 +238,32 @@ for (const pac of PACS) {
       );
     });
 
+    for (const mode of ['reset', 'unavailable'] as const) {
+      it(`through a PAC outage (${mode}): nothing reaches the PAC, nothing is taken as final; back up, it authorizes`, async () => {
+        const doc = nextDocument();
+        const started = (await (await simulator.admin('/outage', { durationMs: 60_000, mode })).json()) as {
+          down: boolean;
+        };
+        assert.equal(started.down, true);
+        try {
+          const adapter = pac.adapter({ timeoutMs: 2_000 });
+          const during = await adapter.submit(pac.submission(doc));
+          assert.ok(['unknown', 'transient'].includes(during.status), `during the outage: ${during.status}`);
+          assert.ok(['unknown', 'transient'].includes((await adapter.queryStatus(refOf(doc))).status));
+          assert.equal(await submissionsOf(doc), 0, 'the PAC received nothing');
+        } finally {
+          const ended = (await (await simulator.admin('/outage', undefined, 'DELETE')).json()) as {
+            down: boolean;
+            refusedCalls: number;
+          };
+          assert.equal(ended.down, false);
+          assert.ok(ended.refusedCalls >= 2, `refused ${ended.refusedCalls} calls`);
+        }
+        assert.equal((await pac.adapter().queryStatus(refOf(doc))).status, 'not-found');
+        assert.equal((await pac.adapter().submit(pac.submission(doc))).status, 'authorized');
+      });
+    }
+
     it('treats a timeout as unknown, never as a failure to resend blindly', async () => {
       const doc = nextDocument();
       await rule(['hang:1500', 'authorized'], doc, pac.name);

@@ -6,9 +6,7 @@ import type { Logger } from 'pino';
 import type { DocumentTimings } from '../../common/document-messages.js';
 import { seededRandom } from '../../pac-simulator/seeded-random.js';
 import type { RandomFaults } from '../../pac-simulator/sim-types.js';
-import { SecretBox } from '../../secrets/secret-box.js';
-import { CertificateService } from '../../services/certificate-service.js';
-import { createBenchCompany } from '../bench-company.js';
+import { stackCompany } from './stack-company.js';
 import { exampleInvoiceFrom } from '../document-fixtures.js';
 import { percentile } from '../measure.js';
 import { postDocuments } from './chaos-client.js';
@@ -122,12 +120,7 @@ export async function runChaos(
   const connection = await Connection.connect({ address: stack.temporalAddress });
   try {
     const ruc = '155700001-2-2024';
-    const { company, key } = await createBenchCompany(stack.sql, {
-      ruc,
-      name: 'CHAOS, S.A.',
-      role: 'integrator',
-      certificates: new CertificateService(stack.sql, new SecretBox([stack.masterKey]), 30),
-    });
+    const { company, key } = await stackCompany(stack, ruc, 'CHAOS, S.A.');
     const example = exampleInvoiceFrom(ruc, company.dv);
 
     const started = Date.now();

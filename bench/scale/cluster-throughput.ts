@@ -5,9 +5,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import { PROJECT_ROOT } from '../../config/settings.js';
 import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
-import { SecretBox } from '../../secrets/secret-box.js';
-import { CertificateService } from '../../services/certificate-service.js';
-import { createBenchCompany } from '../bench-company.js';
+import { stackCompany } from '../chaos/stack-company.js';
 import { postDocuments } from '../chaos/chaos-client.js';
 import type { ChaosStack } from '../chaos/chaos-stack.js';
 import { exampleInvoiceFrom } from '../document-fixtures.js';
@@ -19,6 +17,17 @@ const NOOP_TASK_QUEUE = 'bench-noop';
 
 const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+type Measured = { rate: number; allRate: number; stragglers: number };
+
+/** fepa's documents next to bare workflows, measured the same way. */
+const comparison = (fepa: Measured, bare: Measured) => ({
+  documentsPerSecond: fepa.rate,
+  bareWorkflowsPerSecond: bare.rate,
+  ratio: round(fepa.rate / bare.rate, 3),
+  documents: { allRate: fepa.allRate, stragglers: fepa.stragglers },
+  bare: { allRate: bare.allRate, stragglers: bare.stragglers },
+});
 
 /** Events of one closed workflow's history by type (what each document costs the server). */
 async function historyShape(client: Client, workflowId: string) {
@@ -46,12 +55,7 @@ export async function clusterThroughput(
 ) {
   const { client, log } = options;
   const ruc = '155800001-2-2024';
-  const { company, key } = await createBenchCompany(stack.sql, {
-    ruc,
-    name: 'THROUGHPUT, S.A.',
-    role: 'integrator',
-    certificates: new CertificateService(stack.sql, new SecretBox([stack.masterKey]), 30),
-  });
+  const { company, key } = await stackCompany(stack, ruc, 'THROUGHPUT, S.A.');
   const invoice = exampleInvoiceFrom(ruc, company.dv);
   const databases = Object.values(stack.databases);
 
@@ -178,20 +182,8 @@ export async function clusterThroughput(
       concurrency: options.concurrency,
       rateIs:
         '95% of the batch over the time it took; allRate: the whole batch; stragglers: done after 3× the median',
-      oneWorker: {
-        documentsPerSecond: fepaOne.rate,
-        bareWorkflowsPerSecond: bareOne.rate,
-        ratio: round(fepaOne.rate / bareOne.rate, 3),
-        documents: { allRate: fepaOne.allRate, stragglers: fepaOne.stragglers },
-        bare: { allRate: bareOne.allRate, stragglers: bareOne.stragglers },
-      },
-      twoWorkers: {
-        documentsPerSecond: fepaTwo.rate,
-        bareWorkflowsPerSecond: bareTwo.rate,
-        ratio: round(fepaTwo.rate / bareTwo.rate, 3),
-        documents: { allRate: fepaTwo.allRate, stragglers: fepaTwo.stragglers },
-        bare: { allRate: bareTwo.allRate, stragglers: bareTwo.stragglers },
-      },
+      oneWorker: comparison(fepaOne, bareOne),
+      twoWorkers: comparison(fepaTwo, bareTwo),
       horizontalScale: {
         fepaTwoOverOne: round(fepaTwo.rate / fepaOne.rate, 2),
         bareTwoOverOne: round(bareTwo.rate / bareOne.rate, 2),

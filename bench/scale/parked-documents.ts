@@ -2,9 +2,7 @@ import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import { SecretBox } from '../../secrets/secret-box.js';
-import { CertificateService } from '../../services/certificate-service.js';
-import { createBenchCompany } from '../bench-company.js';
+import { stackCompany } from '../chaos/stack-company.js';
 import { postDocuments } from '../chaos/chaos-client.js';
 import type { ChaosStack } from '../chaos/chaos-stack.js';
 import { exampleInvoiceFrom } from '../document-fixtures.js';
@@ -68,12 +66,7 @@ export async function parkedDocuments(
 ) {
   const { log } = options;
   const ruc = '155600001-2-2024';
-  const { company, key } = await createBenchCompany(stack.sql, {
-    ruc,
-    name: 'PARKED, S.A.',
-    role: 'integrator',
-    certificates: new CertificateService(stack.sql, new SecretBox([stack.masterKey]), 30),
-  });
+  const { company, key } = await stackCompany(stack, ruc, 'PARKED, S.A.');
   const rule = await fetch(`${stack.simulatorUrl}/_sim/rules`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

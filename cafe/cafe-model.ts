@@ -1,6 +1,7 @@
 import { FORMAT_PROFILE } from '../dgi-document/format-profile.js';
 import { ITBMS_RATES, PAYMENT_METHODS } from '../dgi-document/catalogs/codes.js';
 import { money, sum, text2 } from '../dgi-document/money.js';
+import { panamaDateTime } from '../dgi-document/panama-time.js';
 import { readRfe, type DocumentIssue, type ParsedDocument } from '../dgi-document/index.js';
 
 /** What a CAFE shows, in print order, already worded: templates only lay it out. */
@@ -96,8 +97,7 @@ export function displayAmount(text: string): string {
 export function displayDateTime(text: string): string {
   const offset = /(Z|[+-]\d{2}:\d{2})$/.exec(text)?.[1];
   const utc = Date.parse(text);
-  const local =
-    offset && offset !== '-05:00' && !Number.isNaN(utc) ? new Date(utc - 5 * 3_600_000).toISOString() : text;
+  const local = offset && offset !== '-05:00' && !Number.isNaN(utc) ? panamaDateTime(new Date(utc)) : text;
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}:\d{2}:\d{2})/.exec(local);
   return m ? `${m[3]}/${m[2]}/${m[1]} ${m[4]}` : text;
 }

@@ -1,4 +1,7 @@
 import { FORMAT_PROFILE } from '../dgi-document/format-profile.js';
+import { panamaDateTime } from '../dgi-document/panama-time.js';
+
+export { panamaDateTime };
 
 /**
  * After this long, a contingency's reason must also say why normal operation was not resumed (spec §14,
@@ -22,12 +25,6 @@ export interface OpenContingency {
 export type ContingencyFields =
   | { ok: true; fields: { iTpEmis: '02' | '04'; dFechaCont: string; dMotCont: string } }
   | { ok: false; waitsForPerson: string };
-
-/** A moment as the DGI writes it: Panama time (UTC-5, no daylight saving), seconds, offset `-05:00`. */
-export function panamaDateTime(moment: Date): string {
-  const local = new Date(moment.getTime() - 5 * 3_600_000).toISOString().slice(0, 19);
-  return `${local}${FORMAT_PROFILE.panamaUtcOffset}`;
-}
 
 /**
  * The contingency fields of a document issued at `now` under `contingency`, or why it must wait for a person

@@ -1,10 +1,17 @@
 import { buildQrUrl, validateDocument, writeCanonicalRfe } from '../dgi-document/index.js';
 import { assembleSignedRfe, digestCanonicalRfe, signatureForDigest } from '../signing/sign-rfe.js';
 import type { SigningKeyCache } from '../signing/signing-key-cache.js';
-import { loadDocumentRequest, saveSignedDocument, savePreparedDocument } from '../storage/document-store.js';
+import {
+  loadDocumentRequest,
+  saveSignedDocument,
+  savePreparedDocument,
+  type PreparedDocument,
+} from '../storage/document-store.js';
+import { findOpenContingency, loadContingencySettings } from '../storage/contingency-store.js';
+import { requestInContingency } from '../contingency/contingency-emission.js';
 import type { Sql } from '../storage/database.js';
 import { checkAgainstDgiSchema } from '../xsd-check/xmllint-schema-check.js';
-import { schemaFailure, validationFailure, withTypedFailures } from './failures.js';
+import { contingencyReasonFailure, schemaFailure, validationFailure, withTypedFailures } from './failures.js';
 import { DocumentStoreError } from '../common/fepa-error.js';
 
 export interface DocumentActivityDeps {
@@ -22,6 +29,8 @@ export interface PreparedSummary {
   total: string;
   /** `iEntCAFE` 3 and the receiver has an e-mail: its CAFE is e-mailed once authorized. */
   cafeByEmail: boolean;
+  /** Issued in this contingency (iTpEmis 02/04): transmitted when the contingency ends. */
+  contingencyId?: string;
 }
 
 /** Whether the request asks for the CAFE by e-mail (iEntCAFE 3) to a receiver that has an address. */
@@ -39,20 +48,50 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
   return {
     /** Validates the stored request and writes its canonical XML, digest and CUFE (once: retries reuse them). */
     async prepareDocument(input: { documentId: string }): Promise<PreparedSummary> {
-      const { request, prepared } = await loadDocumentRequest(deps.sql, input.documentId);
+      const loaded = await loadDocumentRequest(deps.sql, input.documentId);
+      const { prepared } = loaded;
+      let { request } = loaded;
       const cafeByEmail = asksCafeByEmail(request);
-      if (prepared)
-        return { cufe: prepared.cufe, digestValue: prepared.digestValue, total: prepared.total, cafeByEmail };
+      const summary = (p: PreparedDocument & { contingencyId?: string | undefined }): PreparedSummary => ({
+        cufe: p.cufe,
+        digestValue: p.digestValue,
+        total: p.total,
+        cafeByEmail,
+        ...(p.contingencyId ? { contingencyId: p.contingencyId } : {}),
+      });
+      if (prepared) return summary({ ...prepared, contingencyId: loaded.contingencyId });
+      // While the company is in contingency, the document is issued in it (iTpEmis 02/04).
+      const contingency = await findOpenContingency(deps.sql, loaded.companyId, loaded.environment);
+      if (contingency) {
+        const { modality } = await loadContingencySettings(deps.sql, loaded.companyId);
+        const issued = requestInContingency(
+          request,
+          {
+            since: new Date(contingency.since),
+            reason: contingency.reason,
+            explanation: contingency.explanation,
+            modality,
+          },
+          new Date(),
+        );
+        if (!issued.ok) throw contingencyReasonFailure(issued.waitsForPerson);
+        request = issued.request;
+      }
       const result = validateDocument(request);
       if (!result.ok) throw validationFailure(result.issues);
       const unsignedXml = writeCanonicalRfe(result.document);
-      const saved = await savePreparedDocument(deps.sql, input.documentId, {
-        cufe: result.document.dId,
-        digestValue: digestCanonicalRfe(unsignedXml),
-        unsignedXml,
-        total: result.document.gTot.dVTot ?? '0.00',
-      });
-      return { cufe: saved.cufe, digestValue: saved.digestValue, total: saved.total, cafeByEmail };
+      const saved = await savePreparedDocument(
+        deps.sql,
+        input.documentId,
+        {
+          cufe: result.document.dId,
+          digestValue: digestCanonicalRfe(unsignedXml),
+          unsignedXml,
+          total: result.document.gTot.dVTot ?? '0.00',
+        },
+        contingency ? { request, contingencyId: contingency.id } : undefined,
+      );
+      return summary(saved);
     },
 
     /** Signs with the company's active certificate (fetched here by company id) and appends the QR. */

@@ -35,6 +35,14 @@ export function schemaFailure(errors: string[]): ApplicationFailure {
   });
 }
 
+export function contingencyReasonFailure(why: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: NON_RETRYABLE_FAILURES.contingencyReason,
+    message: why,
+    nonRetryable: true,
+  });
+}
+
 /** Runs `fn`, turning known domain errors into typed, non-retryable failures. */
 export async function withTypedFailures<T>(fn: () => Promise<T>): Promise<T> {
   try {

@@ -1,5 +1,6 @@
 import type { SecretBox } from '../secrets/secret-box.js';
 import { createCertificateWatchActivities } from './certificate-watch-activities.js';
+import { createContingencyActivities } from './contingency-activities.js';
 import { createDeliveryActivities, type DeliveryActivityDeps } from './delivery-activities.js';
 import { createDiagnosticActivities, type DiagnosticDeps } from './diagnostic-activities.js';
 import { createDocumentActivities, type DocumentActivityDeps } from './document-activities.js';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecordActivities(deps),
     ...createWebhookActivities(deps),
     ...createDeliveryActivities(deps),
+    ...createContingencyActivities(deps),
     // Only the signature mode runs here; PAC calls run on the per-PAC task queues.
     pacSignatureMode: (input: { companyId: string }) => pac.pacSignatureMode(input),
   };

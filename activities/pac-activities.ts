@@ -3,6 +3,15 @@ import type { DocumentRef, PacAdapter } from '../pac/pac-adapter.js';
 import type { PacResult } from '../pac/pac-result.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
 import { verifySignedRfe } from '../signing/verify-rfe.js';
+import { pacAnswered, unansweredReason } from '../pac/pac-answered.js';
+import { shouldOpenContingency } from '../contingency/contingency-settings.js';
+import { findCompany, type Company } from '../storage/company-store.js';
+import { computeCufe } from '../dgi-document/index.js';
+import {
+  findOpenContingency,
+  loadContingencySettings,
+  recordReachability,
+} from '../storage/contingency-store.js';
 import type { Sql } from '../storage/database.js';
 import {
   loadSubmissionMaterial,
@@ -29,6 +38,39 @@ const refOf = (m: SubmissionMaterial): DocumentRef => ({
   ...(m.cufe ? { cufe: m.cufe } : {}),
 });
 
+/**
+ * A number no document uses, with a CUFE of its own (PACs that find documents by CUFE need one): what a
+ * probe asks about. The answer is "not found", or any answer at all: the PAC is there.
+ */
+const probeRef = (company: Company, environment: '1' | '2'): DocumentRef => {
+  const key = {
+    environment,
+    emitterRuc: company.ruc,
+    branch: '0000',
+    pointOfSale: '000',
+    number: '0000000000',
+    docType: '01',
+    emissionType: '01',
+  };
+  const cufe = computeCufe({
+    iDoc: key.docType,
+    dTipoRuc: company.rucType,
+    dRuc: company.ruc,
+    dDV: company.dv,
+    dSucEm: key.branch,
+    issueDate: '20250101',
+    dNroDF: key.number,
+    dPtoFacDF: key.pointOfSale,
+    iTpEmis: key.emissionType,
+    iAmb: environment,
+    dSeg: '000000000',
+  });
+  return { key, cufe };
+};
+
+const withAdvice = (o: PacOutcome, advice: PacOutcome['contingencyAdvised']): PacOutcome =>
+  advice ? { ...o, contingencyAdvised: advice } : o;
+
 const summary = (r: PacResult): PacOutcome => ({
   status: r.status,
   dgiIssues: r.dgiIssues.slice(0, 20),
@@ -46,6 +88,32 @@ const summary = (r: PacResult): PacOutcome => ({
  * is the workflow's job) and records the raw exchange; credentials are opened here, by company id.
  */
 export function createPacActivities(deps: PacActivityDeps) {
+  /**
+   * Counts the call for the company's PAC reachability; when the PAC has not answered for long enough and
+   * the company opens contingencies by itself, says so with the evidence (the workflow opens it).
+   */
+  async function reachability(
+    material: { companyId: string; environment: '1' | '2' },
+    result: PacResult,
+  ): Promise<PacOutcome['contingencyAdvised']> {
+    const { companyId, environment } = material;
+    if (pacAnswered(result)) {
+      await recordReachability(deps.sql, companyId, environment, { answered: true });
+      return undefined;
+    }
+    const reach = await recordReachability(deps.sql, companyId, environment, {
+      answered: false,
+      failure: unansweredReason(result),
+    });
+    const decision = shouldOpenContingency(
+      await loadContingencySettings(deps.sql, companyId),
+      reach,
+      new Date(),
+    );
+    if (!decision.open || (await findOpenContingency(deps.sql, companyId, environment))) return undefined;
+    return { since: decision.evidence.failingSince, evidence: decision.evidence };
+  }
+
   /** Stores what the PAC said; a PAC that signs returns the XML, which must verify before it is kept. */
   async function keep(
     documentId: string,
@@ -110,12 +178,52 @@ export function createPacActivities(deps: PacActivityDeps) {
         idempotencyKey: input.documentId,
         ...(adapter.capabilities.signs === 'fepa' ? { signedXml: material.signedXml ?? '' } : { document }),
       });
-      return summary(await keep(input.documentId, 'submit', pac, result));
+      return withAdvice(
+        summary(await keep(input.documentId, 'submit', pac, result)),
+        await reachability(material, result),
+      );
     },
 
     async queryPacStatus(input: { documentId: string }): Promise<PacOutcome> {
       const { material, adapter, pac } = await open(input.documentId);
-      return summary(await keep(input.documentId, 'query', pac, await adapter.queryStatus(refOf(material))));
+      const result = await adapter.queryStatus(refOf(material));
+      return withAdvice(
+        summary(await keep(input.documentId, 'query', pac, result)),
+        await reachability(material, result),
+      );
+    },
+
+    /**
+     * Asks the company's PAC about a number no document uses (a harmless status query, after authenticating
+     * where the PAC has tokens): whether it answers at all. Counts for the company's reachability.
+     */
+    async probePac(input: {
+      companyId: string;
+      environment: '1' | '2';
+    }): Promise<{ answered: boolean; detail: string }> {
+      const { adapter } = await deps.pacs.resolve(input.companyId);
+      const company = await findCompany(deps.sql, input.companyId);
+      if (!company) throw new Error(`company ${input.companyId} not found`);
+      // Only what the PAC (or the network to it) says counts: a mistake of fepa's own fails the activity.
+      const result = await adapter.authenticate().then(
+        () => adapter.queryStatus(probeRef(company, input.environment)),
+        (err: Error) => ({ authFailed: err.message }),
+      );
+      if ('authFailed' in result) {
+        await recordReachability(deps.sql, input.companyId, input.environment, {
+          answered: false,
+          failure: result.authFailed.slice(0, 300),
+        });
+        return { answered: false, detail: result.authFailed.slice(0, 300) };
+      }
+      const answered = pacAnswered(result);
+      await recordReachability(
+        deps.sql,
+        input.companyId,
+        input.environment,
+        answered ? { answered } : { answered, failure: unansweredReason(result) },
+      );
+      return { answered, detail: answered ? `answered ${result.status}` : unansweredReason(result) };
     },
 
     async annulAtPac(input: { documentId: string; reason: string }): Promise<PacOutcome> {

@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
 import { ApplicationFailure } from '@temporalio/activity';
-import type { DocumentWebhookEvent } from '../common/webhook-event.js';
+import type { WebhookEvent } from '../common/webhook-event.js';
 import { isInternalAddress, webhookHostMatch } from '../webhooks/allowed-hosts.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from '../storage/database.js';
@@ -27,7 +27,7 @@ export function createWebhookActivities(deps: {
     /** POSTs one event; anything but a 2xx throws, and Temporal retries (with backoff) until it is delivered. */
     async deliverWebhook(input: {
       companyId: string;
-      event: DocumentWebhookEvent;
+      event: WebhookEvent;
     }): Promise<{ delivered: boolean; status?: number }> {
       const webhook = await openWebhook(deps.sql, deps.box, input.companyId);
       if (!webhook) return { delivered: false };

@@ -24,6 +24,8 @@ import { healthRoutes } from './routes/health.js';
 import { pacSettingsRoutes } from './routes/pac-settings.js';
 import { referenceAssets, referenceRoutes } from './routes/reference.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { contingencyRoutes } from './routes/contingency.js';
+import { ContingencyService } from '../services/contingency-service.js';
 
 export interface ApiDeps {
   client: Client;
@@ -61,6 +63,13 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
       ...deps,
       allowedHosts: deps.webhookAllowedHosts,
       overlapHours: deps.webhookSecretOverlapHours,
+    }),
+    ...contingencyRoutes({
+      contingencies: new ContingencyService({
+        sql: deps.sql,
+        client: deps.client,
+        documents: deps.documents,
+      }),
     }),
     ...documentRoutes({
       documents: deps.documents,

@@ -1,6 +1,7 @@
 // `fepa <command>`: tools for integrators and support. Errors go to stderr with a non-zero exit.
 import { parseArgs } from 'node:util';
 import { cafeCommand } from './cafe-command.js';
+import { contingencyCommand } from './contingency-command.js';
 import { CliUsageError, type Command } from './command.js';
 import { certCommand, sandboxP12Command, signCommand, verifyCommand } from './certificate-commands.js';
 import { buildCommand, cufeCommand, rucDvCommand, validateCommand } from './document-commands.js';
@@ -18,6 +19,7 @@ const COMMANDS: Command[] = [
   sandboxP12Command,
   companyCommand,
   keyCommand,
+  contingencyCommand,
 ];
 
 const out = (text: string) => process.stdout.write(`${text}\n`);

@@ -9,6 +9,7 @@ export type DocumentStatus =
   | 'signed'
   | 'awaiting_submission'
   | 'queued_offline'
+  | 'issued_in_contingency'
   | 'submitted'
   | 'authorized'
   | 'rejected'
@@ -33,6 +34,8 @@ export interface DocumentState {
   /** The e-mail of the CAFE, once started after authorization (its outcome: the API's `deliveries`). */
   cafeDelivery?: { workflowId: string };
   certificateFingerprint?: string;
+  /** Issued in this contingency (iTpEmis 02/04): held until it ends, then transmitted. */
+  contingency?: { id: string };
   /** fepa signed (false: the PAC signs; fepa's signing step was skipped). */
   signedByFepa?: boolean;
   protocol?: string;

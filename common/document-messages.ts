@@ -73,6 +73,14 @@ export interface DocumentTimings {
   deliveryRetryInitialMs: number;
   /** …and given up this long after authorization (support is told; the document is not affected). */
   deliveryGiveUpMs: number;
+  /** A document issued in contingency checks this often whether its contingency ended (besides the signal). */
+  contingencyCheckMs: number;
+  /** An open contingency probes the PAC this often. */
+  contingencyProbeMs: number;
+  /** Its documents are transmitted this far apart when it ends (emission order, rate-limited). */
+  contingencyTransmitSpacingMs: number;
+  /** The length of an hour for the 24/48/72-hour alerts (tests compress it). */
+  contingencyHourMs: number;
 }
 
 export const DEFAULT_TIMINGS: DocumentTimings = {
@@ -93,4 +101,11 @@ export const DEFAULT_TIMINGS: DocumentTimings = {
   notFoundSettleMs: 2 * 60_000,
   deliveryRetryInitialMs: 30_000,
   deliveryGiveUpMs: 48 * 3_600_000,
+  contingencyCheckMs: 5 * 60_000,
+  contingencyProbeMs: 30_000,
+  contingencyTransmitSpacingMs: 200,
+  contingencyHourMs: 3_600_000,
 };
+
+/** Sent to a document issued in contingency when its contingency ends: transmit now. */
+export const contingencyEndedSignal = defineSignal<[{ contingencyId: string }]>('contingencyEnded');

@@ -7,6 +7,8 @@ export const NON_RETRYABLE_FAILURES = {
   certificate: 'CertificateError',
   schema: 'SchemaError',
   pacConfiguration: 'PacConfigurationError',
+  /** A contingency whose reason breaks the rules (72 hours without an explanation): a person gives one. */
+  contingencyReason: 'ContingencyReasonNeeded',
 } as const;
 
 export const NON_RETRYABLE_FAILURE_TYPES: string[] = Object.values(NON_RETRYABLE_FAILURES);

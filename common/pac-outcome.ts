@@ -1,5 +1,6 @@
 import type { DgiIssue } from './dgi-issue.js';
 import type { PacStatus } from '../pac/pac-result.js';
+import type { ContingencyEvidence } from '../contingency/contingency-settings.js';
 
 /**
  * What a PAC activity tells the workflow: the unified result without the raw exchange (stored apart).
@@ -16,6 +17,11 @@ export interface PacOutcome {
   pacCode?: string;
   pacMessage?: string;
   dgiIssues: DgiIssue[];
+  /**
+   * The PAC has not answered the company's calls for long enough that its settings say to open a contingency
+   * (none is open yet): the evidence, and when the outage started.
+   */
+  contingencyAdvised?: { since: string; evidence: ContingencyEvidence };
 }
 
 /** PAC calls run on one task queue per PAC, so a server-side rate limit protects each PAC. */

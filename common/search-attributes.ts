@@ -13,6 +13,8 @@ export const DocNumber = defineSearchAttributeKey('DocNumber', SearchAttributeTy
 export const Pac = defineSearchAttributeKey('Pac', SearchAttributeType.KEYWORD);
 export const CompanyId = defineSearchAttributeKey('CompanyId', SearchAttributeType.KEYWORD);
 export const NeedsPerson = defineSearchAttributeKey('NeedsPerson', SearchAttributeType.BOOL);
+/** The contingency a document was issued under (and the contingency workflow's own id for it). */
+export const Contingency = defineSearchAttributeKey('Contingency', SearchAttributeType.KEYWORD);
 
 export const ALL_SEARCH_ATTRIBUTES = [
   DocStatus,
@@ -23,6 +25,7 @@ export const ALL_SEARCH_ATTRIBUTES = [
   Pac,
   CompanyId,
   NeedsPerson,
+  Contingency,
 ] as const;
 
 const cliTypeNames: Record<string, string> = {

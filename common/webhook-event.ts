@@ -25,3 +25,28 @@ export interface DocumentWebhookEvent {
   /** `cafe` once the document is signed. */
   links: { self: string; xml: string; cafe?: string };
 }
+
+/** What fepa POSTs to a company's webhook when a contingency starts, lasts 24/48/72 hours, and ends. */
+export interface ContingencyWebhookEvent {
+  /** Unique per contingency and moment: receivers deduplicate on it. */
+  eventId: string;
+  type: 'contingency.started' | 'contingency.ongoing' | 'contingency.ended';
+  contingency: {
+    id: string;
+    environment: string;
+    since: string;
+    reason: string;
+    openedBy: string;
+    /** How long it has lasted (ongoing alerts: 24, 48, 72). */
+    hours?: number;
+    issued: number;
+    toTransmit: number;
+    /** At the end: documents told to transmit. */
+    transmitted?: number;
+    endedBy?: string;
+    endedAt?: string;
+  };
+  at: string;
+}
+
+export type WebhookEvent = DocumentWebhookEvent | ContingencyWebhookEvent;

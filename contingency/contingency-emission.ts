@@ -56,3 +56,30 @@ export function contingencyFields(contingency: OpenContingency, now: Date): Cont
     },
   };
 }
+
+/**
+ * The request as issued under `contingency`: an 01 request gets the contingency fields; a request that is
+ * already 02/04 (the client issued it in contingency itself) is left as it is. dFechaCont is the outage's
+ * start, or the document's own emission time when that is earlier (a document queued offline before the
+ * contingency opened and re-issued under it: the DGI refuses dFechaCont after dFechaEm).
+ */
+export function requestInContingency(
+  request: unknown,
+  contingency: OpenContingency,
+  now: Date,
+): { ok: true; request: Record<string, unknown>; changed: boolean } | { ok: false; waitsForPerson: string } {
+  const doc = request as Record<string, unknown> & { gDGen?: Record<string, unknown> };
+  const gDGen = doc.gDGen ?? {};
+  const given = gDGen.iTpEmis;
+  const emission =
+    typeof given === 'string' || typeof given === 'number' ? String(given).padStart(2, '0') : '01';
+  if (emission !== '01') return { ok: true, request: doc, changed: false };
+  const emittedAt = typeof gDGen.dFechaEm === 'string' ? Date.parse(gDGen.dFechaEm) : NaN;
+  const since =
+    Number.isFinite(emittedAt) && emittedAt < contingency.since.getTime()
+      ? new Date(emittedAt)
+      : contingency.since;
+  const fields = contingencyFields({ ...contingency, since }, now);
+  if (!fields.ok) return fields;
+  return { ok: true, request: { ...doc, gDGen: { ...gDGen, ...fields.fields } }, changed: true };
+}

@@ -1,6 +1,7 @@
 import { CafeError, cafeModel } from '../cafe/cafe-model.js';
 import { formatOfSignedXml, renderCafe, type CafeFormat } from '../cafe/render-cafe.js';
 import { findCafeSource } from '../storage/document-queries.js';
+import { markHandedOver } from '../storage/contingency-store.js';
 import type { Sql } from '../storage/database.js';
 
 export type CafeOutcome =
@@ -17,6 +18,8 @@ export class CafeService {
     const source = await findCafeSource(this.deps.sql, companyId, documentId);
     if (!source) return { outcome: 'not-found' };
     if (!source.signedXml) return { outcome: 'not-signed' };
+    // Marked before it is printed: from now on the document is never re-issued (contingency point 3).
+    await markHandedOver(this.deps.sql, documentId);
     const chosen = format ?? formatOfSignedXml(source.signedXml);
     try {
       const model = cafeModel(source.signedXml, {

@@ -1,3 +1,4 @@
+import { markHandedOver } from '../storage/contingency-store.js';
 import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -97,6 +98,8 @@ export class DocumentActions {
   /** The signed XML; `undefined` when the company has no such document, `null` when it is not signed yet. */
   async signedXml(companyId: string, documentId: string): Promise<string | null | undefined> {
     if (!(await findCompanyDocument(this.deps.sql, companyId, documentId))) return undefined;
+    // Marked before it is read: a document whose XML left fepa is never re-issued (contingency point 3).
+    await markHandedOver(this.deps.sql, documentId);
     return (await loadSignedXml(this.deps.sql, documentId)) ?? null;
   }
 

@@ -99,6 +99,11 @@ export class DocumentService {
     return this.deps.taskQueue;
   }
 
+  /** The task queue of a PAC's activities (tests use their own prefix). */
+  pacTaskQueueOf(pac: string): string {
+    return `${this.deps.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`;
+  }
+
   /**
    * `idempotencyKey` (the request's Idempotency-Key) makes creation atomic from the client's view: a
    * retry after a crash between the row's commit and the workflow's start finds the row, and its
@@ -285,7 +290,7 @@ export class DocumentService {
       documentId,
       emitterRuc: company.ruc,
       pac,
-      pacTaskQueue: `${this.deps.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`,
+      pacTaskQueue: this.pacTaskQueueOf(pac),
       ...(this.deps.timings ? { timings: this.deps.timings } : {}),
     };
     try {

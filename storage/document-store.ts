@@ -38,7 +38,13 @@ export async function insertDocument(sql: Sql, doc: NewDocument): Promise<{ id: 
 export async function loadDocumentRequest(
   sql: Sql,
   documentId: string,
-): Promise<{ request: unknown; prepared?: PreparedDocument }> {
+): Promise<{
+  request: unknown;
+  prepared?: PreparedDocument;
+  companyId: string;
+  environment: '1' | '2';
+  contingencyId?: string;
+}> {
   const [row] = await sql<
     Array<{
       request: unknown;
@@ -46,15 +52,25 @@ export async function loadDocumentRequest(
       digest_value: string | null;
       unsigned_xml: string | null;
       total: string | null;
+      company_id: string;
+      environment: number;
+      contingency_id: string | null;
     }>
   >`
-    select request, cufe, digest_value, unsigned_xml, total::text as total from documents where id = ${documentId}`;
+    select request, cufe, digest_value, unsigned_xml, total::text as total, company_id, environment, contingency_id
+    from documents where id = ${documentId}`;
   if (!row) throw DocumentStoreError.notFound(documentId);
   const prepared =
     row.cufe && row.digest_value && row.unsigned_xml && row.total
       ? { cufe: row.cufe, digestValue: row.digest_value, unsignedXml: row.unsigned_xml, total: row.total }
       : undefined;
-  return { request: row.request, ...(prepared ? { prepared } : {}) };
+  return {
+    request: row.request,
+    ...(prepared ? { prepared } : {}),
+    companyId: row.company_id,
+    environment: String(row.environment) as '1' | '2',
+    ...(row.contingency_id ? { contingencyId: row.contingency_id } : {}),
+  };
 }
 
 /** Stores the built XML once: a retried activity finds it and keeps the first CUFE and dSeg. */
@@ -62,16 +78,36 @@ export async function savePreparedDocument(
   sql: Sql,
   documentId: string,
   prepared: PreparedDocument,
-): Promise<PreparedDocument> {
-  const [row] = await sql<Array<{ cufe: string; digest_value: string; unsigned_xml: string; total: string }>>`
+  /** Issued in contingency: the request with its contingency fields, and the contingency. */
+  contingency?: { request: unknown; contingencyId: string },
+): Promise<PreparedDocument & { contingencyId?: string }> {
+  // Only the first build writes (cufe is null until then): every column is decided by the same test.
+  const [row] = await sql<
+    Array<{
+      cufe: string;
+      digest_value: string;
+      unsigned_xml: string;
+      total: string;
+      contingency_id: string | null;
+    }>
+  >`
     update documents set cufe = coalesce(cufe, ${prepared.cufe}),
       digest_value = coalesce(digest_value, ${prepared.digestValue}),
       unsigned_xml = coalesce(unsigned_xml, ${prepared.unsignedXml}),
-      total = coalesce(total, ${prepared.total}), updated_at = now()
+      total = coalesce(total, ${prepared.total}),
+      request = case when cufe is null and ${contingency !== undefined} then ${sql.json((contingency?.request ?? null) as never)} else request end,
+      contingency_id = case when cufe is null and ${contingency !== undefined} then ${contingency?.contingencyId ?? null}::uuid else contingency_id end,
+      updated_at = now()
     where id = ${documentId}
-    returning cufe, digest_value, unsigned_xml, total::text as total`;
+    returning cufe, digest_value, unsigned_xml, total::text as total, contingency_id`;
   if (!row) throw DocumentStoreError.notFound(documentId);
-  return { cufe: row.cufe, digestValue: row.digest_value, unsignedXml: row.unsigned_xml, total: row.total };
+  return {
+    cufe: row.cufe,
+    digestValue: row.digest_value,
+    unsignedXml: row.unsigned_xml,
+    total: row.total,
+    ...(row.contingency_id ? { contingencyId: row.contingency_id } : {}),
+  };
 }
 
 export async function saveSignedDocument(

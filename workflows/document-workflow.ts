@@ -1,4 +1,5 @@
-import { allHandlersFinished, condition, patched } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { Contingency } from '../common/search-attributes.js';
 import type { DocumentState } from '../common/document-lifecycle.js';
 import type { DocumentWorkflowInput } from '../common/document-workflow-types.js';
 import { createAfterAuthorization } from './document/after-authorization.js';
@@ -7,7 +8,7 @@ import { registerOperatorHandlers, waitForPerson } from './document/operator-act
 import { createPacConversation, type Settled } from './document/pac-conversation.js';
 import { createTransitions } from './document/transitions.js';
 
-type Next = Settled | 'start' | 'wait' | 'cancelled';
+type Next = Settled | 'start' | 'wait' | 'cancelled' | 'contingency' | 'reissue';
 
 /**
  * One fiscal document, durable from request to its final DGI state (docs/document-lifecycle.md):
@@ -24,6 +25,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     answerWhenApplied: patched('update-answers-when-applied'),
     notFoundSettles: patched('not-found-settles'),
     cafeDelivery: patched('cafe-delivery'),
+    contingency: patched('contingency'),
   });
   const { state, t } = ctx;
   registerOperatorHandlers(ctx);
@@ -38,6 +40,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     try {
       const prepared = await ctx.local.prepareDocument({ documentId: input.documentId });
       state.cufe = prepared.cufe;
+      if (prepared.contingencyId) state.contingency = { id: prepared.contingencyId };
       state.total = prepared.total;
       if (prepared.cafeByEmail) state.cafeByEmail = true;
       await tr.moveTo('prepared');
@@ -62,9 +65,21 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     }
   };
 
-  /** Builds and signs, then says where to go: submit now, or wait (for `submit`, or for a person). */
-  const buildThenRoute = async (): Promise<'start' | 'wait'> => {
+  /**
+   * Builds and signs, then says where to go: submit now, hold until the contingency it was issued in ends,
+   * or wait (for `submit`, or for a person).
+   */
+  const buildThenRoute = async (): Promise<'start' | 'wait' | 'contingency'> => {
     const built = await buildAndSign();
+    if (built === 'ok' && state.contingency) {
+      upsertSearchAttributes([{ key: Contingency, value: state.contingency.id }]);
+      await tr.moveTo(
+        'issued_in_contingency',
+        'fepa',
+        `issued in contingency ${state.contingency.id}: its CUFE and CAFE are valid now; transmitted when the contingency ends`,
+      );
+      return 'contingency';
+    }
     if (built === 'ok') return 'start';
     if (state.status === 'signed')
       await tr.moveTo('awaiting_submission', 'fepa', 'automatic submission is off for this company');
@@ -88,6 +103,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
         break;
     }
     if (state.polling) return talk.poll();
+    if (state.status === 'issued_in_contingency') return 'contingency';
     return state.status === 'signed' || state.status === 'queued_offline' ? 'start' : 'wait';
   };
 
@@ -101,6 +117,20 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
 
   for (;;) {
     if (next === 'cancelled') break;
+    if (next === 'contingency') {
+      await talk.untilContingencyEnds(state.contingency!.id);
+      next = 'start';
+      continue;
+    }
+    if (next === 'reissue') {
+      await tr.moveTo(
+        'received',
+        'fepa',
+        `re-issued in the open contingency (company setting): the 01${state.cufe ? ` (CUFE ${state.cufe})` : ''} never reached the PAC nor the customer; same number, new CUFE`,
+      );
+      next = await buildThenRoute();
+      continue;
+    }
     if (next === 'start' || next === 'resubmit') {
       next = await talk.submitUntilSettled();
       continue;

@@ -4,3 +4,4 @@ export { documentWorkflow } from './document-workflow.js';
 export { certificateExpiryWatchWorkflow } from './certificate-expiry-watch-workflow.js';
 export { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';
 export { cafeDeliveryWorkflow } from './cafe-delivery-workflow.js';
+export { contingencyWorkflow } from './contingency-workflow.js';

@@ -1,6 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { WebhookActivities } from '../activities/webhook-activities.js';
-import type { DocumentWebhookEvent } from '../common/webhook-event.js';
+import type { WebhookEvent } from '../common/webhook-event.js';
 
 const { deliverWebhook } = proxyActivities<WebhookActivities>({
   startToCloseTimeout: '30s',
@@ -12,7 +12,7 @@ const { deliverWebhook } = proxyActivities<WebhookActivities>({
 /** Delivers one document event to its company's webhook, on its own so the document never waits for it. */
 export async function webhookDeliveryWorkflow(input: {
   companyId: string;
-  event: DocumentWebhookEvent;
+  event: WebhookEvent;
 }): Promise<{ delivered: boolean }> {
   return deliverWebhook(input);
 }

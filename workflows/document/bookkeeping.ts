@@ -6,13 +6,17 @@ import {
   proxyLocalActivities,
   TimeoutFailure,
 } from '@temporalio/workflow';
+import type { ContingencyActivities } from '../../activities/contingency-activities.js';
 import type { DocumentActivities } from '../../activities/document-activities.js';
 import type { PacActivities } from '../../activities/pac-activities.js';
 import type { RecordActivities } from '../../activities/record-activities.js';
 import type { DocumentTimings } from '../../common/document-messages.js';
 import { NON_RETRYABLE_FAILURE_TYPES as NON_RETRYABLE } from '../../common/failure-types.js';
 
-type Bookkeeping = DocumentActivities & RecordActivities & Pick<PacActivities, 'pacSignatureMode'>;
+type Bookkeeping = DocumentActivities &
+  RecordActivities &
+  Pick<ContingencyActivities, 'contingencyHasEnded' | 'reissueQueuedInContingency'> &
+  Pick<PacActivities, 'pacSignatureMode'>;
 
 /** Only a database write or read of the worker's own: cheap enough to run inside the workflow task. */
 type Quick = 'recordDocumentTransition' | 'pacSignatureMode';

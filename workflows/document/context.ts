@@ -33,6 +33,8 @@ export interface DocumentContext {
   notFoundSettles: boolean;
   /** Runs started after the 'cafe-delivery' patch e-mail the CAFE after authorization when asked to. */
   cafeDelivery: boolean;
+  /** Runs started after the 'contingency' patch open contingencies and re-issue queued documents in them. */
+  contingency: boolean;
   local: ReturnType<typeof bookkeepingActivities>;
   pac: PacActivities;
   pacQuery: PacActivities;
@@ -42,6 +44,8 @@ export interface DocumentContext {
     current?: Pending | undefined;
     /** The run is ending: Update handlers stop waiting for results. */
     closing?: boolean;
+    /** The document's contingency has ended (signalled by the contingency workflow): transmit. */
+    contingencyEnded?: boolean;
   };
   /** PAC queries and offline retries in this run (continue-as-new after `maxPollsPerRun`). */
   run: { polls: number };
@@ -54,6 +58,7 @@ export interface RunFeatures {
   answerWhenApplied: boolean;
   notFoundSettles: boolean;
   cafeDelivery: boolean;
+  contingency: boolean;
 }
 
 export function createContext(input: DocumentWorkflowInput, features: RunFeatures): DocumentContext {
@@ -65,6 +70,7 @@ export function createContext(input: DocumentWorkflowInput, features: RunFeature
     answerWhenApplied: features.answerWhenApplied,
     notFoundSettles: features.notFoundSettles,
     cafeDelivery: features.cafeDelivery,
+    contingency: features.contingency,
     local: bookkeepingActivities(t, features.localBookkeeping),
     // A submission is never retried by Temporal: its outcome would be unknown (reconciled instead).
     pac: proxyActivities<PacActivities>({

@@ -5,6 +5,7 @@ import {
   annulUpdate,
   cancelSignal,
   cancelUpdate,
+  contingencyEndedSignal,
   correctSignal,
   correctUpdate,
   getDocumentState,
@@ -57,6 +58,9 @@ function refusal(ctx: DocumentContext, kind: ActionKind, action: unknown): strin
 export function registerOperatorHandlers(ctx: DocumentContext): void {
   const { state } = ctx;
   setHandler(getDocumentState, () => state);
+  setHandler(contingencyEndedSignal, () => {
+    ctx.inbox.contingencyEnded = true;
+  });
   const accept = (kind: ActionKind, action: OperatorAction & Partial<CorrectionAction>): Pending => {
     const pending: Pending = { kind, action };
     ctx.inbox.pending = pending;

@@ -19,10 +19,16 @@ export type PacConversation = ReturnType<typeof createPacConversation>;
 export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
   const { input, t, state } = ctx;
 
+  /** A PAC call's answer; when it says the PAC has been unreachable long enough, a contingency opens. */
+  const heard = async (o: PacOutcome): Promise<PacOutcome> => {
+    if (o.contingencyAdvised && ctx.contingency) await tr.openContingency(o.contingencyAdvised);
+    return o;
+  };
+
   const submitOnce = async (): Promise<PacOutcome> => {
     state.submissions++;
     try {
-      return await ctx.pac.submitToPac({ documentId: input.documentId });
+      return await heard(await ctx.pac.submitToPac({ documentId: input.documentId }));
     } catch (err) {
       return unknownOutcome(failureOf(err)?.message ?? 'activity failed');
     }
@@ -32,9 +38,23 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
     state.polls++;
     ctx.run.polls++;
     try {
-      return await ctx.pacQuery.queryPacStatus({ documentId: input.documentId });
+      return await heard(await ctx.pacQuery.queryPacStatus({ documentId: input.documentId }));
     } catch (err) {
       return failedQuery(failureOf(err)?.message ?? 'query failed');
+    }
+  };
+
+  /**
+   * Holds a document issued in contingency until the contingency ends: the contingency workflow signals
+   * it, and the document also asks now and then (a signal sent between two runs is not lost for long).
+   */
+  const untilContingencyEnds = async (contingencyId: string) => {
+    for (;;) {
+      if (ctx.inbox.contingencyEnded) return;
+      if ((await ctx.local.contingencyHasEnded({ contingencyId })).ended) return;
+      if (await condition(() => ctx.inbox.contingencyEnded === true, t.contingencyCheckMs)) return;
+      ctx.run.polls++;
+      await continueAsNewIfLong();
     }
   };
 
@@ -173,7 +193,7 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
    * Submits until the PAC settles; offline and auth failures are retried with backoff (nothing was
    * taken). A cancel accepted while queued offline stops the retries ('wait': the loop takes it).
    */
-  const submitUntilSettled = async (): Promise<Settled | 'wait'> => {
+  const submitUntilSettled = async (): Promise<Settled | 'wait' | 'reissue'> => {
     let offlineDelay = t.offlineRetryInitialMs;
     let authFailures = 0;
     for (;;) {
@@ -195,6 +215,14 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
         else if (await condition(() => ctx.inbox.pending?.kind === 'cancel', jittered(ctx, offlineDelay)))
           return 'wait';
         offlineDelay = Math.min(offlineDelay * 2, t.offlineRetryMaxMs);
+        if (ctx.contingency) {
+          const reissue = await ctx.local.reissueQueuedInContingency({
+            documentId: input.documentId,
+            companyId: input.companyId,
+            environment: input.environment,
+          });
+          if (reissue.reissued) return 'reissue';
+        }
         if (ctx.untilVerdict) {
           ctx.run.polls++;
           await continueAsNewIfLong();
@@ -213,5 +241,6 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
     reconcileDuplicate,
     askUntilVerdict,
     continueAsNewIfLong,
+    untilContingencyEnds,
   };
 }

@@ -6,6 +6,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DocumentStatus } from '../../common/document-lifecycle.js';
 import type { PacOutcome } from '../../common/pac-outcome.js';
 import {
@@ -22,6 +23,8 @@ import { documentLinks } from '../../common/document-links.js';
 import type { DocumentWebhookEvent } from '../../common/webhook-event.js';
 import { webhookDeliveryWorkflow } from '../webhook-delivery-workflow.js';
 import { cafeDeliveryWorkflow } from '../cafe-delivery-workflow.js';
+import { contingencyWorkflow } from '../contingency-workflow.js';
+import { automaticReason, contingencyWorkflowId } from '../../common/contingency-messages.js';
 import type { DocumentContext } from './context.js';
 import { actionApplied, ALLOWED_ACTIONS_FOR } from './operator-actions.js';
 
@@ -136,6 +139,37 @@ export function createTransitions(ctx: DocumentContext) {
     state.cafeDelivery = { workflowId };
   };
 
+  /**
+   * Opens the company's contingency (a workflow of its own, one per company and environment) with the
+   * evidence a PAC call brought; when one is already running, nothing happens.
+   */
+  const openContingency = async (advice: NonNullable<PacOutcome['contingencyAdvised']>) => {
+    try {
+      await startChild(contingencyWorkflow, {
+        workflowId: contingencyWorkflowId(input.companyId, input.environment),
+        args: [
+          {
+            companyId: input.companyId,
+            environment: input.environment,
+            pacTaskQueue: input.pacTaskQueue,
+            opening: {
+              actor: 'fepa',
+              reason: automaticReason(input.pac),
+              since: advice.since,
+              evidence: advice.evidence,
+              autoEnd: true,
+            },
+            ...(input.timings ? { timings: input.timings } : {}),
+          },
+        ],
+        parentClosePolicy: ParentClosePolicy.ABANDON,
+      });
+      log.warn('contingency opened: the PAC cannot be reached', { ...advice.evidence });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+  };
+
   /** Moves to a state where a person must act, saying why. */
   const needPerson = async (status: 'needs_support' | 'rejected', reason: string, code?: string) => {
     state.needsPerson = { reason, ...(code ? { code } : {}) };
@@ -167,5 +201,14 @@ export function createTransitions(ctx: DocumentContext) {
     if (o.authorizedAt) state.authorizedAt = o.authorizedAt;
   };
 
-  return { upsertKey, moveTo, needPerson, flagPerson, clearPersonFlag, remember, startCafeDelivery };
+  return {
+    upsertKey,
+    moveTo,
+    needPerson,
+    flagPerson,
+    clearPersonFlag,
+    remember,
+    startCafeDelivery,
+    openContingency,
+  };
 }

@@ -1,0 +1,133 @@
+import type { ContingencyView } from '../services/contingency-service.js';
+import { CliUsageError, type Command } from './command.js';
+
+interface Problem {
+  title?: string;
+  detail?: string;
+  issues?: Array<{ path: string; rule: string; message: string }>;
+}
+
+const ACTIONS = ['status', 'start', 'end', 'explain'] as const;
+type Action = (typeof ACTIONS)[number];
+
+/** What a contingency view looks like to a person at a terminal. */
+function describe(view: ContingencyView): string {
+  const lines = [`company ${view.companyId} · environment ${view.environment}`];
+  const c = view.contingency;
+  if (!c) lines.push('no contingency open');
+  else {
+    lines.push(
+      `CONTINGENCY OPEN ${c.id}`,
+      `  since      ${c.since} (opened by ${c.openedBy})`,
+      `  reason     ${c.reason}`,
+      ...(c.explanation ? [`  explanation ${c.explanation}`] : []),
+      ...(c.needsExplanation ? ['  ! over 72 hours: give an explanation (fepa contingency explain)'] : []),
+      `  documents  ${c.issued} issued, ${c.toTransmit} to transmit, ${c.waitingForPerson} waiting for a person`,
+      ...(c.workflow?.lastProbe
+        ? [
+            `  last probe ${c.workflow.lastProbe.at}: ${c.workflow.lastProbe.answered ? 'PAC answered' : 'no answer'}`,
+          ]
+        : []),
+    );
+  }
+  const r = view.reachability;
+  lines.push(
+    `PAC: ${r.consecutiveFailures ? `${r.consecutiveFailures} calls without an answer since ${r.failingSince}` : 'answering'}`,
+  );
+  const last = view.recent.find((x) => x.endedAt);
+  if (last)
+    lines.push(
+      `last ended: ${last.id} ${last.since} → ${last.endedAt} (${last.transmitted ?? 0} transmitted)`,
+    );
+  return lines.join('\n');
+}
+
+const need = (values: Record<string, unknown>, name: string): string => {
+  const v = values[name];
+  if (typeof v !== 'string' || !v.trim()) throw new CliUsageError(`--${name} is required`);
+  return v;
+};
+
+/**
+ * `fepa contingency`: an operator's view of the company's contingency, through the API (so the key's role
+ * decides, as it does for every client). The key comes from FEPA_API_KEY, never from the command line.
+ */
+export const contingencyCommand: Command = {
+  name: 'contingency',
+  usage:
+    'fepa contingency status|start|end|explain --company <id> [--environment 1|2] [--reason …] [--since …] [--explanation …] [--actor …] [--end-when-pac-answers] [--api <url>] [--json]',
+  summary: "Open, end, explain or show a company's contingency (FEPA_API_KEY: an operator key).",
+  options: {
+    company: { type: 'string' },
+    environment: { type: 'string', default: '1' },
+    reason: { type: 'string' },
+    since: { type: 'string' },
+    explanation: { type: 'string' },
+    actor: { type: 'string' },
+    'end-when-pac-answers': { type: 'boolean', default: false },
+    api: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+  async run({ args, values, out, err }) {
+    const action = args[0] as Action;
+    if (args.length !== 1 || !ACTIONS.includes(action))
+      throw new CliUsageError(`expected one of: ${ACTIONS.join(', ')}`);
+    const company = need(values, 'company');
+    const environment = String(values.environment);
+    if (environment !== '1' && environment !== '2') throw new CliUsageError('--environment must be 1 or 2');
+    const key = process.env.FEPA_API_KEY;
+    if (!key) throw new CliUsageError('set FEPA_API_KEY to an operator key of the company');
+    const api = (
+      (values.api as string | undefined) ??
+      process.env.FEPA_API_URL ??
+      `http://127.0.0.1:${process.env.FEPA_API_PORT ?? '3000'}`
+    ).replace(/\/$/, '');
+    const actor = (values.actor as string | undefined) ?? process.env.USER ?? 'cli';
+    const base = `${api}/v1/companies/${encodeURIComponent(company)}/contingency`;
+    const request: { url: string; body?: unknown } =
+      action === 'status'
+        ? { url: `${base}?environment=${environment}` }
+        : action === 'start'
+          ? {
+              url: base,
+              body: {
+                environment,
+                actor,
+                reason: need(values, 'reason'),
+                ...(values.since ? { since: values.since } : {}),
+                endWhenPacAnswers: values['end-when-pac-answers'] === true,
+              },
+            }
+          : action === 'end'
+            ? { url: `${base}/end`, body: { environment, actor } }
+            : {
+                url: `${base}/explanation`,
+                body: { environment, actor, explanation: need(values, 'explanation') },
+              };
+    let response: Response;
+    try {
+      response = await fetch(request.url, {
+        method: request.body ? 'POST' : 'GET',
+        headers: {
+          authorization: `Bearer ${key}`,
+          ...(request.body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+      });
+    } catch (e) {
+      err(`fepa contingency: cannot reach the API at ${api}: ${(e as Error).message}`);
+      return 1;
+    }
+    const body: unknown = await response.json().catch(() => ({}));
+    if (!response.ok) {
+      const problem = body as Problem;
+      const issues = (problem.issues ?? []).map((i) => `\n  ${i.path}: ${i.message} (${i.rule})`).join('');
+      err(
+        `fepa contingency ${action}: ${response.status} ${problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}${issues}`,
+      );
+      return 1;
+    }
+    out(values.json ? JSON.stringify(body, null, 2) : describe(body as ContingencyView));
+    return 0;
+  },
+};

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { validateDocument, type DgiDocument } from '../../dgi-document/index.js';
+import { parseCufe, readRfe, validateDocument, type DgiDocument } from '../../dgi-document/index.js';
+import { panamaDateTime, requestInContingency } from '../../contingency/contingency-emission.js';
 import { AludraAdapter } from '../../pac/aludra/aludra-adapter.js';
 import { EdocAdapter } from '../../pac/edoc/edoc-adapter.js';
 import { EdocTokenCache } from '../../pac/edoc/edoc-token-cache.js';
@@ -156,6 +157,41 @@ for (const pac of PACS) {
       if (pac.name === 'edoc') {
         const verified = verifySignedRfe(result.signedXml ?? '');
         assert.ok(verified.ok, 'the XML eDoc signed verifies');
+      }
+    });
+
+    it('takes a contingency document (iTpEmis 02) issued during an outage as it is once the PAC is back', async () => {
+      const since = new Date(Date.now() - 2 * 3_600_000);
+      const doc = nextDocument((d) => {
+        d.gDGen.dFechaEm = panamaDateTime(new Date());
+        const issued = requestInContingency(
+          d,
+          { since, reason: 'Sin comunicacion con el PAC durante la prueba', modality: 'prior' },
+          new Date(),
+        );
+        assert.ok(issued.ok);
+        Object.assign(d.gDGen, issued.request.gDGen);
+      });
+      assert.equal(doc.gDGen.iTpEmis, '02');
+      assert.equal(parseCufe(doc.dId).ok && parseCufe(doc.dId).fields?.iTpEmis, '02');
+      const adapter = pac.adapter();
+      await simulator.admin('/outage', { durationMs: 60_000, mode: 'reset' });
+      try {
+        const during = await adapter.submit(pac.submission(doc));
+        assert.ok(!during.terminal, `nothing is final while the PAC is down: ${during.status}`);
+      } finally {
+        await simulator.admin('/outage', undefined, 'DELETE');
+      }
+      assert.equal(await submissionsOf(doc), 0, 'nothing reached the PAC during the outage');
+      const result = await adapter.submit(pac.submission(doc));
+      assert.equal(result.status, 'authorized', JSON.stringify(result));
+      expectCufe(pac, result, doc);
+      assert.equal(await submissionsOf(doc), 1);
+      if (pac.name === 'edoc') {
+        const signed = readRfe(result.signedXml ?? '');
+        assert.ok(signed.ok);
+        assert.equal(signed.document.gDGen.iTpEmis, '02', 'the PAC signed the contingency document as it is');
+        assert.equal(signed.document.gDGen.dFechaCont, panamaDateTime(since));
       }
     });
 

@@ -5,8 +5,9 @@ import {
   contingencyFields,
   LONG_CONTINGENCY_MS,
   panamaDateTime,
+  requestInContingency,
 } from '../../../contingency/contingency-emission.js';
-import { validateDocument } from '../../../dgi-document/index.js';
+import { parseCufe, validateDocument } from '../../../dgi-document/index.js';
 import { loadExample } from '../../helpers/dgi-fixtures.js';
 
 const REASON = 'Sin conexión con el PAC desde la mañana';
@@ -94,4 +95,43 @@ test('property: whatever the contingency and the moment, fields given are ones t
     ),
     { numRuns: 300 },
   );
+});
+
+test('property: a 01 request issued in contingency validates, whenever it was emitted relative to the outage', async () => {
+  const example = await loadExample('invoice-spec-example.json');
+  fc.assert(
+    fc.property(
+      fc.integer({ min: -6 * 3_600_000, max: 6 * 3_600_000 }),
+      fc.integer({ min: 0, max: 60 * 3_600_000 }),
+      fc.constantFrom('prior' as const, 'posterior' as const),
+      (emittedAfterOutageMs, ageMs, modality) => {
+        const now = new Date('2026-12-03T18:00:00Z');
+        const outage = new Date(now.getTime() - ageMs);
+        const emitted = new Date(Math.min(now.getTime(), outage.getTime() + emittedAfterOutageMs));
+        const doc = structuredClone(example);
+        doc.gDGen.dFechaEm = panamaDateTime(emitted);
+        delete doc.gDGen.dSeg;
+        const issued = requestInContingency(doc, { since: outage, reason: REASON, modality }, now);
+        assert.ok(issued.ok && issued.changed);
+        const gDGen = issued.request.gDGen as Record<string, string>;
+        assert.equal(gDGen.iTpEmis, modality === 'prior' ? '02' : '04');
+        // The outage's start, unless the document was emitted before it (the DGI refuses dFechaCont > dFechaEm).
+        assert.equal(gDGen.dFechaCont, panamaDateTime(emitted < outage ? emitted : outage));
+        const validated = validateDocument(issued.request);
+        assert.ok(validated.ok, JSON.stringify(!validated.ok && validated.issues));
+        const cufe = parseCufe(validated.document.dId);
+        assert.ok(cufe.ok);
+        assert.equal(cufe.fields.iTpEmis, gDGen.iTpEmis, 'the CUFE carries the emission type');
+      },
+    ),
+    { numRuns: 200 },
+  );
+});
+
+test('a request already issued in contingency by the client is left as it is', async () => {
+  const example = await loadExample('contingency-invoice.json');
+  const issued = requestInContingency(example, { since, reason: REASON, modality: 'prior' }, since);
+  assert.ok(issued.ok);
+  assert.equal(issued.changed, false);
+  assert.equal(issued.request, example);
 });

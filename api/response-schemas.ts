@@ -76,7 +76,13 @@ export const DocumentDetailSchema = DocumentSummarySchema.extend({
   state: z
     .looseObject({ status: z.string() })
     .nullable()
-    .describe('The live state from the document workflow (null once the workflow is gone)'),
+    .describe(
+      'The live state from the document workflow (null once the workflow is gone, or when it cannot answer now)',
+    ),
+  stateUnavailable: z
+    .string()
+    .optional()
+    .describe('Why the live state is missing now (status and the rest come from PostgreSQL)'),
   links: Links,
 }).meta({ id: 'DocumentDetail' });
 

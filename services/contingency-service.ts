@@ -169,10 +169,19 @@ export class ContingencyService {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     }
     // Answers once the workflow has recorded it (its first step), so the caller sees it open.
+    return { view: await this.viewOnce(companyId, request.environment, (v) => v.open) };
+  }
+
+  /** The view once `done` holds (the workflow acted on the request), or as it is after 15 s. */
+  private async viewOnce(
+    companyId: string,
+    environment: Environment,
+    done: (view: ContingencyView) => boolean,
+  ): Promise<ContingencyView> {
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const view = (await this.view(companyId, request.environment))!;
-      if (view.open || Date.now() > deadline) return { view };
+      const view = (await this.view(companyId, environment))!;
+      if (done(view) || Date.now() > deadline) return view;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -194,12 +203,7 @@ export class ContingencyService {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       await closeContingency(this.deps.sql, open.id, actor);
     }
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const view = (await this.view(companyId, environment))!;
-      if (!view.open || Date.now() > deadline) return { view };
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    return { view: await this.viewOnce(companyId, environment, (v) => !v.open) };
   }
 
   /** Adds the explanation a contingency needs after 72 hours (it goes into each document's dMotCont). */
@@ -221,12 +225,9 @@ export class ContingencyService {
     await this.deps.client.workflow
       .getHandle(open.workflowId)
       .signal(explainContingencySignal, { actor, explanation });
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      const view = (await this.view(companyId, environment))!;
-      if (view.contingency?.explanation === explanation || Date.now() > deadline) return { view };
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    return {
+      view: await this.viewOnce(companyId, environment, (v) => v.contingency?.explanation === explanation),
+    };
   }
 
   async saveSettings(

@@ -77,7 +77,7 @@ export class DocumentActions {
   async detail(
     companyId: string,
     documentId: string,
-  ): Promise<{ row: DocumentRow; state: DocumentState | null } | undefined> {
+  ): Promise<{ row: DocumentRow; state: DocumentState | null; stateUnavailable?: string } | undefined> {
     const row = await findCompanyDocument(this.deps.sql, companyId, documentId);
     if (!row) return undefined;
     try {
@@ -86,8 +86,10 @@ export class DocumentActions {
         state: await this.deps.client.workflow.getHandle(row.workflowId).query(getDocumentState),
       };
     } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      return { row, state: null };
+      if (err instanceof WorkflowNotFoundError) return { row, state: null };
+      // The row (PostgreSQL's mirror of every state change) still answers while the workflow's query
+      // cannot (Temporal unreachable, a worker that cannot answer now): say why, never a 500.
+      return { row, state: null, stateUnavailable: (err as Error).message.slice(0, 300) };
     }
   }
 

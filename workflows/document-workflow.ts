@@ -26,6 +26,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     notFoundSettles: patched('not-found-settles'),
     cafeDelivery: patched('cafe-delivery'),
     contingency: patched('contingency'),
+    webhooksFromStart: patched('webhooks-decided-at-start'),
   });
   const { state, t } = ctx;
   registerOperatorHandlers(ctx);

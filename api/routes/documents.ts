@@ -240,6 +240,7 @@ export function documentRoutes(deps: {
         res.json({
           ...found.row,
           state: found.state,
+          ...(found.stateUnavailable ? { stateUnavailable: found.stateUnavailable } : {}),
           deliveries: await deps.deliveries.list(documentId),
           links: documentLinks(companyId, documentId, { signed: found.row.signed }),
         });

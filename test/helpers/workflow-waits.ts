@@ -29,3 +29,14 @@ export async function waitForStatus(
     `document did not reach ${status}; last state: ${JSON.stringify(last?.status)} ${JSON.stringify(last?.history.map((h) => h.status))}; pending activities: ${JSON.stringify(pendingActivities)}; last PAC answer: ${JSON.stringify(last?.lastPac)}`,
   );
 }
+
+/** Polls `check` every 100 ms until it gives a value (or fails after `ms`, naming what it waited for). */
+export async function until<T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -10,6 +10,7 @@ import { listDeliveries } from '../../storage/delivery-store.js';
 import type { cafeDeliveryWorkflow } from '../../workflows/cafe-delivery-workflow.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { documentScenarios, saveRecordedHistories } from '../helpers/document-scenarios.js';
+import { until } from '../helpers/workflow-waits.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import { decodeQrCodes, pdfText } from '../helpers/pdf-tools.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
@@ -66,15 +67,6 @@ describe('the CAFE e-mailed to the receiver (iEntCAFE 3), over real SMTP', () =>
   });
 
   const scenarios = () => documentScenarios(simulator, worker, example);
-  const until = async <T>(what: string, check: () => Promise<T | undefined>, ms = 30_000): Promise<T> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const value = await check();
-      if (value !== undefined) return value;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
   const mailTo = (address: string, cufe: string) =>
     until(`an e-mail to ${address}`, () =>
       Promise.resolve(sink.messages().find((m) => m.to.includes(address) && m.text.includes(cufe))),

@@ -20,6 +20,7 @@ import { createCompanyWithCertificate, documentFor } from '../helpers/companies.
 import { dgiSchemaDir, loadExample } from '../helpers/dgi-fixtures.js';
 import { freePort } from '../harness/free-port.js';
 import { saveRecordedHistories } from '../helpers/document-scenarios.js';
+import { until } from '../helpers/workflow-waits.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import { pdfText } from '../helpers/pdf-tools.js';
 import { startTestApi, testSecretBox, type TestApi } from '../helpers/test-api.js';
@@ -86,16 +87,6 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
     await new Promise<void>((r) => receiver.close(() => r()));
     await closeTestStack();
   });
-
-  const until = async <T>(what: string, check: () => Promise<T | undefined>, ms = 60_000): Promise<T> => {
-    const end = Date.now() + ms;
-    for (;;) {
-      const value = await check();
-      if (value !== undefined) return value;
-      if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  };
 
   /** A company with a certificate, its webhook, contingency settings, and an operator's API calls. */
   async function setUp(settings: Record<string, unknown>) {
@@ -205,12 +196,16 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
     // The PAC comes back: the contingency ends by itself and the ten are transmitted once each.
     await simulator.admin('/outage', undefined, 'DELETE');
     let lastView: unknown;
-    const ended = await until('the automatic end', async () => {
-      const v = (await call('GET', `/v1/companies/${company.id}/contingency?environment=2`)).body;
-      lastView = v;
-      return v.open ? undefined : (v.recent[0] as Record<string, any>);
-    }).catch((err: Error) => {
-      throw new Error(`${err.message}: ${JSON.stringify(lastView)}`);
+    const ended = await until(
+      'the automatic end',
+      async () => {
+        const v = (await call('GET', `/v1/companies/${company.id}/contingency?environment=2`)).body;
+        lastView = v;
+        return v.open ? undefined : (v.recent[0] as Record<string, any>);
+      },
+      60_000,
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}: ${JSON.stringify(lastView)}`, { cause: err });
     });
     assert.equal(ended.id, contingency.id);
     assert.match(ended.endedBy, /PAC has answered again/);
@@ -231,9 +226,9 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
       .filter((id): id is string => typeof id === 'string')
       .map((id) => id.slice(-10));
     assert.deepEqual(told, numbers);
-    recorded.push(['v8-contingency-automatic', handle]);
+    recorded.push(['contingency-automatic', handle]);
     recorded.push([
-      'v8-document-issued-in-contingency',
+      'document-issued-in-contingency',
       env.client.workflow.getHandle((await call('GET', docs[0]!.links.self)).body.workflowId as string),
     ]);
 
@@ -398,6 +393,10 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
     assert.equal(still.cufe, queued.cufe);
     await pacAt(company, simulator.url);
     const done = await statusOf(call, doc.links.self, 'authorized', 60_000);
+    recorded.push([
+      'contingency-queued-stays-01',
+      (await testTemporal()).client.workflow.getHandle(done.workflowId as string),
+    ]);
     assert.equal(done.cufe, queued.cufe);
     assert.equal(await submissionsOf(company, '0000000451'), 1);
   });
@@ -436,6 +435,15 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
     await pacAt(company, simulator.url);
     const keptDone = await statusOf(call, kept.links.self, 'authorized', 60_000);
     const reissuedDone = await statusOf(call, reissued.links.self, 'authorized', 60_000);
+    const env = await testTemporal();
+    recorded.push([
+      'contingency-queued-kept-01',
+      env.client.workflow.getHandle(keptDone.workflowId as string),
+    ]);
+    recorded.push([
+      'contingency-queued-reissued',
+      env.client.workflow.getHandle(reissuedDone.workflowId as string),
+    ]);
     assert.equal(keptDone.cufe, keptQueued.cufe);
     assert.equal(reissuedDone.cufe, now.cufe);
     assert.equal(await submissionsOf(company, '0000000401'), 1);

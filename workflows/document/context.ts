@@ -35,6 +35,12 @@ export interface DocumentContext {
   cafeDelivery: boolean;
   /** Runs started after the 'contingency' patch open contingencies and re-issue queued documents in them. */
   contingency: boolean;
+  /**
+   * Runs started after the 'webhooks-decided-at-start' patch notify without consulting the older
+   * 'webhook-notifications' patch mid-run (found in the contingency tests: that patch, called only after a
+   * local activity said the company has a webhook, failed replays for queries now and then).
+   */
+  webhooksFromStart: boolean;
   local: ReturnType<typeof bookkeepingActivities>;
   pac: PacActivities;
   pacQuery: PacActivities;
@@ -59,6 +65,7 @@ export interface RunFeatures {
   notFoundSettles: boolean;
   cafeDelivery: boolean;
   contingency: boolean;
+  webhooksFromStart: boolean;
 }
 
 export function createContext(input: DocumentWorkflowInput, features: RunFeatures): DocumentContext {
@@ -71,6 +78,7 @@ export function createContext(input: DocumentWorkflowInput, features: RunFeature
     notFoundSettles: features.notFoundSettles,
     cafeDelivery: features.cafeDelivery,
     contingency: features.contingency,
+    webhooksFromStart: features.webhooksFromStart,
     local: bookkeepingActivities(t, features.localBookkeeping),
     // A submission is never retried by Temporal: its outcome would be unknown (reconciled instead).
     pac: proxyActivities<PacActivities>({

@@ -80,7 +80,8 @@ export function createTransitions(ctx: DocumentContext) {
       });
     // Every change is announced to the company's webhook by a child workflow of its own (retried until
     // delivered); the document never waits for the receiver. Patched: older runs did not notify.
-    if (recorded?.webhook && patched('webhook-notifications')) await notify(status);
+    if (recorded?.webhook && (ctx.webhooksFromStart || patched('webhook-notifications')))
+      await notify(status);
   };
 
   const notify = async (status: DocumentStatus) => {

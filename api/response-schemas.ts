@@ -103,7 +103,7 @@ export const CertificateStatusSchema = z
   .meta({ id: 'CertificateStatus' });
 
 export const PacSettingsSchema = z
-  .looseObject({ pac: z.enum(['sandbox', 'aludra', 'edoc']), autoSubmit: z.boolean() })
+  .looseObject({ pac: z.enum(['sandbox', 'aludra', 'edoc', 'hka']), autoSubmit: z.boolean() })
   .meta({ id: 'PacSettings' });
 
 export const DeliveryStartedSchema = z

@@ -26,4 +26,4 @@ export interface PacOutcome {
 
 /** PAC calls run on one task queue per PAC, so a server-side rate limit protects each PAC. */
 export const pacTaskQueue = (pac: string) => `fepa-pac-${pac}`;
-export const PAC_NAMES = ['sandbox', 'aludra', 'edoc'] as const;
+export const PAC_NAMES = ['sandbox', 'aludra', 'edoc', 'hka'] as const;

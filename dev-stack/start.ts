@@ -72,7 +72,7 @@ function printBanner(
       `  API keys     npx fepa company create --ruc <RUC> --dv <DV> --name <name>  (docs/integration.md)\n` +
       `  Temporal UI  ${urls.ui ?? '(external cluster: use its own UI)'}\n` +
       `  E-mails      ${urls.mail}\n` +
-      `  PostgreSQL   ${urls.db}\n  PAC sandbox  ${urls.simulator} (Aludra /aludra, eDoc /edoc/EdocPanama/4.0, control /_sim)\n` +
+      `  PostgreSQL   ${urls.db}\n  PAC sandbox  ${urls.simulator} (Aludra /aludra, eDoc /edoc/EdocPanama/4.0, HKA /hka, control /_sim)\n` +
       `  Data folder  ${s.dataDir}\n  Ctrl-C stops everything.\n\n`,
   );
 }

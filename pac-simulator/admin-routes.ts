@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { HttpProblem } from '../api/problem.js';
+import { EmitterSchema } from '../dgi-document/schema/parties.js';
 import { parseBody } from '../api/validation.js';
 import type { PacSimulator } from './pac-simulator.js';
 import { ScenarioError } from './scenario-script.js';
@@ -20,10 +21,25 @@ const AccountRequest = z.discriminatedUnion('pac', [
     user: z.string().min(1),
     password: z.string().min(1),
   }),
+  z.strictObject({
+    id: z.string().min(1),
+    pac: z.literal('hka'),
+    environment: z.enum(['1', '2']),
+    tokenEmpresa: z.string().min(1),
+    tokenPassword: z.string().min(1),
+    /** The emitter as registered with HKA (HKA builds gEmis from it). */
+    emitter: EmitterSchema,
+    folios: z.strictObject({ total: z.number().int().min(0), used: z.number().int().min(0) }).optional(),
+    annulmentWindowHours: z
+      .number()
+      .min(0)
+      .max(24 * 365)
+      .optional(),
+  }),
 ]);
 
 const RuleRequest = z.strictObject({
-  pac: z.enum(['aludra', 'edoc']).optional(),
+  pac: z.enum(['aludra', 'edoc', 'hka']).optional(),
   match: z.strictObject({
     ruc: z.string().optional(),
     number: z.string().optional(),
@@ -103,7 +119,7 @@ export function adminRoutes(sim: PacSimulator): Router {
   const router = Router();
   router.post('/_sim/accounts', (req, res) => {
     const { id, ...account } = parseBody(AccountRequest, req.body);
-    sim.addAccount(id, account);
+    sim.addAccount(id, definedOnly(account));
     res.status(201).json({ id });
   });
   router.post('/_sim/rules', (req, res) => {

@@ -14,14 +14,16 @@ import {
 import { planSubmission, type OutcomeStep, type SubmissionPlan } from './scenario-script.js';
 import { seededRandom } from './seeded-random.js';
 import type { SimStore } from './sim-store.js';
-import type { RandomFaults, SimAccount, SimDocument, SimRule, SimSettings } from './sim-types.js';
+import type { RandomFaults, SimAccount, SimDocument, SimPac, SimRule, SimSettings } from './sim-types.js';
 
 export type SimAnswer =
   | { kind: 'document'; doc: SimDocument; duplicate?: boolean }
-  | { kind: 'abort'; reason: 'http-500' | 'token-expires-now' };
+  | { kind: 'abort'; reason: 'http-500' | 'token-expires-now' }
+  /** Nothing taken: the PAC answers with its own code (HKA). */
+  | { kind: 'abort'; reason: 'refuse'; code: string };
 
 export interface SubmissionInput {
-  pac: 'aludra' | 'edoc';
+  pac: SimPac;
   accountId: string;
   document: DgiDocument;
   /** Aludra: the client-signed XML; eDoc: absent (the simulator signs). */
@@ -160,6 +162,19 @@ export class PacSimulator {
     return undefined;
   }
 
+  /** HKA: the account whose tokens these are (HKA checks both on every call). */
+  findHkaAccount(tokenEmpresa: string, tokenPassword: string): string | undefined {
+    if (!tokenEmpresa || !tokenPassword) return undefined;
+    for (const [id, account] of this.accounts)
+      if (
+        account.pac === 'hka' &&
+        account.tokenEmpresa === tokenEmpresa &&
+        account.tokenPassword === tokenPassword
+      )
+        return id;
+    return undefined;
+  }
+
   issueEdocToken(
     user: string,
     password: string,
@@ -251,14 +266,21 @@ export class PacSimulator {
       existing.submissions++;
       await this.store.put(existing);
       const sameContent = existing.contentHash === contentHash;
-      // eDoc answers any repeat with state 15; Aludra returns the existing result for the same content.
-      return { answer: { kind: 'document', doc: existing, duplicate: input.pac === 'edoc' || !sameContent } };
+      // eDoc (state 15) and HKA (102) answer any repeat as a duplicate; Aludra returns the existing result
+      // for the same content.
+      return {
+        answer: { kind: 'document', doc: existing, duplicate: input.pac !== 'aludra' || !sameContent },
+      };
     }
     const plan = planSubmission(this.scriptFor(input, key, !existing));
     if (plan.abort) {
       this.leftovers.set(key, plan.leftover); // the rule is spent, even when nothing follows
       if (plan.abort.kind === 'token-expires-now') this.expireTokens(input.accountId);
-      return { answer: { kind: 'abort', reason: plan.abort.kind }, plan };
+      const answer: SimAnswer =
+        plan.abort.kind === 'refuse'
+          ? { kind: 'abort', reason: 'refuse', code: plan.abort.code }
+          : { kind: 'abort', reason: plan.abort.kind };
+      return { answer, plan };
     }
     const doc: SimDocument = {
       key,
@@ -287,6 +309,7 @@ export class PacSimulator {
   private applyOutcome(doc: SimDocument, outcome: OutcomeStep): void {
     delete doc.edocState;
     delete doc.rejection;
+    delete doc.answerCode;
     switch (outcome.kind) {
       case 'authorized':
       case 'duplicate':
@@ -299,10 +322,13 @@ export class PacSimulator {
         break;
       case 'reject':
         doc.status = 'rejected';
-        doc.rejection = {
-          code: outcome.code,
-          message: REJECTION_MESSAGES[outcome.code] ?? `Rechazo DGI ${outcome.code}`,
-        };
+        doc.rejection = { code: outcome.code, message: rejectionMessage(outcome.code) };
+        if (outcome.more)
+          doc.rejection.more = outcome.more.map((code) => ({ code, message: rejectionMessage(code) }));
+        break;
+      case 'pac-code':
+        this.applyOutcome(doc, { kind: 'authorized' });
+        doc.answerCode = outcome.code;
         break;
       case 'edoc-state':
         doc.edocState = outcome.state;
@@ -381,7 +407,10 @@ const REJECTION_MESSAGES: Record<string, string> = {
   '1601': 'RUC del receptor inválido',
   '1602': 'RUC del receptor no inscrito',
   '2007': 'Ítem sin código CPBS',
+  '2152': 'Valor del ITBMS del ítem incorrecto',
 };
+
+const rejectionMessage = (code: string) => REJECTION_MESSAGES[code] ?? `Rechazo DGI ${code}`;
 
 function makePacSigningKey(): SigningKey {
   return makeSelfSignedCertificate({

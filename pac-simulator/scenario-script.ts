@@ -2,6 +2,8 @@
 export type TransportStep =
   | { kind: 'http-500' }
   | { kind: 'token-expires-now' }
+  /** The PAC refuses with its own code and takes nothing (HKA 201 without CUFE, 300, 119…). */
+  | { kind: 'refuse'; code: string }
   | { kind: 'lose-reply' }
   | { kind: 'hang'; ms: number }
   | { kind: 'malformed'; form: 'html' | 'empty' | 'json' };
@@ -9,8 +11,11 @@ export type TransportStep =
 export type OutcomeStep =
   | { kind: 'authorized' }
   | { kind: 'pending' }
-  | { kind: 'reject'; code: string }
+  /** One or more DGI codes (`reject:2007+2152`). */
+  | { kind: 'reject'; code: string; more?: string[] }
   | { kind: 'edoc-state'; state: string }
+  /** Taken and authorized, but answered with this PAC code (HKA's ambiguous 201/202 with a CUFE). */
+  | { kind: 'pac-code'; code: string }
   | { kind: 'duplicate' };
 
 export type Step = TransportStep | OutcomeStep;
@@ -29,10 +34,19 @@ export function parseStep(text: string): Step {
     case 'token-expires-now':
     case 'lose-reply':
       return { kind: name };
-    case 'reject':
-      if (!arg || !/^[0-9]{4}$/.test(arg))
-        throw new ScenarioError(`"${text}": reject needs a 4-digit DGI code, e.g. reject:1601`);
-      return { kind: 'reject', code: arg };
+    case 'reject': {
+      if (!arg || !/^[0-9]{4}(\+[0-9]{4})*$/.test(arg))
+        throw new ScenarioError(
+          `"${text}": reject needs 4-digit DGI codes, e.g. reject:1601 or reject:2007+2152`,
+        );
+      const [code, ...more] = arg.split('+') as [string, ...string[]];
+      return more.length ? { kind: 'reject', code, more } : { kind: 'reject', code };
+    }
+    case 'refuse':
+    case 'pac-code':
+      if (!arg || !/^[0-9]{3}$/.test(arg))
+        throw new ScenarioError(`"${text}": ${name} needs a 3-digit PAC code, e.g. ${name}:201`);
+      return { kind: name, code: arg };
     case 'edoc-state':
       if (!arg || !/^[0-9]{1,2}$/.test(arg))
         throw new ScenarioError(`"${text}": edoc-state needs a state number, e.g. edoc-state:4`);
@@ -54,7 +68,7 @@ export function parseStep(text: string): Step {
 
 export interface SubmissionPlan {
   /** Answer before anything is stored (the PAC never took the document). */
-  abort?: { kind: 'http-500' } | { kind: 'token-expires-now' };
+  abort?: { kind: 'http-500' } | { kind: 'token-expires-now' } | { kind: 'refuse'; code: string };
   /** Steps that apply to the next submission of the same document, after an abort. */
   leftover: string[];
   delayMs: number;
@@ -79,6 +93,7 @@ export function planSubmission(script: string[]): SubmissionPlan {
     switch (step.kind) {
       case 'http-500':
       case 'token-expires-now':
+      case 'refuse':
         plan.abort = step;
         plan.leftover = script.slice(i + 1);
         return plan;
@@ -95,6 +110,7 @@ export function planSubmission(script: string[]): SubmissionPlan {
       case 'pending':
       case 'reject':
       case 'edoc-state':
+      case 'pac-code':
       case 'duplicate':
         plan.outcome = step;
         plan.remaining = script.slice(i + 1);

@@ -1,7 +1,9 @@
+import type { DgiDocument } from '../dgi-document/index.js';
+
 /** What the simulator remembers about one document it received. */
 export interface SimDocument {
   key: string;
-  pac: 'aludra' | 'edoc';
+  pac: SimPac;
   account: string;
   environment: string;
   ruc: string;
@@ -20,13 +22,19 @@ export interface SimDocument {
   protocol?: string;
   receivedAt: string;
   authorizedAt?: string;
-  rejection?: { code: string; message: string };
+  rejection?: { code: string; message: string; more?: Array<{ code: string; message: string }> };
   edocState?: string;
+  /** HKA: the code the submission was answered with when it was not 200 (pac-code step). */
+  answerCode?: string;
+  /** HKA: e-mails sent for the document (EnvioCorreo), for RastreoCorreo. */
+  emails?: Array<{ correo: string; creadoEn: string; estado: string; messageId: string }>;
 }
+
+export type SimPac = 'aludra' | 'edoc' | 'hka';
 
 export interface SimRule {
   id: string;
-  pac?: 'aludra' | 'edoc';
+  pac?: SimPac;
   match: { ruc?: string; number?: string; receiverName?: string };
   /**
    * Steps, in order: `pending` (once per status query), `authorized`, `reject:<DGI code>`,
@@ -39,7 +47,7 @@ export interface SimRule {
 }
 
 export interface SimAccount {
-  pac: 'aludra' | 'edoc';
+  pac: SimPac;
   environment: '1' | '2';
   /** Aludra: api-key and company code. */
   apiKey?: string;
@@ -47,6 +55,12 @@ export interface SimAccount {
   /** eDoc: user and password. */
   user?: string;
   password?: string;
+  /** HKA: the tokens, the emitter registered with HKA, the prepaid folios and the annulment window. */
+  tokenEmpresa?: string;
+  tokenPassword?: string;
+  emitter?: DgiDocument['gDGen']['gEmis'];
+  folios?: { total: number; used: number };
+  annulmentWindowHours?: number;
 }
 
 export interface SimSettings {

@@ -24,6 +24,8 @@ export async function exchange(options: {
   url: string;
   headers?: Record<string, string>;
   body?: unknown;
+  /** A body sent as is (SOAP), instead of `body` as JSON. */
+  text?: { contentType: string; content: string };
   timeoutMs: number;
   /** What to keep of the request body for audit (defaults to the body itself). */
   auditBody?: unknown;
@@ -32,17 +34,24 @@ export async function exchange(options: {
   const request = {
     method: options.method,
     url: options.url.replace(/([?&](?:key|token|password)=)[^&]*/gi, '$1[redacted]'),
-    ...(options.body === undefined ? {} : { body: options.auditBody ?? options.body }),
+    ...(options.body === undefined && !options.text
+      ? {}
+      : { body: options.auditBody ?? options.body ?? options.text?.content }),
   };
+  const payload = options.text
+    ? { type: options.text.contentType, content: options.text.content }
+    : options.body === undefined
+      ? undefined
+      : { type: 'application/json', content: JSON.stringify(options.body) };
   try {
     const response = await fetch(options.url, {
       method: options.method,
       headers: {
-        accept: 'application/json',
-        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        accept: options.text ? options.text.contentType : 'application/json',
+        ...(payload ? { 'content-type': payload.type } : {}),
         ...options.headers,
       },
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      ...(payload ? { body: payload.content } : {}),
       signal: AbortSignal.timeout(options.timeoutMs),
     });
     const text = await response.text();

@@ -1,6 +1,7 @@
 import { AludraAdapter } from './aludra/aludra-adapter.js';
 import { EdocAdapter } from './edoc/edoc-adapter.js';
 import { EdocTokenCache } from './edoc/edoc-token-cache.js';
+import { HkaAdapter } from './hka/hka-adapter.js';
 import type { PacAdapter, PacCapabilities } from './pac-adapter.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from '../storage/database.js';
@@ -11,6 +12,7 @@ import { PacConfigurationError } from '../common/fepa-error.js';
 const DEFAULT_BASE_URLS = {
   aludra: 'https://apim.aludra.cloud',
   edoc: 'https://pa.edocnube.com/4.0',
+  hka: 'https://emision.thefactoryhka.com.pa',
 } as const;
 
 /**
@@ -38,7 +40,12 @@ export class PacRegistry {
    */
   async capabilities(companyId: string): Promise<{ capabilities: PacCapabilities; autoSubmit: boolean }> {
     const settings = await findPacSettings(this.deps.sql, companyId);
-    const capabilities = settings.pac === 'edoc' ? EdocAdapter.CAPABILITIES : AludraAdapter.CAPABILITIES;
+    const capabilities =
+      settings.pac === 'edoc'
+        ? EdocAdapter.CAPABILITIES
+        : settings.pac === 'hka'
+          ? HkaAdapter.CAPABILITIES
+          : AludraAdapter.CAPABILITIES;
     return { capabilities, autoSubmit: settings.autoSubmit };
   }
 
@@ -64,6 +71,17 @@ export class PacRegistry {
       return new AludraAdapter({
         baseUrl: settings.baseUrl ?? DEFAULT_BASE_URLS.aludra,
         credentials: credentials.aludra,
+        ...timeout,
+      });
+    }
+    if (settings.pac === 'hka') {
+      if (!credentials?.hka)
+        throw PacConfigurationError.missingCredentials(
+          'The Factory HKA needs tokenEmpresa and tokenPassword',
+        );
+      return new HkaAdapter({
+        baseUrl: settings.baseUrl ?? DEFAULT_BASE_URLS.hka,
+        credentials: credentials.hka,
         ...timeout,
       });
     }

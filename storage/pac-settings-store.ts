@@ -1,11 +1,12 @@
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from './database.js';
 
-export type PacName = 'sandbox' | 'aludra' | 'edoc';
+export type PacName = 'sandbox' | 'aludra' | 'edoc' | 'hka';
 
 export interface PacCredentials {
   aludra?: { apiKey: string; companyCode: string; subscriptionKey?: string | undefined };
   edoc?: { user: string; password: string };
+  hka?: { tokenEmpresa: string; tokenPassword: string };
 }
 
 export interface PacSettings {

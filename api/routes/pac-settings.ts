@@ -7,7 +7,7 @@ import { PacSettingsSchema } from '../response-schemas.js';
 
 const PacSettingsRequest = z
   .strictObject({
-    pac: z.enum(['sandbox', 'aludra', 'edoc']),
+    pac: z.enum(['sandbox', 'aludra', 'edoc', 'hka']),
     baseUrl: z.url({ protocol: /^https?$/ }).optional(),
     autoSubmit: z.boolean().default(true),
     aludra: z
@@ -19,6 +19,12 @@ const PacSettingsRequest = z
       .optional(),
     edoc: z
       .strictObject({ user: z.string().min(1).max(200), password: z.string().min(1).max(500) })
+      .optional(),
+    hka: z
+      .strictObject({
+        tokenEmpresa: z.string().min(1).max(500),
+        tokenPassword: z.string().min(1).max(500),
+      })
       .optional(),
   })
   .superRefine((v, ctx) => {
@@ -36,9 +42,16 @@ const PacSettingsRequest = z
         message: 'eDoc needs user and password',
         params: { rule: 'required' },
       });
+    if (v.pac === 'hka' && !v.hka)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['hka'],
+        message: 'The Factory HKA needs tokenEmpresa and tokenPassword',
+        params: { rule: 'required' },
+      });
   });
 
-/** A company's PAC (sandbox, Aludra, eDoc), its credentials (sealed, never returned) and automatic submission. */
+/** A company's PAC (sandbox, Aludra, eDoc, The Factory HKA), its credentials (sealed, never returned) and automatic submission. */
 export function pacSettingsRoutes(deps: { sql: Sql; box: SecretBox }): AnyRoute[] {
   return [
     defineRoute({
@@ -71,7 +84,9 @@ export function pacSettingsRoutes(deps: { sql: Sql; box: SecretBox }): AnyRoute[
               ? { aludra: body.aludra! }
               : body.pac === 'edoc'
                 ? { edoc: body.edoc! }
-                : undefined,
+                : body.pac === 'hka'
+                  ? { hka: body.hka! }
+                  : undefined,
         });
         res.json(await findPacSettings(deps.sql, params.companyId!));
       },

@@ -5,6 +5,7 @@ import { panamaDateTime, requestInContingency } from '../../contingency/continge
 import { AludraAdapter } from '../../pac/aludra/aludra-adapter.js';
 import { EdocAdapter } from '../../pac/edoc/edoc-adapter.js';
 import { EdocTokenCache } from '../../pac/edoc/edoc-token-cache.js';
+import { HkaAdapter } from '../../pac/hka/hka-adapter.js';
 import type { DocumentRef, PacAdapter, Submission } from '../../pac/pac-adapter.js';
 import type { PacResult } from '../../pac/pac-result.js';
 import { verifySignedRfe } from '../../signing/verify-rfe.js';
@@ -14,7 +15,9 @@ import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.
 
 /** What the shared suite needs to know about one adapter + simulator pair. */
 interface PacUnderTest {
-  name: 'aludra' | 'edoc';
+  name: 'aludra' | 'edoc' | 'hka';
+  /** Who signs: the PAC returns the XML it signed (eDoc, HKA). */
+  pacSigns: boolean;
   accountId: string;
   adapter(options?: { timeoutMs?: number; badCredentials?: boolean }): PacAdapter;
   submission(doc: DgiDocument): Submission;
@@ -70,6 +73,7 @@ const edocTokens = new EdocTokenCache();
 const PACS: PacUnderTest[] = [
   {
     name: 'aludra',
+    pacSigns: false,
     accountId: 'contract-aludra',
     adapter: (o = {}) =>
       new AludraAdapter({
@@ -84,6 +88,7 @@ const PACS: PacUnderTest[] = [
   },
   {
     name: 'edoc',
+    pacSigns: true,
     accountId: 'contract-edoc',
     adapter: (o = {}) =>
       new EdocAdapter({
@@ -107,6 +112,24 @@ const PACS: PacUnderTest[] = [
       };
     },
   },
+  {
+    name: 'hka',
+    pacSigns: true,
+    accountId: 'contract-hka',
+    adapter: (o = {}) =>
+      new HkaAdapter({
+        baseUrl: simulator.hkaUrl,
+        credentials: {
+          tokenEmpresa: 'contract-hka-token',
+          tokenPassword: o.badCredentials ? 'wrong' : 'contract-hka-password',
+        },
+        ...(o.timeoutMs ? { timeoutMs: o.timeoutMs } : {}),
+      }),
+    submission: (doc) => {
+      const { dId: _cufe, ...json } = doc;
+      return { ref: refOf(doc), document: json, idempotencyKey: doc.dId };
+    },
+  },
 ];
 
 before(async () => {
@@ -126,12 +149,20 @@ before(async () => {
     user: 'contract-user',
     password: 'contract-password',
   });
+  await simulator.admin('/accounts', {
+    id: 'contract-hka',
+    pac: 'hka',
+    environment: '2',
+    tokenEmpresa: 'contract-hka-token',
+    tokenPassword: 'contract-hka-password',
+    emitter: nextDocument().gDGen.gEmis,
+  });
 });
 after(async () => {
   await simulator.close();
 });
 
-/** The PAC's CUFE: Aludra echoes fepa's; eDoc computes its own (it signs). */
+/** The PAC's CUFE: Aludra echoes fepa's; eDoc and HKA compute their own (they sign). */
 const expectCufe = (pac: PacUnderTest, result: PacResult, doc: DgiDocument) => {
   if (pac.name === 'aludra') assert.equal(result.cufe, doc.dId);
   else assert.match(result.cufe ?? '', /^FE01/);
@@ -149,14 +180,18 @@ for (const pac of PACS) {
       expectCufe(pac, result, doc);
       assert.match(result.protocol ?? '', /^[0-9]{20}$/);
       assert.match(result.authorizedAt ?? '', /-05:00$/);
-      assert.ok(
-        !JSON.stringify(result.raw).includes('contract-password') &&
-          !JSON.stringify(result.raw).includes('contract-aludra-api-key'),
-        'no credentials in the audit record',
-      );
-      if (pac.name === 'edoc') {
+      const audit = JSON.stringify(result.raw);
+      for (const secret of ['contract-password', 'contract-aludra-api-key', 'contract-hka-password'])
+        assert.ok(!audit.includes(secret), 'no credentials in the audit record');
+      if (pac.pacSigns) {
         const verified = verifySignedRfe(result.signedXml ?? '');
-        assert.ok(verified.ok, 'the XML eDoc signed verifies');
+        assert.ok(verified.ok, 'the XML the PAC signed verifies');
+        const signed = readRfe(result.signedXml!);
+        assert.equal(
+          signed.ok && signed.document.dId,
+          result.cufe,
+          'the signed XML carries the CUFE answered',
+        );
       }
     });
 
@@ -187,7 +222,7 @@ for (const pac of PACS) {
       assert.equal(result.status, 'authorized', JSON.stringify(result));
       expectCufe(pac, result, doc);
       assert.equal(await submissionsOf(doc), 1);
-      if (pac.name === 'edoc') {
+      if (pac.pacSigns) {
         const signed = readRfe(result.signedXml ?? '');
         assert.ok(signed.ok);
         assert.equal(signed.document.gDGen.iTpEmis, '02', 'the PAC signed the contingency document as it is');
@@ -200,11 +235,17 @@ for (const pac of PACS) {
       await rule(['pending', 'pending', 'authorized'], doc, pac.name);
       const adapter = pac.adapter();
       const first = await adapter.submit(pac.submission(doc));
-      // Aludra's pending answer is 0260 (DGI-authorized, to be confirmed); eDoc's is state 5.
+      // Aludra's pending answer is 0260 (DGI-authorized, to be confirmed); eDoc's is state 5; HKA's is
+      // 202 (no DGI answer yet), an outcome to reconcile.
       if (pac.name === 'aludra')
         assert.deepEqual(
           [first.status, first.needsConfirmation, first.pacCode],
           ['authorized', true, '0260'],
+        );
+      else if (pac.name === 'hka')
+        assert.deepEqual(
+          [first.status, first.terminal, first.retry, first.pacCode],
+          ['unknown', false, 'after-reconcile', '202'],
         );
       else
         assert.deepEqual(
@@ -244,9 +285,14 @@ for (const pac of PACS) {
       assert.equal(again.retry, 'after-reconcile');
     });
 
-    it('refuses bad credentials as auth-failed', async () => {
+    it('refuses bad credentials (HKA: code 100, for support, never retried blindly)', async () => {
       const result = await pac.adapter({ badCredentials: true }).submit(pac.submission(nextDocument()));
-      assert.equal(result.status, 'auth-failed');
+      if (pac.name === 'hka')
+        assert.deepEqual(
+          [result.status, result.pacCode, result.terminal],
+          ['error-needs-support', '100', true],
+        );
+      else assert.equal(result.status, 'auth-failed');
     });
 
     it('after a lost reply, the status query finds the committed document: one submission only', async () => {
@@ -332,7 +378,7 @@ for (const pac of PACS) {
       const pendingDoc = nextDocument();
       await rule(['pending', 'pending', 'pending'], pendingDoc, pac.name);
       const pendingResult = await adapter.submit(pac.submission(pendingDoc));
-      if (pac.name === 'edoc') {
+      if (pac.name !== 'aludra') {
         const refused = await adapter.annul(
           { ...refOf(pendingDoc), cufe: pendingResult.cufe! },
           'Operacion no realizada',

@@ -10,6 +10,8 @@ export interface RunningSimulator {
   url: string;
   aludraUrl: string;
   edocUrl: string;
+  /** The Factory HKA's SOAP service root (the adapter adds the service path). */
+  hkaUrl: string;
   /** Calls the simulator's admin API over HTTP, as an operator would. */
   admin(path: string, body?: unknown, method?: string): Promise<Response>;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export async function startSimulator(store: SimStore = new MemorySimStore()): Pr
     url,
     aludraUrl: `${url}${SIMULATOR_PATHS.aludra}`,
     edocUrl: `${url}${SIMULATOR_PATHS.edoc}`,
+    hkaUrl: `${url}${SIMULATOR_PATHS.hka}`,
     admin: (path, body, method) =>
       fetch(`${url}/_sim${path}`, {
         method: method ?? (body === undefined ? 'GET' : 'POST'),

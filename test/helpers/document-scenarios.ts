@@ -48,12 +48,33 @@ export function documentScenarios(
 
   /** A company with a valid certificate, on the sandbox PAC unless told otherwise. */
   async function company(pac?: {
-    pac: 'edoc' | 'sandbox';
+    pac: 'edoc' | 'sandbox' | 'hka';
     autoSubmit?: boolean;
     baseUrl?: string;
+    /** HKA: the account's prepaid folios, annulment window… (the simulator's HKA account). */
+    hkaAccount?: Record<string, unknown>;
   }): Promise<Company> {
     const c = await createCompanyWithCertificate(testDatabase());
-    if (pac?.pac === 'edoc') {
+    if (pac?.pac === 'hka') {
+      const credentials = { tokenEmpresa: `token-${c.id}`, tokenPassword: 'hka-pass' };
+      assert.ok(defaultDocument, 'HKA registers the emitter of the default document');
+      await simulator.admin('/accounts', {
+        id: `hka-${c.id}`,
+        pac: 'hka',
+        environment: '2',
+        ...credentials,
+        // HKA builds gEmis from the emitter registered with it: the company's own.
+        emitter: documentFor(c, defaultDocument, '1').gDGen.gEmis,
+        ...pac.hkaAccount,
+      });
+      await savePacSettings(testDatabase(), testSecretBox, {
+        companyId: c.id,
+        pac: 'hka',
+        baseUrl: pac.baseUrl ?? simulator.hkaUrl,
+        autoSubmit: pac.autoSubmit ?? true,
+        credentials: { hka: credentials },
+      });
+    } else if (pac?.pac === 'edoc') {
       const credentials = { user: `user-${c.id}`, password: 'edoc-pass' };
       await simulator.admin('/accounts', {
         id: `edoc-${c.id}`,
@@ -105,13 +126,16 @@ export function documentScenarios(
     return { ...created, handle };
   }
 
-  /** The company's PAC answers again (after `company({ pac: 'sandbox', baseUrl: <closed port> })`). */
-  const bringPacBack = (c: Company) =>
+  /** The company's PAC answers again (after `company({ pac, baseUrl: <closed port> })`). */
+  const bringPacBack = (c: Company, pac: 'sandbox' | 'hka' = 'sandbox') =>
     savePacSettings(testDatabase(), testSecretBox, {
       companyId: c.id,
-      pac: 'sandbox',
-      baseUrl: simulator.url,
+      pac,
+      baseUrl: pac === 'hka' ? simulator.hkaUrl : simulator.url,
       autoSubmit: true,
+      ...(pac === 'hka'
+        ? { credentials: { hka: { tokenEmpresa: `token-${c.id}`, tokenPassword: 'hka-pass' } } }
+        : {}),
     });
 
   /** How many times the PAC received the document (every submission, duplicates included). */

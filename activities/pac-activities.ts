@@ -1,3 +1,4 @@
+import { log } from '@temporalio/activity';
 import type { PacOutcome } from '../common/pac-outcome.js';
 import type { DocumentRef, PacAdapter } from '../pac/pac-adapter.js';
 import type { PacResult } from '../pac/pac-result.js';
@@ -13,6 +14,9 @@ import {
   recordReachability,
 } from '../storage/contingency-store.js';
 import type { Sql } from '../storage/database.js';
+import { recordFolioReading } from '../storage/hka-store.js';
+import { receiverRucProblem } from './receiver-ruc-check.js';
+import { HKA_NO_FOLIOS } from '../pac/hka/hka-codes.js';
 import {
   loadSubmissionMaterial,
   recordPacExchange,
@@ -154,6 +158,19 @@ export function createPacActivities(deps: PacActivityDeps) {
     return result;
   }
 
+  /** HKA refused a document for lack of folios: the same alert as a low reading (log, company status). */
+  async function noteNoFolios(companyId: string): Promise<void> {
+    await recordFolioReading(deps.sql, {
+      companyId,
+      available: 0,
+      cycleAvailable: 0,
+      figures: {},
+      belowThreshold: true,
+      reason: 'no-folios',
+    });
+    log.warn('HKA refused a document: no folios left (code 119); buy a new cycle', { companyId });
+  }
+
   /** The document and its company's PAC, read once per call. */
   async function open(documentId: string) {
     const material = await loadSubmissionMaterial(deps.sql, documentId);
@@ -173,11 +190,14 @@ export function createPacActivities(deps: PacActivityDeps) {
     async submitToPac(input: { documentId: string }): Promise<PacOutcome> {
       const { material, adapter, pac } = await open(input.documentId);
       const { dId: _cufe, ...document } = material.request as { dId?: unknown };
+      const refused = await receiverRucProblem(deps.sql, material.companyId, adapter, material.request);
+      if (refused) return summary(await keep(input.documentId, 'submit', pac, refused));
       const result = await adapter.submit({
         ref: refOf(material),
         idempotencyKey: input.documentId,
         ...(adapter.capabilities.signs === 'fepa' ? { signedXml: material.signedXml ?? '' } : { document }),
       });
+      if (pac.name === 'hka' && result.pacCode === HKA_NO_FOLIOS) await noteNoFolios(material.companyId);
       return withAdvice(
         summary(await keep(input.documentId, 'submit', pac, result)),
         await reachability(material, result),

@@ -25,6 +25,8 @@ import { pacSettingsRoutes } from './routes/pac-settings.js';
 import { referenceAssets, referenceRoutes } from './routes/reference.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { contingencyRoutes } from './routes/contingency.js';
+import { hkaRoutes } from './routes/hka.js';
+import { HkaService } from '../services/hka-service.js';
 import { ContingencyService } from '../services/contingency-service.js';
 
 export interface ApiDeps {
@@ -71,6 +73,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
         documents: deps.documents,
       }),
     }),
+    ...hkaRoutes({ hka: new HkaService({ sql: deps.sql, client: deps.client, documents: deps.documents }) }),
     ...documentRoutes({
       documents: deps.documents,
       actions: new DocumentActions({ sql: deps.sql, client: deps.client }),

@@ -1,11 +1,6 @@
 import type { ContingencyView } from '../services/contingency-service.js';
+import { apiBase, callApi } from './api-call.js';
 import { CliUsageError, type Command } from './command.js';
-
-interface Problem {
-  title?: string;
-  detail?: string;
-  issues?: Array<{ path: string; rule: string; message: string }>;
-}
 
 const ACTIONS = ['status', 'start', 'end', 'explain'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -75,13 +70,7 @@ export const contingencyCommand: Command = {
     const company = need(values, 'company');
     const environment = String(values.environment);
     if (environment !== '1' && environment !== '2') throw new CliUsageError('--environment must be 1 or 2');
-    const key = process.env.FEPA_API_KEY;
-    if (!key) throw new CliUsageError('set FEPA_API_KEY to an operator key of the company');
-    const api = (
-      (values.api as string | undefined) ??
-      process.env.FEPA_API_URL ??
-      `http://127.0.0.1:${process.env.FEPA_API_PORT ?? '3000'}`
-    ).replace(/\/$/, '');
+    const api = apiBase(values);
     const actor = (values.actor as string | undefined) ?? process.env.USER ?? 'cli';
     const base = `${api}/v1/companies/${encodeURIComponent(company)}/contingency`;
     const request: { url: string; body?: unknown } =
@@ -104,29 +93,9 @@ export const contingencyCommand: Command = {
                 url: `${base}/explanation`,
                 body: { environment, actor, explanation: need(values, 'explanation') },
               };
-    let response: Response;
-    try {
-      response = await fetch(request.url, {
-        method: request.body ? 'POST' : 'GET',
-        headers: {
-          authorization: `Bearer ${key}`,
-          ...(request.body ? { 'content-type': 'application/json' } : {}),
-        },
-        ...(request.body ? { body: JSON.stringify(request.body) } : {}),
-      });
-    } catch (e) {
-      err(`fepa contingency: cannot reach the API at ${api}: ${(e as Error).message}`);
-      return 1;
-    }
-    const body: unknown = await response.json().catch(() => ({}));
-    if (!response.ok) {
-      const problem = body as Problem;
-      const issues = (problem.issues ?? []).map((i) => `\n  ${i.path}: ${i.message} (${i.rule})`).join('');
-      err(
-        `fepa contingency ${action}: ${response.status} ${problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}${issues}`,
-      );
-      return 1;
-    }
+    const answer = await callApi(`fepa contingency ${action}`, request, err);
+    if (!answer.ok) return answer.exitCode;
+    const { body } = answer;
     out(values.json ? JSON.stringify(body, null, 2) : describe(body as ContingencyView));
     return 0;
   },

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { cafeCommand } from './cafe-command.js';
 import { contingencyCommand } from './contingency-command.js';
+import { foliosCommand, rucLookupCommand } from './hka-commands.js';
 import { CliUsageError, type Command } from './command.js';
 import { certCommand, sandboxP12Command, signCommand, verifyCommand } from './certificate-commands.js';
 import { buildCommand, cufeCommand, rucDvCommand, validateCommand } from './document-commands.js';
@@ -20,6 +21,8 @@ const COMMANDS: Command[] = [
   companyCommand,
   keyCommand,
   contingencyCommand,
+  rucLookupCommand,
+  foliosCommand,
 ];
 
 const out = (text: string) => process.stdout.write(`${text}\n`);

@@ -49,4 +49,13 @@ export interface ContingencyWebhookEvent {
   at: string;
 }
 
-export type WebhookEvent = DocumentWebhookEvent | ContingencyWebhookEvent;
+/** What fepa POSTs when a company's prepaid HKA folios fall under its alert threshold (or run out). */
+export interface FolioWebhookEvent {
+  /** Unique per reading: receivers deduplicate on it. */
+  eventId: string;
+  type: 'folios.low';
+  folios: { available: number | null; threshold: number; readAt: string; reason: string };
+  at: string;
+}
+
+export type WebhookEvent = DocumentWebhookEvent | ContingencyWebhookEvent | FolioWebhookEvent;

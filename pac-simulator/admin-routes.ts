@@ -181,6 +181,11 @@ export function adminRoutes(sim: PacSimulator): Router {
   router.delete('/_sim/outage', (_req, res) => {
     res.json(sim.outage.end());
   });
+  router.post('/_sim/unregistered-rucs', (req, res) => {
+    const { ruc } = parseBody(z.strictObject({ ruc: z.string().min(1) }), req.body);
+    sim.unregisteredRucs.add(ruc);
+    res.status(204).end();
+  });
   router.post('/_sim/reset', async (_req, res) => {
     await sim.reset();
     res.status(204).end();

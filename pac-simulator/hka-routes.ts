@@ -281,6 +281,7 @@ function rucAnswer(sim: PacSimulator, request: HkaTree): Answer {
   const ruc = text(request, 'ruc');
   const tipoRuc = text(request, 'tipoRuc');
   if (tipoRuc !== '1' && tipoRuc !== '2') return answer('109', 'error', 'tipoRuc debe ser 1 o 2');
+  if (sim.unregisteredRucs.has(ruc)) return answer('102', 'error', 'Contribuyente no inscrito');
   let dv: string;
   try {
     dv = computeRucDv(ruc, tipoRuc);

@@ -48,6 +48,8 @@ const panamaNow = () => `${new Date(Date.now() - 5 * 3_600_000).toISOString().sl
  */
 export class PacSimulator {
   readonly accounts = new Map<string, SimAccount>();
+  /** RUCs the DGI registry does not know (HKA's ConsultarRucDV answers 102 for them). */
+  readonly unregisteredRucs = new Set<string>();
   private readonly tokens = new Map<string, { accountId: string; service: number; expiresAt: number }>();
   private rules: SimRule[] = [];
   private callFaults: CallFaultRule[] = [];
@@ -142,6 +144,7 @@ export class PacSimulator {
     this.leftovers.clear();
     this.tokens.clear();
     this.outage.end();
+    this.unregisteredRucs.clear();
     await this.store.reset();
   }
 

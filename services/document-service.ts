@@ -21,7 +21,8 @@ import type { DocumentTimings } from '../common/document-messages.js';
 import { pacTaskQueue } from '../common/pac-outcome.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
 import { findPacSettings } from '../storage/pac-settings-store.js';
-import { validateDocument, type DocumentIssue } from '../dgi-document/index.js';
+import { validateDocument, type DgiDocument, type DocumentIssue } from '../dgi-document/index.js';
+import { toHkaDocumento } from '../pac/hka/hka-mapping.js';
 import { issueAt } from '../dgi-document/issues.js';
 import { findCompany, type Company } from '../storage/company-store.js';
 import type { Sql } from '../storage/database.js';
@@ -105,6 +106,16 @@ export class DocumentService {
   }
 
   /**
+   * What the company's PAC cannot take of a valid document: HKA builds the rFE from its own field names,
+   * so a field it has no name for is refused here, before a number is spent (pac/hka/hka-fields.ts).
+   */
+  private async pacIssues(companyId: string, doc: DgiDocument): Promise<DocumentIssue[]> {
+    if ((await findPacSettings(this.deps.sql, companyId)).pac !== 'hka') return [];
+    const mapped = toHkaDocumento(doc);
+    return mapped.ok ? [] : mapped.issues;
+  }
+
+  /**
    * `idempotencyKey` (the request's Idempotency-Key) makes creation atomic from the client's view: a
    * retry after a crash between the row's commit and the workflow's start finds the row, and its
    * number, again; the workflow is started from the row (here, or by the orphan sweeper).
@@ -140,6 +151,8 @@ export class DocumentService {
         ],
       };
     }
+    const pacIssues = await this.pacIssues(companyId, doc);
+    if (pacIssues.length) return { outcome: 'invalid', issues: pacIssues };
     const key = {
       companyId,
       environment: doc.gDGen.iAmb as '1' | '2',
@@ -243,6 +256,8 @@ export class DocumentService {
     if (!row) return { outcome: 'not-found' };
     const validation = validateDocument(request);
     if (!validation.ok) return { outcome: 'invalid', issues: validation.issues };
+    const pacIssues = await this.pacIssues(companyId, validation.document);
+    if (pacIssues.length) return { outcome: 'invalid', issues: pacIssues };
     const g = validation.document.gDGen;
     const same: Array<[string, string, string, (string | number)[]]> = [
       ['iAmb', row.key.environment, g.iAmb, ['gDGen', 'iAmb']],

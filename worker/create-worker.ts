@@ -4,6 +4,7 @@ import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from 
 import { createActivities } from '../activities/index.js';
 import { createPacActivities } from '../activities/pac-activities.js';
 import { PAC_NAMES, pacTaskQueue } from '../common/pac-outcome.js';
+import { createHkaActivities } from '../activities/hka-activities.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
@@ -90,12 +91,14 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
     }),
   });
   const pacActivities = createPacActivities({ sql: options.sql, pacs: options.pacs });
+  // HKA's account services (folios, RUC registry) share HKA's rate limit.
+  const hkaActivities = createHkaActivities({ sql: options.sql, pacs: options.pacs });
   const perPac = await Promise.all(
     PAC_NAMES.map((pac) =>
       Worker.create({
         ...common,
         taskQueue: `${options.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`,
-        activities: pacActivities,
+        activities: pac === 'hka' ? { ...pacActivities, ...hkaActivities } : pacActivities,
         maxTaskQueueActivitiesPerSecond: options.pacMaxCallsPerSecond ?? 20,
       }),
     ),

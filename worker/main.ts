@@ -11,7 +11,7 @@ import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
 import { SigningKeyCache } from '../signing/signing-key-cache.js';
 import { connectDatabase } from '../storage/database.js';
 import { smtpMailSender } from '../mail/mail-sender.js';
-import { ensureCertificateExpirySchedule } from './certificate-expiry-schedule.js';
+import { ensureCertificateExpirySchedule, ensureFolioWatchSchedule } from './daily-schedules.js';
 import { createFepaWorkers } from './create-worker.js';
 import { temporalLoggerFor } from './runtime-logger.js';
 import { logWorkerStatus } from './status-log.js';
@@ -34,6 +34,7 @@ try {
     warningDays: settings.certificateExpiryWarningDays,
   });
   log.info({ outcome }, 'certificate expiry watch scheduled daily');
+  log.info({ outcome: await ensureFolioWatchSchedule(client) }, 'HKA folio watch scheduled daily');
   // Documents a crash left without a workflow start now (the API also sweeps every minute).
   await sweepOrphans(
     new DocumentService({
@@ -44,7 +45,7 @@ try {
     log,
   );
 } catch (err) {
-  log.warn({ err }, 'could not register the certificate expiry schedule');
+  log.warn({ err }, 'could not register the daily schedules');
 } finally {
   await registration.close();
 }

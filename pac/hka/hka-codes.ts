@@ -33,6 +33,9 @@ export const HKA_CODES: Readonly<Record<string, { status: PacStatus; todo: strin
   '404': { status: 'not-found', todo: 'HKA holds no such document' },
 };
 
+/** HKA's code for "no folios left" (it raises the folio alert). */
+export const HKA_NO_FOLIOS = '119';
+
 /** DGI codes in HKA's `mensaje` that mean "the number is already there": reconcile, then adopt. */
 const DGI_DUPLICATE_CODES = new Set(['1513']);
 

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CertificateService } from '../../services/certificate-service.js';
 import { certificateEvents, saveCertificate, activeCertificate } from '../../storage/certificate-store.js';
-import { ensureCertificateExpirySchedule } from '../../worker/certificate-expiry-schedule.js';
+import { ensureCertificateExpirySchedule } from '../../worker/daily-schedules.js';
 import { createTestCompany } from '../helpers/companies.js';
 import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js';
 import { testSecretBox } from '../helpers/test-api.js';

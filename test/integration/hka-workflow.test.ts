@@ -59,6 +59,16 @@ describe('the document workflow with The Factory HKA on the real dev server, ove
       '6 decimals kept',
     );
     assert.equal(await submissions(c, '0000000101'), 1);
+    // HKA's tokens are sealed in the PAC settings: never in the history, the audit record or a plain column.
+    const history = JSON.stringify(await handle.fetchHistory());
+    const audit = JSON.stringify(
+      await testDatabase()`select raw from document_pac_exchanges where document_id = ${documentId}`,
+    );
+    for (const secret of ['hka-pass', `token-${c.id}`]) {
+      assert.ok(!history.includes(secret), 'no HKA token in the workflow history');
+      assert.ok(!audit.includes(secret), 'no HKA token in the audit record');
+    }
+    assert.match(audit, /\[redacted\]/, 'the audit keeps the envelope, tokens redacted');
   });
 
   it('rejected with two DGI codes, corrected by an operator, authorized with the same number', async () => {

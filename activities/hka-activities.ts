@@ -1,0 +1,101 @@
+import { ApplicationFailure, log } from '@temporalio/activity';
+import { HkaAdapter, type HkaRucInfo } from '../pac/hka/hka-adapter.js';
+import type { PacRegistry } from '../pac/pac-registry.js';
+import type { PacResult } from '../pac/pac-result.js';
+import type { Sql } from '../storage/database.js';
+import {
+  cachedRucLookup,
+  hkaCompanyIds,
+  hkaCompanySettings,
+  recordFolioReading,
+  saveRucLookup,
+  type FolioReading,
+} from '../storage/hka-store.js';
+
+export interface HkaActivityDeps {
+  sql: Sql;
+  pacs: PacRegistry;
+}
+
+/** What a folio read found: the reading kept, or why HKA gave none. */
+export type FolioCheck =
+  | { ok: true; reading: FolioReading; threshold: number }
+  | { ok: false; companyId: string; code: string; message: string };
+
+export type RucLookup =
+  { ok: true; source: 'cache' | 'hka'; info: HkaRucInfo } | { ok: false; code: string; message: string };
+
+/**
+ * A PAC answer that means "ask again later" fails the activity (Temporal retries it); any other refusal
+ * is an answer to report.
+ */
+function retryUnlessFinal(result: PacResult): { code: string; message: string } {
+  if (result.status === 'transient' || result.status === 'unknown')
+    throw ApplicationFailure.retryable(
+      `HKA did not answer: ${result.pacMessage ?? result.status}`,
+      'HkaUnavailable',
+    );
+  return { code: result.pacCode ?? result.status, message: result.pacMessage ?? '' };
+}
+
+/** HKA's account services (folios, RUC registry): they run on HKA's rate-limited task queue. */
+export function createHkaActivities(deps: HkaActivityDeps) {
+  async function hkaOf(companyId: string): Promise<HkaAdapter> {
+    const { adapter } = await deps.pacs.resolve(companyId);
+    if (!(adapter instanceof HkaAdapter))
+      throw ApplicationFailure.nonRetryable(
+        `company ${companyId} does not use The Factory HKA`,
+        'NotHkaCompany',
+      );
+    return adapter;
+  }
+
+  return {
+    async hkaCompanies(): Promise<string[]> {
+      return hkaCompanyIds(deps.sql);
+    },
+
+    /** FoliosRestantes for one company: recorded, and warned about when under the company's threshold. */
+    async readHkaFolios(input: { companyId: string; reason: FolioReading['reason'] }): Promise<FolioCheck> {
+      const answer = await (await hkaOf(input.companyId)).remainingFolios();
+      if (!answer.ok) return { ok: false, companyId: input.companyId, ...retryUnlessFinal(answer.result) };
+      const { folioAlertThreshold } = await hkaCompanySettings(deps.sql, input.companyId);
+      const available = answer.folios.available ?? answer.folios.cycleAvailable ?? null;
+      const reading = await recordFolioReading(deps.sql, {
+        companyId: input.companyId,
+        available,
+        cycleAvailable: answer.folios.cycleAvailable ?? null,
+        figures: answer.folios,
+        belowThreshold: available !== null && available < folioAlertThreshold,
+        reason: input.reason,
+      });
+      if (reading.belowThreshold)
+        log.warn('HKA folios below the alert threshold: buy a new cycle before documents are refused', {
+          companyId: input.companyId,
+          available,
+          threshold: folioAlertThreshold,
+        });
+      return { ok: true, reading, threshold: folioAlertThreshold };
+    },
+
+    /** ConsultarRucDV through the company's account, from the cache when it is fresh enough. */
+    async lookUpRuc(input: {
+      companyId: string;
+      type: '1' | '2';
+      ruc: string;
+      maxAgeMs: number;
+    }): Promise<RucLookup> {
+      const cached = await cachedRucLookup(deps.sql, input.companyId, input.type, input.ruc, input.maxAgeMs);
+      if (cached) {
+        const { lookedUpAt: _at, ...info } = cached;
+        return { ok: true, source: 'cache', info };
+      }
+      const answer = await (await hkaOf(input.companyId)).rucLookup(input.type, input.ruc);
+      if (!answer.ok) return { ok: false, ...retryUnlessFinal(answer.result) };
+      await saveRucLookup(deps.sql, input.companyId, answer.info);
+      return { ok: true, source: 'hka', info: answer.info };
+    },
+  };
+}
+
+export type HkaActivities = ReturnType<typeof createHkaActivities>;

@@ -1,0 +1,52 @@
+import { CliUsageError } from './command.js';
+
+interface Problem {
+  title?: string;
+  detail?: string;
+  issues?: Array<{ path: string; rule: string; message: string }>;
+}
+
+/** The API's base URL: --api, else FEPA_API_URL, else the local API on FEPA_API_PORT. */
+export const apiBase = (values: Record<string, unknown>): string =>
+  (
+    (values.api as string | undefined) ??
+    process.env.FEPA_API_URL ??
+    `http://127.0.0.1:${process.env.FEPA_API_PORT ?? '3000'}`
+  ).replace(/\/$/, '');
+
+/**
+ * One call to fepa's API with the key in FEPA_API_KEY (never on the command line): the answer's body, or
+ * an exit code after the problem was written to stderr.
+ */
+export async function callApi(
+  what: string,
+  request: { url: string; method?: 'GET' | 'POST'; body?: unknown },
+  err: (text: string) => void,
+): Promise<{ ok: true; body: unknown } | { ok: false; exitCode: number }> {
+  const key = process.env.FEPA_API_KEY;
+  if (!key) throw new CliUsageError('set FEPA_API_KEY to an API key of the company');
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      method: request.method ?? (request.body ? 'POST' : 'GET'),
+      headers: {
+        authorization: `Bearer ${key}`,
+        ...(request.body ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+    });
+  } catch (e) {
+    err(`${what}: cannot reach the API at ${new URL(request.url).origin}: ${(e as Error).message}`);
+    return { ok: false, exitCode: 1 };
+  }
+  const body: unknown = await response.json().catch(() => ({}));
+  if (!response.ok) {
+    const problem = body as Problem;
+    const issues = (problem.issues ?? []).map((i) => `\n  ${i.path}: ${i.message} (${i.rule})`).join('');
+    err(
+      `${what}: ${response.status} ${problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}${issues}`,
+    );
+    return { ok: false, exitCode: 1 };
+  }
+  return { ok: true, body };
+}

@@ -1,0 +1,68 @@
+import { log, ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
+import type { FolioCheck, HkaActivities, RucLookup } from '../activities/hka-activities.js';
+import type { FolioWebhookEvent } from '../common/webhook-event.js';
+import { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';
+
+/** HKA calls run on HKA's rate-limited task queue (named in the input: test workers use a prefix). */
+const hkaActivities = (pacTaskQueue: string) =>
+  proxyActivities<HkaActivities>({
+    taskQueue: pacTaskQueue,
+    startToCloseTimeout: '1m',
+    retry: { initialInterval: '5s', maximumInterval: '2m', maximumAttempts: 6 },
+  });
+
+export interface FolioWatchInput {
+  pacTaskQueue: string;
+  /** One company (a read on request), or every HKA company (the daily schedule). */
+  companyId?: string;
+  reason: 'schedule' | 'request' | 'no-folios';
+}
+
+/**
+ * Reads the prepaid folios of HKA companies (FoliosRestantes): each reading is recorded; under the
+ * company's threshold it is logged and announced to the company's webhook (`folios.low`).
+ */
+export async function folioWatchWorkflow(input: FolioWatchInput): Promise<FolioCheck[]> {
+  const acts = hkaActivities(input.pacTaskQueue);
+  const companies = input.companyId ? [input.companyId] : await acts.hkaCompanies();
+  const checks: FolioCheck[] = [];
+  for (const companyId of companies) {
+    const check = await acts.readHkaFolios({ companyId, reason: input.reason });
+    checks.push(check);
+    if (!check.ok) {
+      log.warn('HKA folios could not be read', { companyId, code: check.code, message: check.message });
+      continue;
+    }
+    if (!check.reading.belowThreshold) continue;
+    const event: FolioWebhookEvent = {
+      eventId: `folios:${companyId}:${check.reading.readAt}`,
+      type: 'folios.low',
+      folios: {
+        available: check.reading.available,
+        threshold: check.threshold,
+        readAt: check.reading.readAt,
+        reason: input.reason,
+      },
+      at: check.reading.readAt,
+    };
+    await startChild(webhookDeliveryWorkflow, {
+      workflowId: `webhook:${event.eventId}`,
+      args: [{ companyId, event }],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
+  }
+  log.info('HKA folios read', { workflowId: workflowInfo().workflowId, companies: companies.length });
+  return checks;
+}
+
+/** ConsultarRucDV through a company's HKA account (cached answers within `maxAgeMs`). */
+export async function rucLookupWorkflow(input: {
+  pacTaskQueue: string;
+  companyId: string;
+  type: '1' | '2';
+  ruc: string;
+  maxAgeMs: number;
+}): Promise<RucLookup> {
+  const { pacTaskQueue, ...lookup } = input;
+  return hkaActivities(pacTaskQueue).lookUpRuc(lookup);
+}

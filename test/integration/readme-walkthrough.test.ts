@@ -22,7 +22,7 @@ describe("the README's walkthrough, against a live `npm start`", () => {
     await rm(join(PROJECT_ROOT, 'signed.xml'), { force: true });
   });
 
-  it('authorizes one invoice, shows the rejection of another, and the signed XML verifies', async () => {
+  it('authorizes one invoice, shows the rejection of another, the signed XML verifies, and HKA issues once switched to', async () => {
     stack = await startLiveStack('readme');
     const stdout = await stack.runScript(await readmeWalkthrough(), 120_000);
     assert.match(stdout, /"status":"ready"/, 'the certificate is ready');
@@ -35,5 +35,6 @@ describe("the README's walkthrough, against a live `npm start`", () => {
       stdout,
       /^rejected \[\{"code":"1601","message":"RUC del receptor inválido","effect":"E"\}\]$/m,
     );
+    assert.match(stdout, /^authorized by hka FE01$/m, 'the company switched to HKA issues through it');
   });
 });

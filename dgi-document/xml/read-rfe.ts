@@ -1,4 +1,5 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
+import { strictRootElement } from './strict-dom.js';
 import { issueAt, type DocumentIssue, type PathSegment } from '../issues.js';
 import { DocumentSchema, type ParsedDocument } from '../schema/document.js';
 import { toDocumentIssues } from '../schema-issues.js';
@@ -25,12 +26,7 @@ const CDATA_NODE = 4;
 export function readRfe(xml: string): ReadRfeResult {
   let root: Element | null;
   try {
-    const dom = new DOMParser({
-      onError: (level, message) => {
-        if (level !== 'warning') throw new Error(message);
-      },
-    }).parseFromString(xml, 'text/xml');
-    root = dom.documentElement;
+    root = strictRootElement(xml);
   } catch (err) {
     return {
       ok: false,

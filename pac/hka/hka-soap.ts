@@ -1,4 +1,5 @@
-import { DOMParser, type Element } from '@xmldom/xmldom';
+import type { Element } from '@xmldom/xmldom';
+import { strictRootElement } from '../../dgi-document/xml/strict-dom.js';
 import { escapeCanonicalText } from '../../dgi-document/xml/canonical-text.js';
 import type { HkaTree, HkaValue } from './hka-mapping.js';
 
@@ -91,12 +92,7 @@ export type SoapMessage =
 export function readSoapMessage(xml: string, lists: ReadonlySet<string> = new Set()): SoapMessage {
   let root: Element | null;
   try {
-    const dom = new DOMParser({
-      onError: (level, message) => {
-        if (level !== 'warning') throw new Error(message);
-      },
-    }).parseFromString(xml, 'text/xml');
-    root = dom.documentElement;
+    root = strictRootElement(xml);
   } catch (err) {
     return { kind: 'unreadable', reason: `not XML: ${(err as Error).message.slice(0, 200)}` };
   }

@@ -13,6 +13,7 @@ import { checkAgainstDgiSchema } from '../../xsd-check/xmllint-schema-check.js';
 import { randomJuridicalRuc } from '../helpers/companies.js';
 import { dgiSchemaDir, loadExample } from '../helpers/dgi-fixtures.js';
 import { pdfText } from '../helpers/pdf-tools.js';
+import { documentKeyOf } from '../helpers/document-key.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 
 /**
@@ -70,15 +71,7 @@ function documentOf(
 }
 
 const refOf = (doc: DgiDocument, cufe?: string): DocumentRef => ({
-  key: {
-    environment: doc.gDGen.iAmb as '1' | '2',
-    emitterRuc: doc.gDGen.gEmis.gRucEmi.dRuc,
-    branch: doc.gDGen.gEmis.dSucEm,
-    pointOfSale: doc.gDGen.dPtoFacDF,
-    number: doc.gDGen.dNroDF,
-    docType: doc.gDGen.iDoc,
-    emissionType: doc.gDGen.iTpEmis,
-  },
+  key: documentKeyOf(doc),
   ...(cufe ? { cufe } : {}),
 });
 

@@ -11,6 +11,7 @@ import type { PacResult } from '../../pac/pac-result.js';
 import { verifySignedRfe } from '../../signing/verify-rfe.js';
 import { randomJuridicalRuc } from '../helpers/companies.js';
 import { loadExample, signForTests } from '../helpers/dgi-fixtures.js';
+import { documentKeyOf } from '../helpers/document-key.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 
 /** What the shared suite needs to know about one adapter + simulator pair. */
@@ -40,18 +41,7 @@ function nextDocument(mutate?: (d: Record<string, any>) => void): DgiDocument {
   return result.document;
 }
 
-const refOf = (doc: DgiDocument): DocumentRef => ({
-  key: {
-    environment: doc.gDGen.iAmb as '1' | '2',
-    emitterRuc: doc.gDGen.gEmis.gRucEmi.dRuc,
-    branch: doc.gDGen.gEmis.dSucEm,
-    pointOfSale: doc.gDGen.dPtoFacDF,
-    number: doc.gDGen.dNroDF,
-    docType: doc.gDGen.iDoc,
-    emissionType: doc.gDGen.iTpEmis,
-  },
-  cufe: doc.dId,
-});
+const refOf = (doc: DgiDocument): DocumentRef => ({ key: documentKeyOf(doc), cufe: doc.dId });
 
 const rule = (script: string[], doc: DgiDocument, pac: string) =>
   simulator.admin('/rules', {

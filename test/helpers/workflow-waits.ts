@@ -31,7 +31,11 @@ export async function waitForStatus(
 }
 
 /** Polls `check` every 100 ms until it gives a value (or fails after `ms`, naming what it waited for). */
-export async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => Promise<T | undefined> | T | undefined,
+  ms = 30_000,
+): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const value = await check();

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -21,6 +19,7 @@ import { dgiSchemaDir, loadExample } from '../helpers/dgi-fixtures.js';
 import { freePort } from '../harness/free-port.js';
 import { saveRecordedHistories } from '../helpers/document-scenarios.js';
 import { until } from '../helpers/workflow-waits.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import { pdfText } from '../helpers/pdf-tools.js';
 import { startTestApi, testSecretBox, type TestApi } from '../helpers/test-api.js';
@@ -50,9 +49,9 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
   let worker: TestWorker;
   let api: TestApi;
   let example: Record<string, any>;
-  let receiver: Server;
+  let receiver: WebhookReceiver;
   let receiverUrl: string;
-  const received: WebhookBody[] = [];
+  let received: WebhookBody[] = [];
   const recorded: Array<[string, WorkflowHandle]> = [];
 
   before(async () => {
@@ -67,16 +66,9 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
       timings: TIMINGS,
     });
     example = await loadExample('invoice-spec-example.json');
-    receiver = createServer((req, res) => {
-      let text = '';
-      req.on('data', (c: Buffer) => (text += c.toString()));
-      req.on('end', () => {
-        received.push(JSON.parse(text) as WebhookBody);
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    receiver = await startWebhookReceiver();
+    receiverUrl = receiver.url;
+    received = receiver.bodies as WebhookBody[];
   });
   after(async () => {
     await saveRecordedHistories(recorded);
@@ -84,7 +76,7 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
     await api.close();
     await worker.stop();
     await simulator.close();
-    await new Promise<void>((r) => receiver.close(() => r()));
+    await receiver.close();
     await closeTestStack();
   });
 

@@ -1,7 +1,5 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
@@ -19,6 +17,7 @@ import { startTestApi, testSecretBox, type TestApi } from '../helpers/test-api.j
 import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { until, waitForStatus } from '../helpers/workflow-waits.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const run = promisify(execFile);
 
@@ -33,9 +32,7 @@ describe("HKA's account services: folios, RUC look-up, receiver check (real dev 
   let worker: TestWorker;
   let api: TestApi;
   let example: Record<string, any>;
-  let receiver: Server;
-  let receiverUrl: string;
-  const received: Array<Record<string, any>> = [];
+  let receiver: WebhookReceiver;
 
   before(async () => {
     simulator = await startSimulator();
@@ -48,22 +45,13 @@ describe("HKA's account services: folios, RUC look-up, receiver check (real dev 
       timings: FAST,
     });
     example = await loadExample('invoice-spec-example.json');
-    receiver = createServer((req, res) => {
-      let text = '';
-      req.on('data', (c: Buffer) => (text += c.toString()));
-      req.on('end', () => {
-        received.push(JSON.parse(text) as Record<string, any>);
-        res.writeHead(204).end();
-      });
-    });
-    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', () => r()));
-    receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    receiver = await startWebhookReceiver();
   });
   after(async () => {
     await api.close();
     await worker.stop();
     await simulator.close();
-    await new Promise<void>((r) => receiver.close(() => r()));
+    await receiver.close();
     await closeTestStack();
   });
 
@@ -86,7 +74,7 @@ describe("HKA's account services: folios, RUC look-up, receiver check (real dev 
       autoSubmit: true,
       credentials: { hka: credentials },
     });
-    await saveWebhook(testDatabase(), testSecretBox, company.id, receiverUrl, 'whsec-hka-0123456789abcdef');
+    await saveWebhook(testDatabase(), testSecretBox, company.id, receiver.url, 'whsec-hka-0123456789abcdef');
     return company;
   }
 
@@ -123,7 +111,7 @@ describe("HKA's account services: folios, RUC look-up, receiver check (real dev 
       [true, 5, 2, 'request'],
     );
     await until('the folios.low webhook', () =>
-      received.some((e) => e.type === 'folios.low' && e.folios.available === 2),
+      receiver.bodies.some((e) => e.type === 'folios.low' && e.folios.available === 2),
     );
 
     // The CLI reads the same figures (an integrator key reads; --check needs an operator).

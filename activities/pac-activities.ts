@@ -1,4 +1,5 @@
-import { log } from '@temporalio/activity';
+import { getClient, log } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { PacOutcome } from '../common/pac-outcome.js';
 import type { DocumentRef, PacAdapter } from '../pac/pac-adapter.js';
 import type { PacResult } from '../pac/pac-result.js';
@@ -14,7 +15,9 @@ import {
   recordReachability,
 } from '../storage/contingency-store.js';
 import type { Sql } from '../storage/database.js';
-import { recordFolioReading } from '../storage/hka-store.js';
+import { hkaCompanySettings, recordFolioReading } from '../storage/hka-store.js';
+import { folioLowEvent } from '../common/folio-alert.js';
+import { TASK_QUEUES } from '../common/task-queues.js';
 import { receiverRucProblem } from './receiver-ruc-check.js';
 import { HKA_NO_FOLIOS } from '../pac/hka/hka-codes.js';
 import {
@@ -27,6 +30,8 @@ import {
 export interface PacActivityDeps {
   sql: Sql;
   pacs: PacRegistry;
+  /** The workflows' task queue (alerts started from an activity run there). */
+  documentsTaskQueue?: string;
 }
 
 const refOf = (m: SubmissionMaterial): DocumentRef => ({
@@ -160,7 +165,7 @@ export function createPacActivities(deps: PacActivityDeps) {
 
   /** HKA refused a document for lack of folios: the same alert as a low reading (log, company status). */
   async function noteNoFolios(companyId: string): Promise<void> {
-    await recordFolioReading(deps.sql, {
+    const reading = await recordFolioReading(deps.sql, {
       companyId,
       available: 0,
       cycleAvailable: 0,
@@ -169,6 +174,18 @@ export function createPacActivities(deps: PacActivityDeps) {
       reason: 'no-folios',
     });
     log.warn('HKA refused a document: no folios left (code 119); buy a new cycle', { companyId });
+    const { folioAlertThreshold } = await hkaCompanySettings(deps.sql, companyId);
+    const event = folioLowEvent(companyId, reading, folioAlertThreshold, 'no-folios');
+    try {
+      await getClient().workflow.start('webhookDeliveryWorkflow', {
+        taskQueue: deps.documentsTaskQueue ?? TASK_QUEUES.documents,
+        workflowId: `webhook:${event.eventId}`,
+        args: [{ companyId, event }],
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError))
+        log.warn('the folios.low webhook could not be started', { companyId, error: String(err) });
+    }
   }
 
   /** The document and its company's PAC, read once per call. */

@@ -90,7 +90,11 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
       cafePacLegends: options.cafePacLegends ?? {},
     }),
   });
-  const pacActivities = createPacActivities({ sql: options.sql, pacs: options.pacs });
+  const pacActivities = createPacActivities({
+    sql: options.sql,
+    pacs: options.pacs,
+    documentsTaskQueue: options.taskQueue ?? TASK_QUEUES.documents,
+  });
   // HKA's account services (folios, RUC registry) share HKA's rate limit.
   const hkaActivities = createHkaActivities({ sql: options.sql, pacs: options.pacs });
   const perPac = await Promise.all(

@@ -1,6 +1,6 @@
 import { log, ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
 import type { FolioCheck, HkaActivities, RucLookup } from '../activities/hka-activities.js';
-import type { FolioWebhookEvent } from '../common/webhook-event.js';
+import { folioLowEvent } from '../common/folio-alert.js';
 import { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';
 
 /** HKA calls run on HKA's rate-limited task queue (named in the input: test workers use a prefix). */
@@ -34,17 +34,7 @@ export async function folioWatchWorkflow(input: FolioWatchInput): Promise<FolioC
       continue;
     }
     if (!check.reading.belowThreshold) continue;
-    const event: FolioWebhookEvent = {
-      eventId: `folios:${companyId}:${check.reading.readAt}`,
-      type: 'folios.low',
-      folios: {
-        available: check.reading.available,
-        threshold: check.threshold,
-        readAt: check.reading.readAt,
-        reason: input.reason,
-      },
-      at: check.reading.readAt,
-    };
+    const event = folioLowEvent(companyId, check.reading, check.threshold, input.reason);
     await startChild(webhookDeliveryWorkflow, {
       workflowId: `webhook:${event.eventId}`,
       args: [{ companyId, event }],

@@ -76,7 +76,7 @@ describe('API keys, roles and tenant isolation on every route', () => {
     stateBefore = await env.client.workflow.getHandle(workflowId).query(getDocumentState);
     ownerKeyId = (await ownerAdmin('GET', `/v1/companies/${owner.id}/keys`)).body.items[0].id;
     routes = apiRoutes(api.deps).filter((r) => r.access !== 'public');
-    params = { companyId: owner.id, documentId, keyId: ownerKeyId };
+    params = { companyId: owner.id, documentId, keyId: ownerKeyId, ruc: owner.ruc };
   });
   after(async () => {
     await api.close();

@@ -146,6 +146,9 @@ describe("HKA's account services: folios, RUC look-up, receiver check (real dev 
       [status.body.low, status.body.latest.reason, status.body.latest.available],
       [true, 'no-folios', 0],
     );
+    await until('the folios.low webhook of code 119', () =>
+      receiver.bodies.some((e) => e.type === 'folios.low' && e.folios.reason === 'no-folios'),
+    );
   });
 
   it('registers the daily folio read as a Temporal schedule that reads every HKA company', async () => {

@@ -26,7 +26,9 @@ const bannedBuiltins = builtinModules
   .flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/', '.cache/', '.data/', 'bench/results/', 'test/histories/', 'scratch/'] },
+  {
+    ignores: ['node_modules/', '.cache/', '.data/', 'dist/', 'bench/results/', 'test/histories/', 'scratch/'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

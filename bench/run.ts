@@ -1,3 +1,4 @@
+import { WORKER_MALLOC_ARENA_MAX, WORKER_MEMORY_FLAGS } from '../worker/memory-tuning.js';
 // `npm run bench`: measures fepa's hot paths and writes bench/results/*.json. Timings are reported,
 // never asserted: tests check behaviour, this file records speed on the machine it ran on.
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -14,9 +15,10 @@ import { benchWorkflow } from './workflow-bench.js';
 
 const only = process.argv.slice(2);
 /** Under test: fewer glibc malloc arenas, a small V8 young generation, a bounded old generation. */
+/** The adopted worker memory settings (worker/memory-tuning.ts), as the benches measure them. */
 const WORKER_MEMORY_TUNING = {
-  MALLOC_ARENA_MAX: '2',
-  NODE_OPTIONS: '--max-semi-space-size=2 --max-old-space-size=256', // fepa adopted 512 (worker/memory-tuning.ts)
+  MALLOC_ARENA_MAX: WORKER_MALLOC_ARENA_MAX,
+  NODE_OPTIONS: WORKER_MEMORY_FLAGS.join(' '),
 };
 const RESULTS_DIR = join(PROJECT_ROOT, 'bench', 'results');
 await mkdir(RESULTS_DIR, { recursive: true });
@@ -65,9 +67,9 @@ if (only.includes('scale-memory'))
         sampleSeconds: 20,
         pollMaxMs: 60_000,
         runs: [
-          { maxCachedWorkflows: 50 },
-          { maxCachedWorkflows: 200 },
+          { maxCachedWorkflows: 200, processEnv: WORKER_MEMORY_TUNING, compiled: false },
           { maxCachedWorkflows: 200, processEnv: WORKER_MEMORY_TUNING },
+          { maxCachedWorkflows: 50, processEnv: WORKER_MEMORY_TUNING },
         ],
       },
       {

@@ -1,10 +1,12 @@
-import { resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_TIMINGS, type DocumentTimings } from '../common/document-messages.js';
 import { PAC_NAMES } from '../common/pac-outcome.js';
 
 /** Where the project lives; the default data and cache folders hang off it. */
-export const PROJECT_ROOT = resolve(import.meta.dirname, '..');
+/** The project's folder, also when running the compiled JavaScript in `dist/` (`npm run build`). */
+const aboveConfig = resolve(import.meta.dirname, '..');
+export const PROJECT_ROOT = basename(aboveConfig) === 'dist' ? dirname(aboveConfig) : aboveConfig;
 
 const port = z.coerce.number().int().min(1).max(65535);
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);

@@ -1,6 +1,7 @@
 // `npm run cluster`: fepa on the production topology, on this machine. A Temporal cluster on PostgreSQL
 // (frontend, history, matching and worker as separate processes), the sandbox PAC, and several fepa
 // workers and API processes. Ctrl-C stops everything (APIs, then workers drain, then Temporal).
+import { buildCompiled } from './node-entry.js';
 import { withWorkerMemoryTuning } from '../worker/memory-tuning.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -52,12 +53,15 @@ try {
   };
   group.startNode('PAC simulator', 'pac-simulator/main.ts', env, 10_000);
   await waitForHttp(`${settings.simulatorUrl}/healthz`, 60_000);
+  // Workers run compiled (no tsx loader in the process): the production shape, and less memory.
+  await buildCompiled(log);
   for (let i = 1; i <= settings.cluster.workers; i++)
     group.startNode(
       `worker ${i}`,
       'worker/main.ts',
       withWorkerMemoryTuning(env),
       settings.shutdownGraceMs + 5_000,
+      { compiled: true },
     );
   const apis: string[] = [];
   for (let i = 0; i < settings.cluster.apis; i++) {

@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { PROJECT_ROOT } from '../config/settings.js';
 import { spawnManaged, type ManagedProcess } from './managed-process.js';
+import { nodeEntryArgs } from './node-entry.js';
 
 type Stopper = { name: string; stop: () => Promise<unknown> };
 
@@ -28,9 +28,18 @@ export class ProcessGroup {
     this.stoppers.push({ name, stop });
   }
 
-  /** A fepa process (`node --import tsx <entry>`); if it dies on its own, everything stops. */
-  startNode(name: string, entry: string, env: NodeJS.ProcessEnv, graceMs: number): ManagedProcess {
-    const child = spawnManaged(name, process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, entry)], {
+  /**
+   * A fepa process (`node --import tsx <entry>`, or its compiled JavaScript in `dist/` when `compiled`);
+   * if it dies on its own, everything stops.
+   */
+  startNode(
+    name: string,
+    entry: string,
+    env: NodeJS.ProcessEnv,
+    graceMs: number,
+    options: { compiled?: boolean } = {},
+  ): ManagedProcess {
+    const child = spawnManaged(name, process.execPath, nodeEntryArgs(entry, options.compiled), {
       env,
       cwd: PROJECT_ROOT,
     });

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
@@ -12,7 +13,11 @@ import type { SigningKeyCache } from '../signing/signing-key-cache.js';
 import type { Sql } from '../storage/database.js';
 import { smtpMailSender, type MailSender } from '../mail/mail-sender.js';
 
-export const WORKFLOWS_PATH = resolve(import.meta.dirname, '../workflows/index.ts');
+/** The workflows' entry: the TypeScript source, or its compiled JavaScript when the worker runs from `dist/`. */
+const workflowsEntry = resolve(import.meta.dirname, '../workflows/index');
+export const WORKFLOWS_PATH = existsSync(`${workflowsEntry}.ts`)
+  ? `${workflowsEntry}.ts`
+  : `${workflowsEntry}.js`;
 
 export interface FepaWorkerOptions {
   connection: NativeConnection;

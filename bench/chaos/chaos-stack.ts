@@ -7,6 +7,7 @@ import type { DocumentTimings } from '../../common/document-messages.js';
 import { loadSettings, PROJECT_ROOT } from '../../config/settings.js';
 import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
 import { waitForHttp } from '../../dev-stack/process-group.js';
+import { buildCompiled, nodeEntryArgs } from '../../dev-stack/node-entry.js';
 import { startTemporalCluster, type RunningCluster } from '../../dev-stack/temporal-cluster.js';
 import { TEMPORAL_SERVICES, type TemporalService } from '../../dev-stack/temporal-cluster-config.js';
 import { clusterDatabaseFrom } from '../../dev-stack/temporal-cluster-database.js';
@@ -26,6 +27,8 @@ export interface ChaosStackOptions {
   /** That server, when the run owns it (a throwaway cluster): then it can be crashed and started. */
   postgres?: { crash(): Promise<void>; start(): Promise<void> } | undefined;
   workers: number;
+  /** Workers run from `dist/` (compiled first), as `npm run cluster` runs them. */
+  compiledWorkers?: boolean;
   apis: number;
   historyShards: number;
   timings: Partial<DocumentTimings>;
@@ -121,10 +124,15 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     FEPA_SHUTDOWN_GRACE_MS: '1000',
     ...options.env,
   };
-  const entries: Record<string, { entry: string; env: NodeJS.ProcessEnv; ready?: string }> = {
+  if (options.compiledWorkers) await buildCompiled(log);
+  const entries: Record<
+    string,
+    { entry: string; env: NodeJS.ProcessEnv; ready?: string; compiled?: boolean | undefined }
+  > = {
     simulator: { entry: 'pac-simulator/main.ts', env, ready: `${simulatorUrl}/healthz` },
   };
-  for (let i = 1; i <= options.workers; i++) entries[`worker-${i}`] = { entry: 'worker/main.ts', env };
+  for (let i = 1; i <= options.workers; i++)
+    entries[`worker-${i}`] = { entry: 'worker/main.ts', env, compiled: options.compiledWorkers };
   apiPorts.forEach((port, i) => {
     entries[`api-${i + 1}`] = {
       entry: 'api/main.ts',
@@ -216,16 +224,11 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       }
       const spec = entries[target];
       if (!spec) throw new Error(`unknown chaos target ${target}`);
-      const child = spawnManaged(
-        target,
-        process.execPath,
-        ['--import', 'tsx', join(PROJECT_ROOT, spec.entry)],
-        {
-          cwd: PROJECT_ROOT,
-          env: spec.env,
-          logFile: stack.logFile(target),
-        },
-      );
+      const child = spawnManaged(target, process.execPath, nodeEntryArgs(spec.entry, spec.compiled), {
+        cwd: PROJECT_ROOT,
+        env: spec.env,
+        logFile: stack.logFile(target),
+      });
       running.set(target, child);
       if (spec.ready) await waitForHttp(spec.ready, 60_000);
       if (target === 'simulator') await configureSimulator();

@@ -39,12 +39,14 @@ function startScaleStack(
     pollMaxMs: number;
     sampleSeconds: number;
     processEnv?: Record<string, string> | undefined;
+    compiledWorkers?: boolean | undefined;
   },
   env: BenchEnv,
 ) {
   return startChaosStack({
     adminDatabaseUrl: env.adminDatabaseUrl,
     workers: options.workers,
+    compiledWorkers: options.compiledWorkers ?? true,
     apis: 1,
     historyShards: 4,
     timings: {
@@ -106,14 +108,17 @@ export async function benchScale(options: ScaleOptions, env: BenchEnv) {
 export async function benchScaleMemory(
   options: Omit<ScaleOptions, 'maxCachedWorkflows' | 'throughputDocuments'> & {
     /** One run per entry; `processEnv`: extra environment of the fepa processes (memory tuning under test). */
-    runs: Array<{ maxCachedWorkflows: number; processEnv?: Record<string, string> }>;
+    runs: Array<{ maxCachedWorkflows: number; processEnv?: Record<string, string>; compiled?: boolean }>;
   },
   env: BenchEnv,
 ) {
   const runs = [];
-  for (const { maxCachedWorkflows, processEnv } of options.runs) {
-    env.log.info({ maxCachedWorkflows }, 'scale-memory: starting a cluster with one worker');
-    const stack = await startScaleStack({ ...options, workers: 1, maxCachedWorkflows, processEnv }, env);
+  for (const { maxCachedWorkflows, processEnv, compiled = true } of options.runs) {
+    env.log.info({ maxCachedWorkflows, compiled }, 'scale-memory: starting a cluster with one worker');
+    const stack = await startScaleStack(
+      { ...options, workers: 1, maxCachedWorkflows, processEnv, compiledWorkers: compiled },
+      env,
+    );
     const connection = await Connection.connect({ address: stack.temporalAddress });
     try {
       const { samples, ...summary } = await parkedDocuments(stack, {
@@ -128,6 +133,7 @@ export async function benchScaleMemory(
       runs.push({
         ...summary,
         processEnv: processEnv ?? {},
+        worker: compiled ? 'compiled (dist/, plain node)' : 'node --import tsx',
         rssMbSamples: samples.map((s) => s.rssMb),
       });
     } finally {

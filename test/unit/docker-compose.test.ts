@@ -34,11 +34,15 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('builds the API and the worker from the Dockerfile and runs their real entry points', () => {
+  it('builds the API and the worker from the Dockerfile and runs their real entry points', async () => {
     assert.deepEqual(services.api?.command?.slice(-1), ['api/main.ts']);
-    assert.deepEqual(services.worker?.command?.slice(-1), ['worker/main.ts']);
+    // The worker runs compiled, from the image's build stage (npm run build → dist/).
+    assert.deepEqual(services.worker?.command, ['node', 'dist/worker/main.js']);
     for (const name of fepaProcesses)
       assert.ok(services[name]?.build, `${name} is built from the Dockerfile`);
+    const dockerfile = await readFile(join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
+    assert.match(dockerfile, /RUN npm run build/);
+    assert.match(dockerfile, /COPY --from=build \/app\/dist \.\/dist/);
   });
 
   it('sets only settings fepa knows, with values its settings parser accepts', () => {

@@ -57,6 +57,25 @@ if (only.includes('scale'))
       },
     ),
   );
+// Many parked documents through ONE worker process as production runs it (compiled, tuned, a small cache):
+// `npm run bench -- scale-parked [documents] [watch seconds] [cache]`.
+if (only.includes('scale-parked'))
+  await record('scale-parked', () =>
+    benchScaleMemory(
+      {
+        parked: Number(only[1] ?? 10_000),
+        watchSeconds: Number(only[2] ?? 1_800),
+        sampleSeconds: 30,
+        pollMaxMs: 300_000,
+        runs: [{ maxCachedWorkflows: Number(only[3] ?? 50), processEnv: WORKER_MEMORY_TUNING }],
+      },
+      {
+        adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+        freePortBlock,
+        log: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+      },
+    ),
+  );
 // The worker's memory against its cache size (a few minutes per size): `npm run bench -- scale-memory`.
 if (only.includes('scale-memory'))
   await record('scale-memory', () =>

@@ -4,13 +4,12 @@ import type { PacRegistry } from '../pac/pac-registry.js';
 import type { PacResult } from '../pac/pac-result.js';
 import type { Sql } from '../storage/database.js';
 import {
-  cachedRucLookup,
   hkaCompanyIds,
   hkaCompanySettings,
   recordFolioReading,
-  saveRucLookup,
   type FolioReading,
 } from '../storage/hka-store.js';
+import { rucFromRegistry } from './ruc-registry.js';
 
 export interface HkaActivityDeps {
   sql: Sql;
@@ -85,15 +84,9 @@ export function createHkaActivities(deps: HkaActivityDeps) {
       ruc: string;
       maxAgeMs: number;
     }): Promise<RucLookup> {
-      const cached = await cachedRucLookup(deps.sql, input.companyId, input.type, input.ruc, input.maxAgeMs);
-      if (cached) {
-        const { lookedUpAt: _at, ...info } = cached;
-        return { ok: true, source: 'cache', info };
-      }
-      const answer = await (await hkaOf(input.companyId)).rucLookup(input.type, input.ruc);
-      if (!answer.ok) return { ok: false, ...retryUnlessFinal(answer.result) };
-      await saveRucLookup(deps.sql, input.companyId, answer.info);
-      return { ok: true, source: 'hka', info: answer.info };
+      const { companyId, type, ruc, maxAgeMs } = input;
+      const found = await rucFromRegistry(deps.sql, companyId, await hkaOf(companyId), type, ruc, maxAgeMs);
+      return found.ok ? found : { ok: false, ...retryUnlessFinal(found.result) };
     },
   };
 }

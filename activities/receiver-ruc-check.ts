@@ -3,7 +3,8 @@ import { HkaAdapter } from '../pac/hka/hka-adapter.js';
 import type { PacAdapter } from '../pac/pac-adapter.js';
 import { pacResult, type PacResult } from '../pac/pac-result.js';
 import type { Sql } from '../storage/database.js';
-import { cachedRucLookup, hkaCompanySettings, saveRucLookup } from '../storage/hka-store.js';
+import { hkaCompanySettings } from '../storage/hka-store.js';
+import { rucFromRegistry } from './ruc-registry.js';
 
 /** How long a registry answer is trusted, and how long issuing waits for HKA's registry at most. */
 export const RUC_LOOKUP_MAX_AGE_MS = 7 * 86_400_000;
@@ -33,13 +34,10 @@ export async function receiverRucProblem(
   if (receiver?.iTipoRec !== '01' || !ruc?.dRuc || (type !== '1' && type !== '2')) return undefined;
   if (!(await hkaCompanySettings(sql, companyId)).checkReceiverRuc) return undefined;
 
-  const cached = await cachedRucLookup(sql, companyId, type, ruc.dRuc, RUC_LOOKUP_MAX_AGE_MS);
-  const lookup = cached
-    ? { ok: true as const, info: cached }
-    : await Promise.race([
-        adapter.rucLookup(type, ruc.dRuc),
-        new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), RUC_CHECK_WAIT_MS)),
-      ]);
+  const lookup = await Promise.race([
+    rucFromRegistry(sql, companyId, adapter, type, ruc.dRuc, RUC_LOOKUP_MAX_AGE_MS),
+    new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), RUC_CHECK_WAIT_MS)),
+  ]);
   if (!lookup) {
     log.warn('HKA RUC registry slow: the document goes out without the receiver check', { companyId });
     return undefined;
@@ -54,7 +52,6 @@ export async function receiverRucProblem(
       pacMessage: `not sent: the DGI registry has no contributor with RUC ${ruc.dRuc} (gDGen.gDatRec.gRucRec.dRuc)`,
     });
   }
-  if (!cached) await saveRucLookup(sql, companyId, lookup.info);
   if (ruc.dDV === undefined || lookup.info.dv === ruc.dDV) return undefined;
   return pacResult('rejected-correctable', {
     raw,

@@ -53,7 +53,7 @@ try {
   };
   group.startNode('PAC simulator', 'pac-simulator/main.ts', env, 10_000);
   await waitForHttp(`${settings.simulatorUrl}/healthz`, 60_000);
-  // Workers run compiled (no tsx loader in the process): the production shape, and less memory.
+  // Workers and APIs run compiled (no tsx loader in the process): the production shape, and less memory.
   await buildCompiled(log);
   for (let i = 1; i <= settings.cluster.workers; i++)
     group.startNode(
@@ -66,7 +66,9 @@ try {
   const apis: string[] = [];
   for (let i = 0; i < settings.cluster.apis; i++) {
     const port = settings.apiPort + i;
-    group.startNode(`API ${i + 1}`, 'api/main.ts', { ...env, FEPA_API_PORT: String(port) }, 10_000);
+    group.startNode(`API ${i + 1}`, 'api/main.ts', { ...env, FEPA_API_PORT: String(port) }, 10_000, {
+      compiled: true,
+    });
     apis.push(`http://${settings.apiHost}:${port}`);
   }
   for (const api of apis) await waitForHttp(`${api}/readyz`, 60_000);

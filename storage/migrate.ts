@@ -1,9 +1,15 @@
-import { resolve } from 'node:path';
+import { extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
 import * as ley from 'ley';
 
 const MIGRATIONS_DIR = resolve(import.meta.dirname, 'migrations');
+/**
+ * Migrations run as TypeScript (tsx) or compiled (dist/, `.js`). schema_migrations keeps the name it was
+ * applied under; it is compared by its stem, so a database migrated under one runs clean under the other.
+ */
+const MIGRATION_EXT = extname(import.meta.filename);
+const stem = (name: string) => name.replace(/\.(ts|js)$/, '');
 /** Any constant works; it only has to be the same for every fepa process. */
 const MIGRATION_LOCK_KEY = 727_101;
 
@@ -23,7 +29,8 @@ const lockedPostgresDriver = {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
     await sql`create table if not exists schema_migrations (
       id serial primary key, name varchar(255) not null unique, created_at timestamp not null)`;
-    return sql`select name from schema_migrations order by id asc`;
+    const applied = await sql<Array<{ name: string }>>`select name from schema_migrations order by id asc`;
+    return applied.map((row) => ({ name: stem(row.name) + MIGRATION_EXT }));
   },
   loop(sql: LeySql, files: Array<{ name: string; abs: string }>, method: 'up' | 'down') {
     return sql.begin(async (tx) => {
@@ -35,7 +42,9 @@ const lockedPostgresDriver = {
         await migration[method]?.(tx);
         if (method === 'up')
           await tx`insert into schema_migrations (name, created_at) values (${file.name}, now())`;
-        else await tx`delete from schema_migrations where name = ${file.name}`;
+        else
+          await tx`delete from schema_migrations
+            where name in (${stem(file.name) + '.ts'}, ${stem(file.name) + '.js'})`;
       }
     });
   },

@@ -27,8 +27,8 @@ export interface ChaosStackOptions {
   /** That server, when the run owns it (a throwaway cluster): then it can be crashed and started. */
   postgres?: { crash(): Promise<void>; start(): Promise<void> } | undefined;
   workers: number;
-  /** Workers run from `dist/` (compiled first), as `npm run cluster` runs them. */
-  compiledWorkers?: boolean;
+  /** Workers and APIs run from `dist/` (compiled first), as `npm run cluster` runs them. */
+  compiled?: boolean | undefined;
   apis: number;
   historyShards: number;
   timings: Partial<DocumentTimings>;
@@ -124,7 +124,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     FEPA_SHUTDOWN_GRACE_MS: '1000',
     ...options.env,
   };
-  if (options.compiledWorkers) await buildCompiled(log);
+  if (options.compiled) await buildCompiled(log);
   const entries: Record<
     string,
     { entry: string; env: NodeJS.ProcessEnv; ready?: string; compiled?: boolean | undefined }
@@ -132,12 +132,13 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     simulator: { entry: 'pac-simulator/main.ts', env, ready: `${simulatorUrl}/healthz` },
   };
   for (let i = 1; i <= options.workers; i++)
-    entries[`worker-${i}`] = { entry: 'worker/main.ts', env, compiled: options.compiledWorkers };
+    entries[`worker-${i}`] = { entry: 'worker/main.ts', env, compiled: options.compiled };
   apiPorts.forEach((port, i) => {
     entries[`api-${i + 1}`] = {
       entry: 'api/main.ts',
       env: { ...env, FEPA_API_PORT: String(port) },
       ready: `http://127.0.0.1:${port}/healthz`,
+      compiled: options.compiled,
     };
   });
   const running = new Map<string, ManagedProcess>();

@@ -46,6 +46,15 @@ function slope(points: Array<[number, number]>): number {
   return den === 0 ? 0 : num / den;
 }
 
+/** The stack's polling schedule, as the parked bench reports it. */
+export interface ParkedSchedule {
+  pollInitialMs: number;
+  pollMaxMs: number;
+  maxPollsPerRun: number;
+}
+
+const minutes = (ms: number) => round(ms / 60_000, 2);
+
 /**
  * Parked documents: `count` documents the PAC keeps answering "pending", polled by ONE worker process
  * (worker-1 of the stack) whose workflow cache is bounded. Samples that process's RSS, its cache (from its
@@ -59,7 +68,14 @@ export async function parkedDocuments(
     watchSeconds: number;
     sampleSeconds: number;
     maxCachedWorkflows: number;
-    pollMaxMs: number;
+    schedule: ParkedSchedule;
+    /**
+     * Documents allowed on their way to the PAC at once (posted, not yet parked). Unset: all posted at once,
+     * which leaves most of them queued in Temporal behind a cache far smaller than the batch.
+     */
+    maxInFlight?: number | undefined;
+    /** Give up waiting for every document to park after this long, and watch what there is. */
+    parkTimeoutSeconds?: number | undefined;
     log: Logger;
     client: Client;
   },
@@ -84,29 +100,75 @@ export async function parkedDocuments(
   const tag = randomBytes(3).toString('hex');
   const invoice = exampleInvoiceFrom(ruc, company.dv);
   const parkStarted = Date.now();
+  /** The worker's RSS while documents park, sampled with the progress line. */
+  const parkingRss: number[] = [];
   const progress = setInterval(() => {
-    void stack.sql<
-      Array<{ n: number }>
-    >`select count(*)::int as n from documents where company_id = ${company.id}`
-      .then(([row]) =>
-        log.info({ posted: row?.n, of: options.count, rssMb: rssMb(workerPid) }, 'parked: posting'),
-      )
+    void stack.sql<Array<{ status: string; n: number }>>`
+      select status, count(*)::int as n from documents where company_id = ${company.id} group by status`
+      .then((rows) => {
+        parkingRss.push(rssMb(workerPid));
+        log.info(
+          {
+            byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])),
+            of: options.count,
+            rssMb: parkingRss.at(-1),
+          },
+          'parked: parking',
+        );
+      })
       .catch(() => {});
   }, 30_000);
-  const outcomes = await postDocuments({
-    apis: stack.apis,
-    companyId: company.id,
-    apiKey: key,
-    documents: Array.from({ length: options.count }, (_, i) => ({
-      key: `parked-${tag}-${i}`,
-      body: invoice,
-    })),
-    concurrency: 16,
-    giveUpMs: 600_000,
-  }).finally(() => clearInterval(progress));
+  const documents = Array.from({ length: options.count }, (_, i) => ({
+    key: `parked-${tag}-${i}`,
+    body: invoice,
+  }));
+  /** Documents of the bench's company by status (`submitted`: parked, the PAC answering "pending"). */
+  const byStatus = async () =>
+    Object.fromEntries(
+      (
+        await stack.sql<Array<{ status: string; n: number }>>`
+          select status, count(*)::int as n from documents where company_id = ${company.id} group by status`
+      ).map((r) => [r.status, r.n]),
+    ) as Record<string, number>;
+  const onTheirWay = (statuses: Record<string, number>) =>
+    Object.entries(statuses).reduce((n, [status, count]) => n + (status === 'submitted' ? 0 : count), 0);
+  const outcomes = [];
+  const chunk = options.maxInFlight ? Math.max(1, Math.floor(options.maxInFlight / 2)) : options.count;
+  try {
+    for (let i = 0; i < documents.length; i += chunk) {
+      // Post the next chunk once fewer than `maxInFlight` are still on their way to the PAC.
+      while (options.maxInFlight && onTheirWay(await byStatus()) > options.maxInFlight - chunk)
+        await new Promise((r) => setTimeout(r, 500));
+      outcomes.push(
+        ...(await postDocuments({
+          apis: stack.apis,
+          companyId: company.id,
+          apiKey: key,
+          documents: documents.slice(i, i + chunk),
+          concurrency: 16,
+          giveUpMs: 600_000,
+        })),
+      );
+    }
+  } catch (error) {
+    clearInterval(progress);
+    throw error;
+  }
   const accepted = outcomes.filter((o) => o.documentId).length;
+  const postedSeconds = (Date.now() - parkStarted) / 1000;
+  log.info({ accepted, seconds: Math.round(postedSeconds) }, 'parked: all posted; waiting for them to park');
+  const parkDeadline = Date.now() + (options.parkTimeoutSeconds ?? 0) * 1000;
+  let atWatchStart = await byStatus();
+  while (onTheirWay(atWatchStart) > 0 && Date.now() < parkDeadline) {
+    await new Promise((r) => setTimeout(r, 5_000));
+    atWatchStart = await byStatus();
+  }
+  clearInterval(progress);
   const parkSeconds = (Date.now() - parkStarted) / 1000;
-  log.info({ accepted, seconds: Math.round(parkSeconds) }, 'parked: all posted; watching');
+  log.info(
+    { byStatus: atWatchStart, seconds: Math.round(parkSeconds), rssMb: rssMb(workerPid) },
+    'parked: watching',
+  );
 
   const servers = stack.serverPids();
   const serverCpu = () => servers.reduce((s, pid) => s + cpuSeconds(pid), 0);
@@ -141,10 +203,8 @@ export async function parkedDocuments(
   }
   const [queriesAfter] = await stack.sql<Array<{ n: number }>>`
     select count(*)::int as n from document_pac_exchanges where operation = 'query'`;
-  const statuses = await stack.sql<Array<{ status: string; n: number }>>`
-    select status, count(*)::int as n from documents where company_id = ${company.id} group by status`;
   const sample = await stack.sql<Array<{ workflow_id: string }>>`
-    select workflow_id from documents where company_id = ${company.id} order by random() limit 20`;
+    select workflow_id from documents where company_id = ${company.id} order by random() limit 50`;
   const histories: Array<{ length: number; runs: number }> = [];
   for (const { workflow_id } of sample) {
     const described = await options.client.workflow.getHandle(workflow_id).describe();
@@ -156,17 +216,29 @@ export async function parkedDocuments(
   const steady = samples.slice(Math.floor(samples.length / 3));
   const queries = (queriesAfter?.n ?? 0) - (queriesBefore?.n ?? 0);
   return {
-    note: `one fepa worker process (its own RSS, from /proc), 1 API, simulator answering "pending", Temporal cluster on PostgreSQL; polling compressed: 1 s doubling to ${options.pollMaxMs / 1000} s (production: 5 s to 15 min)`,
+    note: `one fepa worker process (its own RSS, from /proc), 1 API, simulator answering "pending", Temporal cluster on PostgreSQL; polling: ${minutes(options.schedule.pollInitialMs)} min doubling to ${minutes(options.schedule.pollMaxMs)} min, continue-as-new after ${options.schedule.maxPollsPerRun} poll(s) (production: 5 s to 15 min, after 20)`,
+    schedule: options.schedule,
     documents: {
       requested: options.count,
       accepted,
       // "submitted": parked, the PAC answering pending; earlier states: not yet reached the PAC.
-      byStatus: Object.fromEntries(statuses.map((r) => [r.status, r.n])),
+      atWatchStart: atWatchStart,
+      atWatchEnd: await byStatus(),
     },
     maxCachedWorkflows: options.maxCachedWorkflows,
-    postedInSeconds: Math.round(parkSeconds),
+    maxInFlight: options.maxInFlight ?? null,
+    postedInSeconds: Math.round(postedSeconds),
+    parkedInSeconds: Math.round(parkSeconds),
     watchedSeconds: options.watchSeconds,
-    pacStatusQueries: { whileWatched: queries, perSecond: round(queries / options.watchSeconds) },
+    pacStatusQueries: {
+      whileWatched: queries,
+      perSecond: round(queries / options.watchSeconds),
+      perParkedDocument: round(queries / Math.max(1, atWatchStart.submitted ?? 0), 2),
+    },
+    workerRssMbWhileParking: {
+      max: Math.max(0, ...parkingRss),
+      last: parkingRss.at(-1) ?? null,
+    },
     workerRssMb: {
       max: Math.max(...samples.map((s) => s.rssMb)),
       steadyMean: Math.round(steady.reduce((n, s) => n + s.rssMb, 0) / Math.max(1, steady.length)),

@@ -3,25 +3,23 @@ import type { Logger } from 'pino';
 import { startChaosStack } from '../chaos/chaos-stack.js';
 import { benchWorkflow } from '../workflow-bench.js';
 import { clusterThroughput } from './cluster-throughput.js';
-import { parkedDocuments } from './parked-documents.js';
+import { parkedDocuments, type ParkedSchedule } from './parked-documents.js';
 
-export interface ScaleOptions {
+/** A parked-documents run: how many, their polling, how they are parked and watched. */
+export interface ParkedOptions {
   /** Parked documents (the issue asks for 10,000). */
   parked: number;
   /** How long the parked documents are watched, and how often sampled. */
   watchSeconds: number;
   sampleSeconds: number;
-  /** Documents per throughput measurement. */
-  throughputDocuments: number;
-  maxCachedWorkflows: number;
-  /** Compressed polling: 1 s doubling to this (production: 5 s to 15 min). */
-  pollMaxMs: number;
+  /** The documents' polling schedule (production: 5 s doubling to 15 min, continue-as-new after 20 polls). */
+  schedule: ParkedSchedule;
+  /** Documents on their way to the PAC at once while parking (unset: all posted at once). */
+  maxInFlight?: number | undefined;
+  /** How long to wait for every document to park before watching. */
+  parkTimeoutSeconds?: number | undefined;
 }
 
-/**
- * `npm run bench -- scale`: the throughput ratio on the dev server (the in-process workflow bench), then on a
- * cluster of processes (2 and 1 workers), then parked documents on that cluster with its one worker left.
- */
 type BenchEnv = {
   adminDatabaseUrl: string;
   freePortBlock: (offsets: number[]) => Promise<number>;
@@ -29,30 +27,28 @@ type BenchEnv = {
 };
 
 /**
- * The scale benches' cluster: `workers` fepa worker processes with a bounded workflow cache, one API, polling
- * compressed (1 s doubling to `pollMaxMs`) and workers logging their status twice per sample.
+ * The scale benches' cluster: `workers` fepa worker processes with a bounded workflow cache, one API, the
+ * polling `schedule` and workers logging their status twice per sample.
  */
 function startScaleStack(
   options: {
     workers: number;
     maxCachedWorkflows: number;
-    pollMaxMs: number;
+    schedule: ParkedSchedule;
     sampleSeconds: number;
     processEnv?: Record<string, string> | undefined;
-    compiledWorkers?: boolean | undefined;
+    compiled?: boolean | undefined;
   },
   env: BenchEnv,
 ) {
   return startChaosStack({
     adminDatabaseUrl: env.adminDatabaseUrl,
     workers: options.workers,
-    compiledWorkers: options.compiledWorkers ?? true,
+    compiled: options.compiled ?? true,
     apis: 1,
     historyShards: 4,
     timings: {
-      pollInitialMs: 1_000,
-      pollMaxMs: options.pollMaxMs,
-      maxPollsPerRun: 20,
+      ...options.schedule,
       pendingDeadlineMs: 24 * 3_600_000,
       // Compressed like the polls: a PAC call lost with its worker (or its task) is given up after 15 s.
       pacCallTimeoutMs: 15_000,
@@ -69,32 +65,31 @@ function startScaleStack(
   });
 }
 
-export async function benchScale(options: ScaleOptions, env: BenchEnv) {
+/**
+ * `npm run bench -- scale`: the throughput ratio on the dev server (the in-process workflow bench), then on a
+ * cluster of processes, with 2 and then 1 workers.
+ */
+export async function benchThroughput(
+  options: { documents: number; maxCachedWorkflows: number; sampleSeconds: number },
+  env: BenchEnv,
+) {
   const { log } = env;
   log.info('scale: throughput on the dev server');
   const devServer = (await benchWorkflow()).throughput;
   log.info(devServer, 'scale: dev server measured; starting the cluster');
-  const stack = await startScaleStack({ ...options, workers: 2 }, env);
+  const stack = await startScaleStack(
+    { ...options, workers: 2, schedule: { pollInitialMs: 1_000, pollMaxMs: 300_000, maxPollsPerRun: 20 } },
+    env,
+  );
   const connection = await Connection.connect({ address: stack.temporalAddress });
   try {
-    const client = new Client({ connection });
     const cluster = await clusterThroughput(stack, {
-      documents: options.throughputDocuments,
+      documents: options.documents,
       concurrency: 20,
       log,
-      client,
+      client: new Client({ connection }),
     });
-    log.info(cluster, 'scale: cluster throughput measured; parking documents');
-    const parked = await parkedDocuments(stack, {
-      count: options.parked,
-      watchSeconds: options.watchSeconds,
-      sampleSeconds: options.sampleSeconds,
-      maxCachedWorkflows: options.maxCachedWorkflows,
-      pollMaxMs: options.pollMaxMs,
-      log,
-      client,
-    });
-    return { throughput: { devServer, cluster }, parked };
+    return { devServer, cluster };
   } finally {
     await connection.close();
     await stack.stop();
@@ -106,7 +101,7 @@ export async function benchScale(options: ScaleOptions, env: BenchEnv) {
  * cluster with ONE worker process parks `parked` documents and watches them for `watchSeconds`.
  */
 export async function benchScaleMemory(
-  options: Omit<ScaleOptions, 'maxCachedWorkflows' | 'throughputDocuments'> & {
+  options: ParkedOptions & {
     /** One run per entry; `processEnv`: extra environment of the fepa processes (memory tuning under test). */
     runs: Array<{ maxCachedWorkflows: number; processEnv?: Record<string, string>; compiled?: boolean }>;
   },
@@ -116,7 +111,7 @@ export async function benchScaleMemory(
   for (const { maxCachedWorkflows, processEnv, compiled = true } of options.runs) {
     env.log.info({ maxCachedWorkflows, compiled }, 'scale-memory: starting a cluster with one worker');
     const stack = await startScaleStack(
-      { ...options, workers: 1, maxCachedWorkflows, processEnv, compiledWorkers: compiled },
+      { ...options, workers: 1, maxCachedWorkflows, processEnv, compiled },
       env,
     );
     const connection = await Connection.connect({ address: stack.temporalAddress });
@@ -126,7 +121,9 @@ export async function benchScaleMemory(
         watchSeconds: options.watchSeconds,
         sampleSeconds: options.sampleSeconds,
         maxCachedWorkflows,
-        pollMaxMs: options.pollMaxMs,
+        schedule: options.schedule,
+        maxInFlight: options.maxInFlight,
+        parkTimeoutSeconds: options.parkTimeoutSeconds,
         log: env.log,
         client: new Client({ connection }),
       });

@@ -39,6 +39,21 @@ describe('database schema', () => {
     assert.deepEqual(await pendingMigrations(url.toString()), []);
   });
 
+  it('knows a migration applied by the compiled build (.js) as applied under tsx (.ts), and back', async () => {
+    const rename = (from: string, to: string) =>
+      sql`update schema_migrations set name = regexp_replace(name, ${`\\${from}$`}, ${to})`;
+    try {
+      await rename('.ts', '.js');
+      const [row] = await sql<{ n: number }[]>`
+        select count(*)::int as n from schema_migrations where name like '%.js'`;
+      assert.ok((row?.n ?? 0) > 0, 'the rows now carry the compiled names');
+      assert.deepEqual(await pendingMigrations(url.toString()), []);
+      assert.deepEqual(await runMigrations(url.toString()), [], 'nothing is applied a second time');
+    } finally {
+      await rename('.js', '.ts');
+    }
+  });
+
   it('creates the database only when it is missing', async () => {
     assert.deepEqual(await ensureDatabaseExists(url.toString()), { created: false, database: name });
   });

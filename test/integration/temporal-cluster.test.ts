@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -27,6 +27,20 @@ const listening = (port: number) =>
     socket.once('connect', () => (socket.destroy(), resolve(true)));
     socket.once('error', () => resolve(false));
   });
+
+/** The command lines of a process's children, from /proc. */
+async function childCommandLines(parentPid: number): Promise<string[]> {
+  const lines: string[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const stat = await readFile(`/proc/${entry}/stat`, 'utf8').catch(() => '');
+    const ppid = Number(stat.split(') ')[1]?.split(' ')[1]);
+    if (ppid !== parentPid) continue;
+    const cmdline = await readFile(`/proc/${entry}/cmdline`, 'utf8').catch(() => '');
+    lines.push(cmdline.split('\0').join(' ').trim());
+  }
+  return lines;
+}
 
 /**
  * `npm run cluster` as a user runs it: a Temporal cluster on PostgreSQL (frontend, history, matching and
@@ -127,6 +141,18 @@ describe('npm run cluster: fepa on a real Temporal cluster', () => {
       }
     },
   );
+
+  it('runs the fepa workers and APIs compiled, as the image does (plain node, no tsx loader)', async () => {
+    const children = await childCommandLines(cluster.child.pid!);
+    const running = (entry: string) => children.filter((c) => c.endsWith(join('dist', entry))).length;
+    assert.equal(running('worker/main.js'), 2, children.join('\n'));
+    assert.equal(running('api/main.js'), 2, children.join('\n'));
+    assert.deepEqual(
+      children.filter((c) => /\b(worker|api)\/main\.ts$/.test(c)),
+      [],
+      'no worker or API under tsx',
+    );
+  });
 
   it('authorizes a document posted to one API and read back through the other', LIMIT, async () => {
     const company = await createCompanyWithCertificate(sql);

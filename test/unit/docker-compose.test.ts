@@ -34,15 +34,28 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('builds the API and the worker from the Dockerfile and runs their real entry points', async () => {
-    assert.deepEqual(services.api?.command?.slice(-1), ['api/main.ts']);
-    // The worker runs compiled, from the image's build stage (npm run build → dist/).
-    assert.deepEqual(services.worker?.command, ['node', 'dist/worker/main.js']);
-    for (const name of fepaProcesses)
+  it('builds every fepa process from the Dockerfile and runs its real entry point, compiled', async () => {
+    // Compiled in the image's build stage (npm run build → dist/): plain node, no tsx loader.
+    const entries = {
+      api: 'api/main',
+      worker: 'worker/main',
+      migrate: 'storage/migrate-cli',
+      'pac-simulator': 'pac-simulator/main',
+    };
+    for (const [name, entry] of Object.entries(entries)) {
       assert.ok(services[name]?.build, `${name} is built from the Dockerfile`);
+      assert.deepEqual(services[name]?.command, ['node', `dist/${entry}.js`], `${name} runs compiled`);
+      await readFile(join(PROJECT_ROOT, `${entry}.ts`)); // the source the build compiles exists
+    }
     const dockerfile = await readFile(join(PROJECT_ROOT, 'Dockerfile'), 'utf8');
     assert.match(dockerfile, /RUN npm run build/);
     assert.match(dockerfile, /COPY --from=build \/app\/dist \.\/dist/);
+    assert.match(dockerfile, /CMD \["node", "dist\/api\/main\.js"\]/);
+    const build = JSON.parse(await readFile(join(PROJECT_ROOT, 'tsconfig.build.json'), 'utf8')) as {
+      exclude: string[];
+    };
+    for (const entry of Object.values(entries))
+      assert.ok(!build.exclude.includes(entry.split('/')[0]!), `${entry} is compiled by npm run build`);
   });
 
   it('sets only settings fepa knows, with values its settings parser accepts', () => {

@@ -69,7 +69,10 @@ const SettingsSchema = z.object({
   FEPA_WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
   FEPA_WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
   // Temporal stores membership ports (base + 10…13) as a PostgreSQL smallint: they must stay below 32768.
-  FEPA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(1).default(1000),
+  FEPA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
+  // Unset: 40 (the SDK's default), or the cache size when that is smaller (the SDK needs it within the cache).
+  FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  FEPA_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   FEPA_WORKER_STATUS_LOG_SECONDS: z.coerce.number().int().min(0).default(60),
   FEPA_DOCUMENT_TIMINGS: z.preprocess(parseJsonSetting, DocumentTimingsSchema.optional()),
   FEPA_SMTP_URL: optionalText.pipe(
@@ -152,6 +155,10 @@ export interface Settings {
   webhookSecretOverlapHours: number;
   /** Workflows a worker keeps in memory between tasks; beyond it they are evicted and replayed. */
   workerMaxCachedWorkflows: number;
+  /** Workflow tasks a worker runs at once (at most the cache size). */
+  workerMaxConcurrentWorkflowTasks: number;
+  /** Activities a worker runs at once, per task queue (documents and each PAC's). */
+  workerMaxConcurrentActivities: number;
   /** How often a worker logs its status (cached workflows, tasks in flight, memory); 0: never. */
   workerStatusLogSeconds: number;
   /**
@@ -186,6 +193,12 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     throw new SettingsError(`Invalid settings in the environment:\n${lines.join('\n')}`);
   }
   const s = parsed.data;
+  const workflowTasks = s.FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS;
+  if (workflowTasks !== undefined && workflowTasks > s.FEPA_WORKER_MAX_CACHED_WORKFLOWS)
+    throw new SettingsError(
+      `Invalid settings in the environment:\n  FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must not exceed ` +
+        `FEPA_WORKER_MAX_CACHED_WORKFLOWS (${s.FEPA_WORKER_MAX_CACHED_WORKFLOWS}): a workflow runs its task from the cache`,
+    );
   return {
     databaseUrl: s.DATABASE_URL,
     embeddedPgPort: s.FEPA_EMBEDDED_PG_PORT,
@@ -220,6 +233,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       .filter(Boolean),
     webhookSecretOverlapHours: s.FEPA_WEBHOOK_SECRET_OVERLAP_HOURS,
     workerMaxCachedWorkflows: s.FEPA_WORKER_MAX_CACHED_WORKFLOWS,
+    workerMaxConcurrentWorkflowTasks: workflowTasks ?? Math.min(40, s.FEPA_WORKER_MAX_CACHED_WORKFLOWS),
+    workerMaxConcurrentActivities: s.FEPA_WORKER_MAX_CONCURRENT_ACTIVITIES,
     workerStatusLogSeconds: s.FEPA_WORKER_STATUS_LOG_SECONDS,
     documentTimings: s.FEPA_DOCUMENT_TIMINGS as Partial<DocumentTimings> | undefined,
     cafePacLegends: s.FEPA_CAFE_PAC_LEGENDS,

@@ -44,6 +44,9 @@ export interface FepaWorkerOptions {
    * beyond it are evicted and replayed when their timer fires: memory stays bounded, at some CPU.
    */
   maxCachedWorkflows?: number;
+  /** Workflow tasks and activities run at once (FEPA_WORKER_MAX_CONCURRENT_*); unset: the SDK's defaults. */
+  maxConcurrentWorkflowTasks?: number;
+  maxConcurrentActivities?: number;
   /** How the customer's copies are e-mailed (unset: not configured, deliveries fail and say so). */
   mail?: { sender: MailSender; from: string; replyTo?: string | undefined };
   /** The legend each PAC requires on CAFEs (FEPA_CAFE_PAC_LEGENDS). */
@@ -68,6 +71,10 @@ export function workerIdentity(): string {
  */
 export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Worker[]> {
   const identity = workerIdentity();
+  const activityLimit =
+    options.maxConcurrentActivities === undefined
+      ? {}
+      : { maxConcurrentActivityTaskExecutions: options.maxConcurrentActivities };
   const common = {
     connection: options.connection,
     namespace: options.namespace,
@@ -78,6 +85,10 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
     ...common,
     taskQueue: options.taskQueue ?? TASK_QUEUES.documents,
     ...(options.maxCachedWorkflows === undefined ? {} : { maxCachedWorkflows: options.maxCachedWorkflows }),
+    ...(options.maxConcurrentWorkflowTasks === undefined
+      ? {}
+      : { maxConcurrentWorkflowTaskExecutions: options.maxConcurrentWorkflowTasks }),
+    ...activityLimit,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
@@ -109,6 +120,7 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
         taskQueue: `${options.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`,
         activities: pac === 'hka' ? { ...pacActivities, ...hkaActivities } : pacActivities,
         maxTaskQueueActivitiesPerSecond: options.pacMaxCallsPerSecond ?? 20,
+        ...activityLimit,
       }),
     ),
   );

@@ -67,6 +67,8 @@ const createWorkers = () =>
     webhookAllowedHosts: settings.webhookAllowedHosts,
     pacMaxCallsPerSecond: settings.pacMaxCallsPerSecond,
     maxCachedWorkflows: settings.workerMaxCachedWorkflows,
+    maxConcurrentWorkflowTasks: settings.workerMaxConcurrentWorkflowTasks,
+    maxConcurrentActivities: settings.workerMaxConcurrentActivities,
     mail: { sender: smtpMailSender(settings.mail), from: settings.mail.from, replyTo: settings.mail.replyTo },
     cafePacLegends: settings.cafePacLegends,
   });
@@ -86,7 +88,16 @@ for (let delay = 1_000; ; delay = Math.min(delay * 2, 30_000)) {
     await new Promise((r) => setTimeout(r, delay));
   }
 }
-log.info({ address, namespace: settings.temporalNamespace }, 'worker polling');
+log.info(
+  {
+    address,
+    namespace: settings.temporalNamespace,
+    maxCachedWorkflows: settings.workerMaxCachedWorkflows,
+    maxConcurrentWorkflowTasks: settings.workerMaxConcurrentWorkflowTasks,
+    maxConcurrentActivities: settings.workerMaxConcurrentActivities,
+  },
+  'worker polling',
+);
 const stopStatusLog = logWorkerStatus(workers, log, settings.workerStatusLogSeconds);
 try {
   await Promise.all(workers.map((w) => w.run())); // resolve after SIGINT/SIGTERM once in-flight tasks drained

@@ -37,6 +37,45 @@ describe('settings', () => {
     assert.throws(() => loadSettings({ FEPA_API_RATE_LIMIT_BURST: '0' }), /FEPA_API_RATE_LIMIT_BURST/);
   });
 
+  it('bounds the worker: cache, workflow tasks within the cache, activities', () => {
+    const defaults = loadSettings({});
+    assert.deepEqual(
+      [
+        defaults.workerMaxCachedWorkflows,
+        defaults.workerMaxConcurrentWorkflowTasks,
+        defaults.workerMaxConcurrentActivities,
+      ],
+      [1000, 40, 100],
+    );
+    // A small cache brings the workflow-task default down with it, rather than the SDK overriding it.
+    assert.equal(
+      loadSettings({ FEPA_WORKER_MAX_CACHED_WORKFLOWS: '20' }).workerMaxConcurrentWorkflowTasks,
+      20,
+    );
+    const set = loadSettings({
+      FEPA_WORKER_MAX_CACHED_WORKFLOWS: '50',
+      FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '10',
+      FEPA_WORKER_MAX_CONCURRENT_ACTIVITIES: '30',
+    });
+    assert.deepEqual([set.workerMaxConcurrentWorkflowTasks, set.workerMaxConcurrentActivities], [10, 30]);
+    assert.throws(
+      () =>
+        loadSettings({
+          FEPA_WORKER_MAX_CACHED_WORKFLOWS: '50',
+          FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '60',
+        }),
+      (err: unknown) =>
+        err instanceof SettingsError &&
+        /FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must not exceed FEPA_WORKER_MAX_CACHED_WORKFLOWS \(50\)/.test(
+          err.message,
+        ),
+    );
+    assert.throws(
+      () => loadSettings({ FEPA_WORKER_MAX_CACHED_WORKFLOWS: '1' }),
+      /FEPA_WORKER_MAX_CACHED_WORKFLOWS/,
+    );
+  });
+
   it('names the setting and the rule when a value is invalid', () => {
     assert.throws(
       () => loadSettings({ FEPA_API_PORT: '70000', LOG_LEVEL: 'loud' }),

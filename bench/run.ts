@@ -35,7 +35,7 @@ async function record(name: string, measure: () => unknown): Promise<unknown> {
 }
 
 /** scale.json gathers #13's figures: each scale bench replaces its own part and keeps the others. */
-async function recordScalePart(part: 'throughput' | 'parkedDocuments', results: unknown): Promise<void> {
+async function recordScalePart(part: string, results: unknown): Promise<void> {
   const file = join(RESULTS_DIR, 'scale.json');
   const previous = await readFile(file, 'utf8')
     .then((text) => (JSON.parse(text) as { results?: Record<string, unknown> }).results ?? {})
@@ -51,15 +51,14 @@ await record('signing', benchSigning);
 await record('workflow', benchWorkflow);
 await record('api', benchApi);
 // The throughput ratios on the dev server and on the cluster (about 10 minutes), only when asked for:
-// `npm run bench -- scale [documents per cluster measurement]`.
+// `npm run bench -- scale [documents per cluster measurement] [worker cache]`; another cache than the
+// default is recorded beside the default's figures.
 if (only.includes('scale')) {
   process.stdout.write('bench scale (throughput)…\n');
+  const defaultCache = loadSettings().workerMaxCachedWorkflows;
+  const cache = Number(only[2] ?? defaultCache);
   const throughput = await benchThroughput(
-    {
-      documents: Number(only[1] ?? 300),
-      maxCachedWorkflows: loadSettings().workerMaxCachedWorkflows,
-      sampleSeconds: 30,
-    },
+    { documents: Number(only[1] ?? 300), maxCachedWorkflows: cache, sampleSeconds: 30 },
     {
       adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
       freePortBlock,
@@ -67,7 +66,10 @@ if (only.includes('scale')) {
     },
   );
   process.stdout.write(`${JSON.stringify(throughput, null, 2)}\n`);
-  await recordScalePart('throughput', throughput);
+  await recordScalePart(cache === defaultCache ? 'throughput' : `throughputAtCache${cache}`, {
+    maxCachedWorkflows: cache,
+    ...throughput,
+  });
 }
 // Many parked documents through ONE worker process as production runs it (compiled, tuned, a small cache),
 // watched for an hour once all are parked: `npm run bench -- scale-parked [documents] [watch s] [cache] [poll min]`.

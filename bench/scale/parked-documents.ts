@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
+import { DEFAULT_TIMINGS } from '../../common/document-messages.js';
 import type { Logger } from 'pino';
 import { stackCompany } from '../chaos/stack-company.js';
 import { postDocuments } from '../chaos/chaos-client.js';
@@ -216,7 +217,7 @@ export async function parkedDocuments(
   const steady = samples.slice(Math.floor(samples.length / 3));
   const queries = (queriesAfter?.n ?? 0) - (queriesBefore?.n ?? 0);
   return {
-    note: `one fepa worker process (its own RSS, from /proc), 1 API, simulator answering "pending", Temporal cluster on PostgreSQL; polling: ${minutes(options.schedule.pollInitialMs)} min doubling to ${minutes(options.schedule.pollMaxMs)} min, continue-as-new after ${options.schedule.maxPollsPerRun} poll(s) (production: 5 s to 15 min, after 20)`,
+    note: `one fepa worker process (its own RSS, from /proc), 1 API, simulator answering "pending", Temporal cluster on PostgreSQL; polling: ${minutes(options.schedule.pollInitialMs)} min doubling to ${minutes(options.schedule.pollMaxMs)} min, continue-as-new after ${options.schedule.maxPollsPerRun} poll(s) (production: ${DEFAULT_TIMINGS.pollInitialMs / 1000} s to ${minutes(DEFAULT_TIMINGS.pollMaxMs)} min, after ${DEFAULT_TIMINGS.maxPollsPerRun})`,
     schedule: options.schedule,
     documents: {
       requested: options.count,

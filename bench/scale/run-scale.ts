@@ -12,7 +12,7 @@ export interface ParkedOptions {
   /** How long the parked documents are watched, and how often sampled. */
   watchSeconds: number;
   sampleSeconds: number;
-  /** The documents' polling schedule (production: 5 s doubling to 15 min, continue-as-new after 20 polls). */
+  /** The documents' polling schedule (production: DEFAULT_TIMINGS, common/document-messages.ts). */
   schedule: ParkedSchedule;
   /** Documents on their way to the PAC at once while parking (unset: all posted at once). */
   maxInFlight?: number | undefined;

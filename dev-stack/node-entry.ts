@@ -19,7 +19,7 @@ export function nodeEntryArgs(entry: string, compiled = false): string[] {
 export async function buildCompiled(log: Logger): Promise<void> {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   const started = Date.now();
-  log.info('compiling fepa into dist/ (npm run build) for compiled workers');
+  log.info('compiling fepa into dist/ (npm run build): workers and APIs run compiled');
   const output: string[] = [];
   const code = await new Promise<number>((resolve, reject) => {
     const child = spawn(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: PROJECT_ROOT });

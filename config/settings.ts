@@ -71,7 +71,10 @@ const SettingsSchema = z.object({
   // Temporal stores membership ports (base + 10…13) as a PostgreSQL smallint: they must stay below 32768.
   FEPA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
   // Unset: 40 (the SDK's default), or the cache size when that is smaller (the SDK needs it within the cache).
-  FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.preprocess(
+    emptyToUndefined,
+    z.coerce.number().int().min(2).optional(),
+  ),
   FEPA_WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   FEPA_WORKER_STATUS_LOG_SECONDS: z.coerce.number().int().min(0).default(60),
   FEPA_DOCUMENT_TIMINGS: z.preprocess(parseJsonSetting, DocumentTimingsSchema.optional()),

@@ -47,6 +47,10 @@ describe('settings', () => {
       ],
       [1000, 40, 100],
     );
+    assert.equal(
+      loadSettings({ FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '' }).workerMaxConcurrentWorkflowTasks,
+      40,
+    );
     // A small cache brings the workflow-task default down with it, rather than the SDK overriding it.
     assert.equal(
       loadSettings({ FEPA_WORKER_MAX_CACHED_WORKFLOWS: '20' }).workerMaxConcurrentWorkflowTasks,

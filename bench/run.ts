@@ -46,6 +46,13 @@ async function recordScalePart(part: string, results: unknown): Promise<void> {
   process.stdout.write(`${part} written to ${file}\n`);
 }
 
+/** What the scale benches start their clusters with: the PostgreSQL server, free ports, a logger. */
+const scaleEnv = () => ({
+  adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+  freePortBlock,
+  log: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
+});
+
 await record('document', benchDocumentBuild);
 await record('signing', benchSigning);
 await record('workflow', benchWorkflow);
@@ -59,11 +66,7 @@ if (only.includes('scale')) {
   const cache = Number(only[2] ?? defaultCache);
   const throughput = await benchThroughput(
     { documents: Number(only[1] ?? 300), maxCachedWorkflows: cache, sampleSeconds: 30 },
-    {
-      adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-      freePortBlock,
-      log: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
-    },
+    scaleEnv(),
   );
   process.stdout.write(`${JSON.stringify(throughput, null, 2)}\n`);
   await recordScalePart(cache === defaultCache ? 'throughput' : `throughputAtCache${cache}`, {
@@ -75,7 +78,7 @@ if (only.includes('scale')) {
 // watched for an hour once all are parked: `npm run bench -- scale-parked [documents] [watch s] [cache] [poll min]`.
 // Intake is bounded (40 on their way to the PAC at once) so the documents park at the pipeline's own rate. Each
 // is polled every `poll min` (default 40) and continues as new after each poll: on 2 cores the cluster answers
-// about 4 polls/s, so production's cadence (5 s doubling to 15 min) for 10,000 documents cannot run here; the
+// about 6 polls/s, so production's cadence (5 s doubling to 15 min) for 10,000 documents cannot run here; the
 // hour instead replays every parked document through the bounded cache at least once.
 if (only.includes('scale-parked')) {
   const firstPollMs = Number(only[4] ?? 40) * 60_000;
@@ -90,11 +93,7 @@ if (only.includes('scale-parked')) {
         parkTimeoutSeconds: 3_600,
         runs: [{ maxCachedWorkflows: Number(only[3] ?? 50), processEnv: WORKER_MEMORY_TUNING }],
       },
-      {
-        adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-        freePortBlock,
-        log: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
-      },
+      scaleEnv(),
     ),
   );
   await recordScalePart('parkedDocuments', parked);
@@ -114,11 +113,7 @@ if (only.includes('scale-memory'))
           { maxCachedWorkflows: 50, processEnv: WORKER_MEMORY_TUNING },
         ],
       },
-      {
-        adminDatabaseUrl: loadSettings().databaseUrl ?? 'postgres://postgres@127.0.0.1:5432/postgres',
-        freePortBlock,
-        log: pino({ level: process.env.LOG_LEVEL ?? 'info' }),
-      },
+      scaleEnv(),
     ),
   );
 process.exit(0);

@@ -191,17 +191,16 @@ export class SettingsError extends Error {
 
 export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const parsed = SettingsSchema.safeParse(env);
-  if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
-    throw new SettingsError(`Invalid settings in the environment:\n${lines.join('\n')}`);
-  }
+  const invalid = (lines: string[]) =>
+    new SettingsError(`Invalid settings in the environment:\n${lines.map((l) => `  ${l}`).join('\n')}`);
+  if (!parsed.success) throw invalid(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   const s = parsed.data;
   const workflowTasks = s.FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS;
   if (workflowTasks !== undefined && workflowTasks > s.FEPA_WORKER_MAX_CACHED_WORKFLOWS)
-    throw new SettingsError(
-      `Invalid settings in the environment:\n  FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must not exceed ` +
-        `FEPA_WORKER_MAX_CACHED_WORKFLOWS (${s.FEPA_WORKER_MAX_CACHED_WORKFLOWS}): a workflow runs its task from the cache`,
-    );
+    throw invalid([
+      `FEPA_WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: must not exceed FEPA_WORKER_MAX_CACHED_WORKFLOWS ` +
+        `(${s.FEPA_WORKER_MAX_CACHED_WORKFLOWS}): a workflow runs its task from the cache`,
+    ]);
   return {
     databaseUrl: s.DATABASE_URL,
     embeddedPgPort: s.FEPA_EMBEDDED_PG_PORT,

@@ -101,28 +101,6 @@ export async function parkedDocuments(
   const tag = randomBytes(3).toString('hex');
   const invoice = exampleInvoiceFrom(ruc, company.dv);
   const parkStarted = Date.now();
-  /** The worker's RSS while documents park, sampled with the progress line. */
-  const parkingRss: number[] = [];
-  const progress = setInterval(() => {
-    void stack.sql<Array<{ status: string; n: number }>>`
-      select status, count(*)::int as n from documents where company_id = ${company.id} group by status`
-      .then((rows) => {
-        parkingRss.push(rssMb(workerPid));
-        log.info(
-          {
-            byStatus: Object.fromEntries(rows.map((r) => [r.status, r.n])),
-            of: options.count,
-            rssMb: parkingRss.at(-1),
-          },
-          'parked: parking',
-        );
-      })
-      .catch(() => {});
-  }, 30_000);
-  const documents = Array.from({ length: options.count }, (_, i) => ({
-    key: `parked-${tag}-${i}`,
-    body: invoice,
-  }));
   /** Documents of the bench's company by status (`submitted`: parked, the PAC answering "pending"). */
   const byStatus = async () =>
     Object.fromEntries(
@@ -131,10 +109,27 @@ export async function parkedDocuments(
           select status, count(*)::int as n from documents where company_id = ${company.id} group by status`
       ).map((r) => [r.status, r.n]),
     ) as Record<string, number>;
+  /** The worker's RSS while documents park, sampled with the progress line. */
+  const parkingRss: number[] = [];
+  const progress = setInterval(() => {
+    void byStatus()
+      .then((statuses) => {
+        parkingRss.push(rssMb(workerPid));
+        log.info({ byStatus: statuses, of: options.count, rssMb: parkingRss.at(-1) }, 'parked: parking');
+      })
+      .catch(() => {});
+  }, 30_000);
+  const documents = Array.from({ length: options.count }, (_, i) => ({
+    key: `parked-${tag}-${i}`,
+    body: invoice,
+  }));
   const onTheirWay = (statuses: Record<string, number>) =>
     Object.entries(statuses).reduce((n, [status, count]) => n + (status === 'submitted' ? 0 : count), 0);
   const outcomes = [];
   const chunk = options.maxInFlight ? Math.max(1, Math.floor(options.maxInFlight / 2)) : options.count;
+  let accepted: number;
+  let postedSeconds: number;
+  let atWatchStart: Record<string, number>;
   try {
     for (let i = 0; i < documents.length; i += chunk) {
       // Post the next chunk once fewer than `maxInFlight` are still on their way to the PAC.
@@ -151,20 +146,21 @@ export async function parkedDocuments(
         })),
       );
     }
-  } catch (error) {
-    clearInterval(progress);
-    throw error;
-  }
-  const accepted = outcomes.filter((o) => o.documentId).length;
-  const postedSeconds = (Date.now() - parkStarted) / 1000;
-  log.info({ accepted, seconds: Math.round(postedSeconds) }, 'parked: all posted; waiting for them to park');
-  const parkDeadline = Date.now() + (options.parkTimeoutSeconds ?? 0) * 1000;
-  let atWatchStart = await byStatus();
-  while (onTheirWay(atWatchStart) > 0 && Date.now() < parkDeadline) {
-    await new Promise((r) => setTimeout(r, 5_000));
+    accepted = outcomes.filter((o) => o.documentId).length;
+    postedSeconds = (Date.now() - parkStarted) / 1000;
+    log.info(
+      { accepted, seconds: Math.round(postedSeconds) },
+      'parked: all posted; waiting for them to park',
+    );
+    const parkDeadline = Date.now() + (options.parkTimeoutSeconds ?? 0) * 1000;
     atWatchStart = await byStatus();
+    while (onTheirWay(atWatchStart) > 0 && Date.now() < parkDeadline) {
+      await new Promise((r) => setTimeout(r, 5_000));
+      atWatchStart = await byStatus();
+    }
+  } finally {
+    clearInterval(progress);
   }
-  clearInterval(progress);
   const parkSeconds = (Date.now() - parkStarted) / 1000;
   log.info(
     { byStatus: atWatchStart, seconds: Math.round(parkSeconds), rssMb: rssMb(workerPid) },

@@ -2,7 +2,9 @@ import { getClient, log } from '@temporalio/activity';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import type { PacOutcome } from '../common/pac-outcome.js';
 import type { DocumentRef, PacAdapter } from '../pac/pac-adapter.js';
-import type { PacResult } from '../pac/pac-result.js';
+import { pacResult, type PacResult } from '../pac/pac-result.js';
+import { PacConfigurationError } from '../common/fepa-error.js';
+import { OutboundRefused } from '../outbound/outbound-guard.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
 import { verifySignedRfe } from '../signing/verify-rfe.js';
 import { pacAnswered, unansweredReason } from '../pac/pac-answered.js';
@@ -188,11 +190,66 @@ export function createPacActivities(deps: PacActivityDeps) {
     }
   }
 
+  /**
+   * A call fepa would not make: the company's PAC address is not allowed (any more) or resolves inside the
+   * network, or its credentials are missing. Nothing was sent; the document waits for support with the code.
+   */
+  async function refusedCall(documentId: string, operation: string, err: unknown): Promise<PacOutcome> {
+    if (!(err instanceof PacConfigurationError || err instanceof OutboundRefused)) throw err;
+    log.warn('PAC call refused before sending', {
+      documentId,
+      operation,
+      code: err.code,
+      reason: err.message,
+    });
+    const result = pacResult('error-needs-support', {
+      notSent: true,
+      pacCode: err.code,
+      pacMessage: err.message,
+      raw: { request: { method: '-', url: '-' }, error: `${err.code}: ${err.message}`, elapsedMs: 0 },
+    });
+    await recordPacExchange(deps.sql, documentId, {
+      operation,
+      status: result.status,
+      pacCode: result.pacCode,
+      pacMessage: result.pacMessage,
+      dgiIssues: [],
+      raw: result.raw,
+    });
+    return summary(result);
+  }
+
   /** The document and its company's PAC, read once per call. */
   async function open(documentId: string) {
     const material = await loadSubmissionMaterial(deps.sql, documentId);
     const { adapter, settings } = await deps.pacs.resolve(material.companyId);
     return { material, adapter, pac: { adapter, name: settings.pac } };
+  }
+
+  async function submit(documentId: string): Promise<PacOutcome> {
+    const { material, adapter, pac } = await open(documentId);
+    const { dId: _cufe, ...document } = material.request as { dId?: unknown };
+    const refused = await receiverRucProblem(deps.sql, material.companyId, adapter, material.request);
+    if (refused) return summary(await keep(documentId, 'submit', pac, refused));
+    const result = await adapter.submit({
+      ref: refOf(material),
+      idempotencyKey: documentId,
+      ...(adapter.capabilities.signs === 'fepa' ? { signedXml: material.signedXml ?? '' } : { document }),
+    });
+    if (pac.name === 'hka' && result.pacCode === HKA_NO_FOLIOS) await noteNoFolios(material.companyId);
+    return withAdvice(
+      summary(await keep(documentId, 'submit', pac, result)),
+      await reachability(material, result),
+    );
+  }
+
+  async function query(documentId: string): Promise<PacOutcome> {
+    const { material, adapter, pac } = await open(documentId);
+    const result = await adapter.queryStatus(refOf(material));
+    return withAdvice(
+      summary(await keep(documentId, 'query', pac, result)),
+      await reachability(material, result),
+    );
   }
 
   return {
@@ -205,29 +262,11 @@ export function createPacActivities(deps: PacActivityDeps) {
     },
 
     async submitToPac(input: { documentId: string }): Promise<PacOutcome> {
-      const { material, adapter, pac } = await open(input.documentId);
-      const { dId: _cufe, ...document } = material.request as { dId?: unknown };
-      const refused = await receiverRucProblem(deps.sql, material.companyId, adapter, material.request);
-      if (refused) return summary(await keep(input.documentId, 'submit', pac, refused));
-      const result = await adapter.submit({
-        ref: refOf(material),
-        idempotencyKey: input.documentId,
-        ...(adapter.capabilities.signs === 'fepa' ? { signedXml: material.signedXml ?? '' } : { document }),
-      });
-      if (pac.name === 'hka' && result.pacCode === HKA_NO_FOLIOS) await noteNoFolios(material.companyId);
-      return withAdvice(
-        summary(await keep(input.documentId, 'submit', pac, result)),
-        await reachability(material, result),
-      );
+      return submit(input.documentId).catch((err: unknown) => refusedCall(input.documentId, 'submit', err));
     },
 
     async queryPacStatus(input: { documentId: string }): Promise<PacOutcome> {
-      const { material, adapter, pac } = await open(input.documentId);
-      const result = await adapter.queryStatus(refOf(material));
-      return withAdvice(
-        summary(await keep(input.documentId, 'query', pac, result)),
-        await reachability(material, result),
-      );
+      return query(input.documentId).catch((err: unknown) => refusedCall(input.documentId, 'query', err));
     },
 
     /**
@@ -238,14 +277,26 @@ export function createPacActivities(deps: PacActivityDeps) {
       companyId: string;
       environment: '1' | '2';
     }): Promise<{ answered: boolean; detail: string }> {
-      const { adapter } = await deps.pacs.resolve(input.companyId);
+      let adapter: PacAdapter;
+      try {
+        ({ adapter } = await deps.pacs.resolve(input.companyId));
+      } catch (err) {
+        if (!(err instanceof PacConfigurationError)) throw err;
+        return { answered: false, detail: `${err.code}: ${err.message}` };
+      }
       const company = await findCompany(deps.sql, input.companyId);
       if (!company) throw new Error(`company ${input.companyId} not found`);
       // Only what the PAC (or the network to it) says counts: a mistake of fepa's own fails the activity.
-      const result = await adapter.authenticate().then(
-        () => adapter.queryStatus(probeRef(company, input.environment)),
-        (err: Error) => ({ authFailed: err.message }),
-      );
+      const result = await adapter
+        .authenticate()
+        .then(
+          () => adapter.queryStatus(probeRef(company, input.environment)),
+          (err: Error) => ({ authFailed: err.message }),
+        )
+        .catch((err: unknown) => {
+          if (err instanceof OutboundRefused) return { authFailed: `${err.code}: ${err.message}` };
+          throw err;
+        });
       if ('authFailed' in result) {
         await recordReachability(deps.sql, input.companyId, input.environment, {
           answered: false,
@@ -264,10 +315,14 @@ export function createPacActivities(deps: PacActivityDeps) {
     },
 
     async annulAtPac(input: { documentId: string; reason: string }): Promise<PacOutcome> {
-      const { material, adapter, pac } = await open(input.documentId);
-      return summary(
-        await keep(input.documentId, 'annul', pac, await adapter.annul(refOf(material), input.reason)),
-      );
+      try {
+        const { material, adapter, pac } = await open(input.documentId);
+        return summary(
+          await keep(input.documentId, 'annul', pac, await adapter.annul(refOf(material), input.reason)),
+        );
+      } catch (err) {
+        return refusedCall(input.documentId, 'annul', err);
+      }
     },
   };
 }

@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
-import { lookup } from 'node:dns/promises';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { WebhookEvent } from '../common/webhook-event.js';
-import { isInternalAddress, webhookHostMatch } from '../webhooks/allowed-hosts.js';
+import { guardedFetch, OutboundRefused, webhookRule, type Resolver } from '../outbound/outbound-guard.js';
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from '../storage/database.js';
 import { openWebhook } from '../storage/webhook-store.js';
@@ -19,10 +18,9 @@ export function createWebhookActivities(deps: {
   allowedHosts: readonly string[];
   timeoutMs?: number;
   /** Name resolution (tests give their own). */
-  resolve?: (host: string) => Promise<string[]>;
+  resolve?: Resolver;
 }) {
-  const resolve =
-    deps.resolve ?? (async (host: string) => (await lookup(host, { all: true })).map((a) => a.address));
+  const post = guardedFetch(webhookRule(deps.allowedHosts), deps.resolve);
   return {
     /** POSTs one event; anything but a 2xx throws, and Temporal retries (with backoff) until it is delivered. */
     async deliverWebhook(input: {
@@ -31,28 +29,11 @@ export function createWebhookActivities(deps: {
     }): Promise<{ delivered: boolean; status?: number }> {
       const webhook = await openWebhook(deps.sql, deps.box, input.companyId);
       if (!webhook) return { delivered: false };
-      const host = new URL(webhook.url).hostname;
-      const match = webhookHostMatch(webhook.url, deps.allowedHosts);
-      if (!match) {
-        throw ApplicationFailure.nonRetryable(
-          `webhook host ${host} is not in FEPA_WEBHOOK_ALLOWED_HOSTS`,
-          'WebhookHostNotAllowed',
-        );
-      }
-      if (match === 'wildcard') {
-        const internal = (await resolve(host)).filter(isInternalAddress);
-        if (internal.length > 0) {
-          throw ApplicationFailure.nonRetryable(
-            `webhook host ${host} resolves to an internal address (${internal.join(', ')}); only hosts listed exactly may`,
-            'WebhookHostNotAllowed',
-          );
-        }
-      }
       const body = JSON.stringify(input.event);
       const timestamp = String(Math.floor(Date.now() / 1000));
       let response: Response;
       try {
-        response = await fetch(webhook.url, {
+        response = await post(webhook.url, {
           method: 'POST',
           headers: {
             'content-type': 'application/json',
@@ -62,10 +43,12 @@ export function createWebhookActivities(deps: {
             'x-fepa-signature': webhook.secrets.map((s) => webhookSignature(s, timestamp, body)).join(','),
           },
           body,
-          redirect: 'manual',
           signal: AbortSignal.timeout(deps.timeoutMs ?? 10_000),
         });
       } catch (err) {
+        // Checked again at delivery: the operator's list may have narrowed, the host's DNS changed.
+        if (err instanceof OutboundRefused)
+          throw ApplicationFailure.nonRetryable(err.message, 'WebhookHostNotAllowed');
         throw ApplicationFailure.create({
           type: 'WebhookUnreachable',
           message: `webhook ${new URL(webhook.url).host} unreachable: ${(err as Error).message}`,

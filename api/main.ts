@@ -35,6 +35,7 @@ const app = buildApp({
   bodyLimitBytes: settings.apiBodyLimitBytes,
   rateLimit: { perMinute: settings.apiRateLimitPerMinute, burst: settings.apiRateLimitBurst },
   webhookAllowedHosts: settings.webhookAllowedHosts,
+  pacAllowedHosts: settings.pacAllowedHosts,
   webhookSecretOverlapHours: settings.webhookSecretOverlapHours,
   trustProxy: settings.apiTrustProxy,
   cafePacLegends: settings.cafePacLegends,

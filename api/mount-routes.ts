@@ -4,7 +4,7 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import type { ApiKeyService } from '../services/api-key-service.js';
 import type { Sql } from '../storage/database.js';
 import { authenticate, authorize, scopeToCallerCompany } from './middleware/authenticate.js';
-import { jsonBody, requireMediaType } from './middleware/body-guards.js';
+import { jsonBody, requireBody, requireMediaType } from './middleware/body-guards.js';
 import { idempotency } from './middleware/idempotency.js';
 import { rateLimit, type RateLimiter } from './middleware/rate-limit.js';
 import { HttpProblem } from './problem.js';
@@ -28,6 +28,16 @@ function validateQuery(route: AnyRoute): RequestHandler {
     res.locals.query = parseRequestPart(schema, req.query, 'query') as unknown;
     next();
   };
+}
+
+/**
+ * Whether a route refuses a request without a body: every `PUT` (a missing body must not reset settings), and
+ * every `POST` whose body is not all optional (an action such as `submit` may be sent bare).
+ */
+function needsBody(route: AnyRoute): boolean {
+  if (route.method === 'put') return true;
+  if (route.documentedBody) return true;
+  return route.body !== undefined && !route.body.safeParse({}).success;
 }
 
 /**
@@ -63,6 +73,7 @@ export function mountRoutes(routes: AnyRoute[], deps: MountDeps): Router {
         ),
       );
       chain.push(body, ...(route.before ?? []));
+      if (needsBody(route)) chain.push(requireBody);
     }
     if (route.method === 'post' && route.access !== 'public') chain.push(idempotent);
     chain.push(validateQuery(route));

@@ -43,6 +43,8 @@ export interface ApiDeps {
   bodyLimitBytes: number;
   rateLimit: { perMinute: number; burst: number };
   webhookAllowedHosts: readonly string[];
+  /** FEPA_PAC_ALLOWED_HOSTS (the PACs' published hosts are always allowed). */
+  pacAllowedHosts?: readonly string[];
   webhookSecretOverlapHours: number;
   /** The legend each PAC requires on CAFEs (FEPA_CAFE_PAC_LEGENDS). */
   cafePacLegends?: Partial<Record<string, string>>;
@@ -60,7 +62,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...diagnosticRoutes({ client: deps.client, taskQueue: deps.taskQueue }),
     ...companyRoutes(deps),
     ...certificateRoutes(deps),
-    ...pacSettingsRoutes(deps),
+    ...pacSettingsRoutes({ ...deps, pacAllowedHosts: deps.pacAllowedHosts ?? [] }),
     ...webhookRoutes({
       ...deps,
       allowedHosts: deps.webhookAllowedHosts,

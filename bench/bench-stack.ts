@@ -82,7 +82,7 @@ export async function startBenchStack(options: {
     }),
     signingKeys: new SigningKeyCache(certificates.keySource()),
     qrKey: 'bench',
-    pacs: new PacRegistry({ sql: db.sql, box, simulatorUrl }),
+    pacs: new PacRegistry({ sql: db.sql, box, simulatorUrl, allowedHosts: ['127.0.0.1'] }),
     box,
     webhookAllowedHosts: [],
     pacMaxCallsPerSecond: 1000,

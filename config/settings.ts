@@ -67,6 +67,7 @@ const SettingsSchema = z.object({
   FEPA_API_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(100),
   FEPA_API_TRUST_PROXY: z.string().default(''),
   FEPA_WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
+  FEPA_PAC_ALLOWED_HOSTS: z.string().default(''),
   FEPA_WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
   // Temporal stores membership ports (base + 10…13) as a PostgreSQL smallint: they must stay below 32768.
   FEPA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
@@ -154,6 +155,8 @@ export interface Settings {
   apiTrustProxy: boolean | number | string;
   /** Hosts webhooks may be sent to (`*.example.com` allowed); empty: no webhooks. */
   webhookAllowedHosts: string[];
+  /** Hosts a company's PAC address may use beside the PACs' published ones (FEPA_PAC_ALLOWED_HOSTS). */
+  pacAllowedHosts: string[];
   /** After a webhook secret is rotated, the old one also signs for this long. */
   webhookSecretOverlapHours: number;
   /** Workflows a worker keeps in memory between tasks; beyond it they are evicted and replayed. */
@@ -230,9 +233,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     apiRateLimitPerMinute: s.FEPA_API_RATE_LIMIT_PER_MINUTE,
     apiRateLimitBurst: s.FEPA_API_RATE_LIMIT_BURST,
     apiTrustProxy: trustProxy(s.FEPA_API_TRUST_PROXY),
-    webhookAllowedHosts: s.FEPA_WEBHOOK_ALLOWED_HOSTS.split(',')
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean),
+    webhookAllowedHosts: hostList(s.FEPA_WEBHOOK_ALLOWED_HOSTS),
+    pacAllowedHosts: hostList(s.FEPA_PAC_ALLOWED_HOSTS),
     webhookSecretOverlapHours: s.FEPA_WEBHOOK_SECRET_OVERLAP_HOURS,
     workerMaxCachedWorkflows: s.FEPA_WORKER_MAX_CACHED_WORKFLOWS,
     workerMaxConcurrentWorkflowTasks: workflowTasks ?? Math.min(40, s.FEPA_WORKER_MAX_CACHED_WORKFLOWS),
@@ -268,4 +270,12 @@ function trustProxy(value: string): boolean | number | string {
 export function requireSetting<T>(value: T | undefined, name: string, hint: string): T {
   if (value === undefined) throw new SettingsError(`${name} is not set. ${hint}`);
   return value;
+}
+
+/** A comma-separated host list (allowed-hosts syntax), trimmed and lower-cased. */
+function hostList(value: string): string[] {
+  return value
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 }

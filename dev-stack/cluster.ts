@@ -10,7 +10,7 @@ import { loadSettings } from '../config/settings.js';
 import { ensureDatabaseExists } from '../storage/ensure-database.js';
 import { runMigrations } from '../storage/migrate.js';
 import { provideMasterKey } from './dev-master-key.js';
-import { ProcessGroup, waitForHttp } from './process-group.js';
+import { allowSimulatorAsPac, ProcessGroup, waitForHttp } from './process-group.js';
 import { startTemporalCluster } from './temporal-cluster.js';
 import { clusterDatabaseFrom } from './temporal-cluster-database.js';
 import { resolveTemporalServer, TEMPORAL_SERVER_VERSION } from './temporal-server-binary.js';
@@ -50,6 +50,7 @@ try {
     TEMPORAL_ADDRESS: cluster.address,
     LOG_FORMAT: settings.logFormat,
     ...(await provideMasterKey(settings, log)),
+    ...allowSimulatorAsPac(settings),
   };
   group.startNode('PAC simulator', 'pac-simulator/main.ts', env, 10_000);
   await waitForHttp(`${settings.simulatorUrl}/healthz`, 60_000);

@@ -89,3 +89,15 @@ export async function waitForHttp(url: string, timeoutMs: number): Promise<void>
   }
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
+
+/**
+ * The local stacks run their own PAC simulator: companies may point their PAC address at it (the README's
+ * walkthrough does), so its host and port join the operator's FEPA_PAC_ALLOWED_HOSTS for the children.
+ */
+export function allowSimulatorAsPac(settings: { pacAllowedHosts: readonly string[]; simulatorUrl: string }): {
+  FEPA_PAC_ALLOWED_HOSTS: string;
+} {
+  return {
+    FEPA_PAC_ALLOWED_HOSTS: [...settings.pacAllowedHosts, new URL(settings.simulatorUrl).host].join(','),
+  };
+}

@@ -8,7 +8,7 @@ import { startEmbeddedPostgres } from '../storage/embedded-postgres.js';
 import { ensureDatabaseExists } from '../storage/ensure-database.js';
 import { runMigrations } from '../storage/migrate.js';
 import { provideMasterKey } from './dev-master-key.js';
-import { ProcessGroup, waitForHttp } from './process-group.js';
+import { allowSimulatorAsPac, ProcessGroup, waitForHttp } from './process-group.js';
 import { withWorkerMemoryTuning } from '../worker/memory-tuning.js';
 import { startSmtpSink } from './smtp-sink.js';
 import { resolveTemporalBinary } from './temporal-binary.js';
@@ -104,6 +104,7 @@ try {
     TEMPORAL_ADDRESS: temporal.address,
     LOG_FORMAT: settings.logFormat,
     ...masterKeyEnv,
+    ...allowSimulatorAsPac(settings),
   };
   const mail = await startMailServer(childEnv);
   group.startNode('PAC simulator', 'pac-simulator/main.ts', childEnv, 10_000);

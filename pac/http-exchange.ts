@@ -1,3 +1,4 @@
+import { OutboundRefused, type OutboundFetch } from '../outbound/outbound-guard.js';
 import type { RawExchange } from './pac-result.js';
 
 export type HttpOutcome =
@@ -29,6 +30,8 @@ export async function exchange(options: {
   timeoutMs: number;
   /** What to keep of the request body for audit (defaults to the body itself). */
   auditBody?: unknown;
+  /** The guarded fetch of the company's address; refusals (OutboundRefused) are thrown, nothing was sent. */
+  fetch?: OutboundFetch;
 }): Promise<HttpOutcome> {
   const started = Date.now();
   const request = {
@@ -44,7 +47,7 @@ export async function exchange(options: {
       ? undefined
       : { type: 'application/json', content: JSON.stringify(options.body) };
   try {
-    const response = await fetch(options.url, {
+    const response = await (options.fetch ?? fetch)(options.url, {
       method: options.method,
       headers: {
         accept: options.text ? options.text.contentType : 'application/json',
@@ -73,6 +76,7 @@ export async function exchange(options: {
       },
     };
   } catch (err) {
+    if (err instanceof OutboundRefused) throw err;
     const e = err as Error & { cause?: { code?: string; errors?: Array<{ code?: string }> } };
     // undici reports a refused connection as `fetch failed` with the code on its cause (or, when several
     // addresses were tried, on each of the cause's errors).

@@ -7,13 +7,8 @@ import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from '../storage/database.js';
 import { findPacSettings, openPacCredentials, type PacSettings } from '../storage/pac-settings-store.js';
 import { PacConfigurationError } from '../common/fepa-error.js';
-
-/** Production hosts (spec pac-apis §1.1, §3.1); a company may override them with its own base URL. */
-const DEFAULT_BASE_URLS = {
-  aludra: 'https://apim.aludra.cloud',
-  edoc: 'https://pa.edocnube.com/4.0',
-  hka: 'https://emision.thefactoryhka.com.pa',
-} as const;
+import { checkOutboundUrl, guardedFetch, type Resolver } from '../outbound/outbound-guard.js';
+import { PAC_HOSTS, pacAddressRule } from './pac-hosts.js';
 
 /**
  * The adapter for a company, from its PAC settings, with its credentials opened here (inside the worker,
@@ -29,6 +24,10 @@ export class PacRegistry {
       simulatorUrl: string;
       timeoutMs?: number;
       edocTokens?: EdocTokenCache;
+      /** FEPA_PAC_ALLOWED_HOSTS: hosts a company's PAC address may use beside the PACs' published ones. */
+      allowedHosts?: readonly string[];
+      /** Name resolution for the address check (tests give their own). */
+      resolve?: Resolver;
     },
   ) {
     this.edocTokens = deps.edocTokens ?? new EdocTokenCache();
@@ -55,11 +54,33 @@ export class PacRegistry {
     return { adapter: await this.adapterFrom(companyId, settings), settings };
   }
 
+  /**
+   * The address calls go to and how they go out. A company's own `baseUrl` is checked again at every call
+   * (the operator's list may have narrowed since it was saved; its DNS may have changed): a refusal is a
+   * PacConfigurationError and nothing is sent. The simulator's address is the operator's own.
+   */
+  private transport(settings: PacSettings): { baseUrl: string; fetch?: ReturnType<typeof guardedFetch> } {
+    const fallback = PAC_HOSTS[settings.pac].defaultBaseUrl ?? this.deps.simulatorUrl;
+    const baseUrl = settings.baseUrl ?? fallback;
+    if (settings.pac === 'sandbox' && !settings.baseUrl) return { baseUrl };
+    const rule = pacAddressRule(settings.pac, this.deps.allowedHosts ?? []);
+    const check = checkOutboundUrl(baseUrl, rule);
+    if (!check.ok)
+      throw new PacConfigurationError(
+        'PAC_ADDRESS_NOT_ALLOWED',
+        `the company's PAC address: ${check.message}`,
+      );
+    return { baseUrl, fetch: guardedFetch(rule, this.deps.resolve) };
+  }
+
   private async adapterFrom(companyId: string, settings: PacSettings): Promise<PacAdapter> {
     const timeout = this.deps.timeoutMs ? { timeoutMs: this.deps.timeoutMs } : {};
+    const { baseUrl, fetch } = this.transport(settings);
+    const via = fetch ? { fetch } : {};
     if (settings.pac === 'sandbox') {
       return new AludraAdapter({
-        baseUrl: `${settings.baseUrl ?? this.deps.simulatorUrl}/aludra`,
+        baseUrl: `${baseUrl}/aludra`,
+        ...via,
         credentials: { apiKey: `sandbox-${companyId}`, companyCode: '*' },
         ...timeout,
       });
@@ -69,7 +90,8 @@ export class PacRegistry {
       if (!credentials?.aludra)
         throw PacConfigurationError.missingCredentials('Aludra needs an api-key and a company code');
       return new AludraAdapter({
-        baseUrl: settings.baseUrl ?? DEFAULT_BASE_URLS.aludra,
+        baseUrl,
+        ...via,
         credentials: credentials.aludra,
         ...timeout,
       });
@@ -80,7 +102,8 @@ export class PacRegistry {
           'The Factory HKA needs tokenEmpresa and tokenPassword',
         );
       return new HkaAdapter({
-        baseUrl: settings.baseUrl ?? DEFAULT_BASE_URLS.hka,
+        baseUrl,
+        ...via,
         credentials: credentials.hka,
         ...timeout,
       });
@@ -88,7 +111,8 @@ export class PacRegistry {
     if (!credentials?.edoc)
       throw PacConfigurationError.missingCredentials('eDoc needs a user and a password');
     return new EdocAdapter({
-      baseUrl: settings.baseUrl ?? DEFAULT_BASE_URLS.edoc,
+      baseUrl,
+      ...via,
       companyId,
       credentials: credentials.edoc,
       tokens: this.edocTokens,

@@ -62,7 +62,12 @@ const createWorkers = () =>
     signingKeys: new SigningKeyCache(certificates.keySource()),
     qrKey: settings.qrKey,
     dgiSchemaDir: settings.dgiSchemaDir,
-    pacs: new PacRegistry({ sql, box, simulatorUrl: settings.simulatorUrl }),
+    pacs: new PacRegistry({
+      sql,
+      box,
+      simulatorUrl: settings.simulatorUrl,
+      allowedHosts: settings.pacAllowedHosts,
+    }),
     box,
     webhookAllowedHosts: settings.webhookAllowedHosts,
     pacMaxCallsPerSecond: settings.pacMaxCallsPerSecond,

@@ -62,6 +62,33 @@ export function jsonBody(limitBytes: number) {
 const hasBody = (req: Request) =>
   req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? '0') > 0;
 
+/**
+ * A route that needs a body refuses a request without one (a `curl -X POST` without `-d`, an empty body of
+ * any media type) with a 400 naming the body, before anything reads it: never a 500, never a `PUT` that
+ * resets settings to their defaults.
+ */
+export function requireBody(req: Request, _res: Response, next: NextFunction) {
+  const parsed: unknown = req.body;
+  const empty =
+    parsed === undefined ||
+    parsed === null ||
+    (typeof parsed === 'object' &&
+      !Array.isArray(parsed) &&
+      Object.keys(parsed).length === 0 &&
+      !req.rawBody?.length &&
+      !req.is('multipart/form-data'));
+  if (empty) {
+    throw new HttpProblem({
+      type: 'validation',
+      title: 'The request is not valid',
+      status: 400,
+      detail: 'This request needs a JSON body (Content-Type: application/json); none was sent.',
+      issues: [{ path: '(body)', rule: 'required', message: 'a JSON body is required' }],
+    });
+  }
+  next();
+}
+
 /** A body in a media type the route does not read is a 415, not silently ignored. */
 export function requireMediaType(types: string[]) {
   return (req: Request, _res: Response, next: NextFunction) => {

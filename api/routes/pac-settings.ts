@@ -2,8 +2,11 @@ import { z } from 'zod';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { Sql } from '../../storage/database.js';
 import { findPacSettings, savePacSettings } from '../../storage/pac-settings-store.js';
+import { checkOutboundUrl } from '../../outbound/outbound-guard.js';
+import { pacAddressRule } from '../../pac/pac-hosts.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 import { PacSettingsSchema } from '../response-schemas.js';
+import { invalidRequest } from '../validation.js';
 
 const PacSettingsRequest = z
   .strictObject({
@@ -52,7 +55,12 @@ const PacSettingsRequest = z
   });
 
 /** A company's PAC (sandbox, Aludra, eDoc, The Factory HKA), its credentials (sealed, never returned) and automatic submission. */
-export function pacSettingsRoutes(deps: { sql: Sql; box: SecretBox }): AnyRoute[] {
+export function pacSettingsRoutes(deps: {
+  sql: Sql;
+  box: SecretBox;
+  /** FEPA_PAC_ALLOWED_HOSTS: hosts a PAC address may use beside the PACs' published ones. */
+  pacAllowedHosts: readonly string[];
+}): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -71,9 +79,20 @@ export function pacSettingsRoutes(deps: { sql: Sql; box: SecretBox }): AnyRoute[
       access: 'admin',
       tag: 'PAC',
       summary: 'Choose the PAC and set its credentials',
+      description:
+        "`baseUrl` must be on one of the PAC's published hosts (https), or on a host the operator allows " +
+        '(`FEPA_PAC_ALLOWED_HOSTS`); anything else is refused, naming `baseUrl`.',
       body: PacSettingsRequest,
       responses: { 200: { description: 'Saved', schema: PacSettingsSchema } },
       async handle({ res, body, params }) {
+        if (body.baseUrl) {
+          const check = checkOutboundUrl(body.baseUrl, pacAddressRule(body.pac, deps.pacAllowedHosts));
+          if (!check.ok)
+            throw invalidRequest(
+              [{ path: 'baseUrl', rule: check.rule, message: check.message }],
+              check.message,
+            );
+        }
         await savePacSettings(deps.sql, deps.box, {
           companyId: params.companyId!,
           pac: body.pac,

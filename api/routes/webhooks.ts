@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { webhookHostAllowed } from '../../webhooks/allowed-hosts.js';
+import { checkOutboundUrl, webhookRule } from '../../outbound/outbound-guard.js';
 import type { SecretBox } from '../../secrets/secret-box.js';
 import type { Sql } from '../../storage/database.js';
 import { findWebhook, rotateWebhookSecret, saveWebhook } from '../../storage/webhook-store.js';
@@ -52,12 +52,9 @@ export function webhookRoutes(deps: {
       body: WebhookRequest,
       responses: { 200: { description: 'Saved', schema: WebhookSecretSchema } },
       async handle({ res, body, params }) {
-        if (!webhookHostAllowed(body.url, deps.allowedHosts)) {
-          throw invalidRequest(
-            [{ path: 'url', rule: 'allowed-host', message: 'host not in FEPA_WEBHOOK_ALLOWED_HOSTS' }],
-            `${new URL(body.url).hostname} is not an allowed webhook host; the operator lists them in FEPA_WEBHOOK_ALLOWED_HOSTS.`,
-          );
-        }
+        const check = checkOutboundUrl(body.url, webhookRule(deps.allowedHosts));
+        if (!check.ok)
+          throw invalidRequest([{ path: 'url', rule: check.rule, message: check.message }], check.message);
         const secret = body.secret ?? newSecret();
         await saveWebhook(deps.sql, deps.box, params.companyId!, body.url, secret);
         res.json({ url: body.url, secret, signature: SIGNATURE_HELP });

@@ -121,6 +121,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     FEPA_API_RATE_LIMIT_PER_MINUTE: '1000000',
     FEPA_API_RATE_LIMIT_BURST: '100000',
     FEPA_PAC_MAX_CALLS_PER_SECOND: '200',
+    FEPA_PAC_ALLOWED_HOSTS: `127.0.0.1:${simulatorPort}`,
     FEPA_SHUTDOWN_GRACE_MS: '1000',
     ...options.env,
   };

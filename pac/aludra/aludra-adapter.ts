@@ -1,4 +1,5 @@
 import type { DocumentRef, PacAdapter, Submission } from '../pac-adapter.js';
+import type { OutboundFetch } from '../../outbound/outbound-guard.js';
 import {
   dgiIssue,
   pacResult,
@@ -22,6 +23,8 @@ export interface AludraOptions {
   baseUrl: string;
   credentials: AludraCredentials;
   timeoutMs?: number;
+  /** How calls go out (outbound/outbound-guard.ts: the company's address checked at every call). */
+  fetch?: OutboundFetch;
 }
 
 /** Aludra: clients sign with their own P12; a static `api-key` per company; no token exchange. */
@@ -79,6 +82,7 @@ export class AludraAdapter implements PacAdapter {
       body,
       auditBody,
       timeoutMs: this.options.timeoutMs ?? 30_000,
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
     });
   }
 

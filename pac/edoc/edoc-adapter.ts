@@ -1,4 +1,5 @@
 import type { DocumentRef, PacAdapter, Submission } from '../pac-adapter.js';
+import type { OutboundFetch } from '../../outbound/outbound-guard.js';
 import { dgiIssue, pacResult, type PacResult } from '../pac-result.js';
 import { exchange, type HttpOutcome } from '../http-exchange.js';
 import { edocStatus } from './edoc-states.js';
@@ -23,6 +24,8 @@ export interface EdocOptions {
   credentials: EdocCredentials;
   tokens: EdocTokenCache;
   timeoutMs?: number;
+  /** How calls go out (outbound/outbound-guard.ts: the company's address checked at every call). */
+  fetch?: OutboundFetch;
 }
 
 type Operation = 'submit' | 'query' | 'annul' | 'download';
@@ -108,6 +111,7 @@ export class EdocAdapter implements PacAdapter {
       url: `${this.options.baseUrl}${EDOC_PATHS.token(EDOC_SERVICE[service])}`,
       headers: { authorization: basicAuth(this.options.credentials) },
       timeoutMs: this.options.timeoutMs ?? 30_000,
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
     });
     if (outcome.kind !== 'response')
       return pacResult('transient', {
@@ -149,6 +153,7 @@ export class EdocAdapter implements PacAdapter {
         headers: { authorization: `Bearer ${token}` },
         ...(body === undefined ? {} : { body }),
         timeoutMs: this.options.timeoutMs ?? 30_000,
+        ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
       });
       if (outcome.kind === 'response' && outcome.status === 401 && attempt === 0) {
         this.options.tokens.drop(key);

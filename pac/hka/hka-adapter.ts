@@ -1,4 +1,5 @@
 import { readRfe, validateDocument } from '../../dgi-document/index.js';
+import type { OutboundFetch } from '../../outbound/outbound-guard.js';
 import { PacRequestError } from '../../common/fepa-error.js';
 import { exchange } from '../http-exchange.js';
 import type { DocumentRef, PacAdapter, Submission } from '../pac-adapter.js';
@@ -22,6 +23,8 @@ export interface HkaOptions {
   baseUrl: string;
   credentials: HkaCredentials;
   timeoutMs?: number;
+  /** How calls go out (outbound/outbound-guard.ts: the company's address checked at every call). */
+  fetch?: OutboundFetch;
 }
 
 type Operation = 'submit' | 'query' | 'annul' | 'download' | 'other';
@@ -284,6 +287,7 @@ export class HkaAdapter implements PacAdapter {
       },
       auditBody: hkaEnvelope(request, this.options.credentials, true),
       timeoutMs: this.options.timeoutMs ?? 30_000,
+      ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
     });
     // A submission whose answer is lost may have been taken: reconcile. Anything else is asked again.
     const lost = operation === 'submit' ? 'unknown' : 'transient';

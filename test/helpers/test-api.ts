@@ -56,6 +56,7 @@ export async function startTestApi(
     bodyLimitBytes: 1_048_576,
     rateLimit: { perMinute: 100_000, burst: 10_000 },
     webhookAllowedHosts: ['127.0.0.1'],
+    pacAllowedHosts: ['127.0.0.1'],
     webhookSecretOverlapHours: 24,
     ...base,
   };

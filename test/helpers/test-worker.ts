@@ -40,6 +40,7 @@ export async function startTestWorker(
       box: testSecretBox,
       simulatorUrl: overrides.simulatorUrl ?? 'http://127.0.0.1:1',
       timeoutMs: 5_000,
+      allowedHosts: ['127.0.0.1'],
     }),
     shutdownGraceMs: 1_000,
     box: testSecretBox,

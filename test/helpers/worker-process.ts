@@ -24,7 +24,13 @@ const workers = await createFepaWorkers({
   signingKeys: new SigningKeyCache(new CertificateService(sql, box, 30).keySource()),
   qrKey: 'test-qr-key',
   webhookAllowedHosts: ['127.0.0.1'],
-  pacs: new PacRegistry({ sql, box, simulatorUrl: env('WORKER_SIMULATOR_URL'), timeoutMs: 30_000 }),
+  pacs: new PacRegistry({
+    sql,
+    box,
+    simulatorUrl: env('WORKER_SIMULATOR_URL'),
+    timeoutMs: 30_000,
+    allowedHosts: ['127.0.0.1'],
+  }),
   box,
 });
 process.stdout.write('worker ready\n');

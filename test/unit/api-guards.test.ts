@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { apiKeyMatches, apiKeyPrefix, generateApiKey, hashApiKey } from '../../access/api-key.js';
 import { roleAllows } from '../../access/roles.js';
 import { RateLimiter } from '../../api/middleware/rate-limit.js';
-import { isInternalAddress, webhookHostAllowed, webhookHostMatch } from '../../webhooks/allowed-hosts.js';
+import { hostMatch, isInternalAddress } from '../../outbound/allowed-hosts.js';
+
+const hostAllowed = (url: string, allowed: readonly string[]) => hostMatch(url, allowed) !== undefined;
 
 describe('API keys', () => {
   it('are random, carry a findable prefix, and match only their own hash', () => {
@@ -47,9 +49,9 @@ describe('the rate limiter', () => {
 describe('webhook hosts', () => {
   it('allows only listed hosts and subdomains of `*.` entries', () => {
     const allowed = ['erp.example.com', '*.hooks.example.net'];
-    assert.ok(webhookHostAllowed('https://erp.example.com/fepa', allowed));
-    assert.ok(webhookHostAllowed('https://ERP.example.com:8443/x', allowed));
-    assert.ok(webhookHostAllowed('https://a.hooks.example.net/x', allowed));
+    assert.ok(hostAllowed('https://erp.example.com/fepa', allowed));
+    assert.ok(hostAllowed('https://ERP.example.com:8443/x', allowed));
+    assert.ok(hostAllowed('https://a.hooks.example.net/x', allowed));
     for (const url of [
       'https://hooks.example.net/x',
       'https://evil-erp.example.com/x',
@@ -58,11 +60,11 @@ describe('webhook hosts', () => {
       'http://127.0.0.1:7233/',
       'not a url',
     ]) {
-      assert.ok(!webhookHostAllowed(url, allowed), url);
+      assert.ok(!hostAllowed(url, allowed), url);
     }
-    assert.ok(!webhookHostAllowed('https://erp.example.com/', []), 'nothing by default');
-    assert.equal(webhookHostMatch('https://erp.example.com/', allowed), 'exact');
-    assert.equal(webhookHostMatch('https://a.hooks.example.net/', allowed), 'wildcard');
+    assert.ok(!hostAllowed('https://erp.example.com/', []), 'nothing by default');
+    assert.equal(hostMatch('https://erp.example.com/', allowed), 'exact');
+    assert.equal(hostMatch('https://a.hooks.example.net/', allowed), 'wildcard');
   });
 
   it('knows which addresses are inside the network', () => {

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
+import { stopWhenParentGone } from './parent-lifeline.js';
 import { loadSettings, requireSetting, type Settings } from './settings.js';
 
 /** What the API and the worker processes both start from: settings, a logger, PostgreSQL and Temporal. */
@@ -10,6 +11,7 @@ export function serviceProcess(name: 'api' | 'worker'): {
   temporalAddress: string;
 } {
   const settings = loadSettings();
+  stopWhenParentGone();
   return {
     settings,
     log: createLogger(settings, name),

@@ -6,6 +6,7 @@ import { withWorkerMemoryTuning } from '../worker/memory-tuning.js';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createLogger } from '../config/logger.js';
+import { stopWhenParentGone } from '../config/parent-lifeline.js';
 import { loadSettings } from '../config/settings.js';
 import { ensureDatabaseExists } from '../storage/ensure-database.js';
 import { runMigrations } from '../storage/migrate.js';
@@ -16,6 +17,7 @@ import { clusterDatabaseFrom } from './temporal-cluster-database.js';
 import { resolveTemporalServer, TEMPORAL_SERVER_VERSION } from './temporal-server-binary.js';
 
 const settings = loadSettings();
+stopWhenParentGone();
 const log = createLogger(settings, 'cluster');
 const group = new ProcessGroup(log);
 

@@ -1,5 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../config/settings.js';
+
+/** Runs programs that cannot watch their parent themselves (lifeline.js). */
+const LIFELINE = join(PROJECT_ROOT, 'dev-stack', 'lifeline.js');
 
 export interface ManagedProcess {
   name: string;
@@ -8,6 +13,10 @@ export interface ManagedProcess {
   exited: Promise<number | string>;
   /** Sends `signal`, waits up to `timeoutMs`, then kills the whole process group. */
   stop(signal?: NodeJS.Signals, timeoutMs?: number): Promise<number | string>;
+  /** kill -9 of the whole process group (fault tests), resolved once it has ended. */
+  kill(): Promise<number | string>;
+  /** The program's own pid (for CPU and memory readings): the child, or the one lifeline.js runs. */
+  programPid(): number | undefined;
 }
 
 export interface SpawnOptions {
@@ -20,6 +29,10 @@ export interface SpawnOptions {
 /**
  * Starts a child in its own process group, so a Ctrl-C in the terminal reaches only the parent,
  * which then stops the children in the order it chooses (worker drains before the server goes).
+ *
+ * No child outlives this process, however it ends: each child's stdin is a pipe whose write end only this
+ * process holds. A node child watches it itself (config/parent-lifeline.ts, told by FEPA_PARENT_LIFELINE);
+ * any other program runs under dev-stack/lifeline.js, which watches it and stops the program.
  */
 export function spawnManaged(
   name: string,
@@ -27,12 +40,16 @@ export function spawnManaged(
   args: string[],
   options: SpawnOptions = {},
 ): ManagedProcess {
-  const child = spawn(command, args, {
-    env: options.env ?? process.env,
+  const node = command === process.execPath;
+  const child = spawn(node ? command : process.execPath, node ? args : [LIFELINE, command, ...args], {
+    env: { ...(options.env ?? process.env), FEPA_PARENT_LIFELINE: 'stdin' },
     cwd: options.cwd,
     detached: true,
-    stdio: options.logFile ? ['ignore', 'pipe', 'pipe'] : ['ignore', 'inherit', 'inherit'],
+    stdio: options.logFile ? ['pipe', 'pipe', 'pipe'] : ['pipe', 'inherit', 'inherit'],
   });
+  // The write end stays open, unwritten, until this process is gone; it must not keep this process alive.
+  child.stdin?.on('error', () => {});
+  (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
   if (options.logFile) {
     // Two pipes into one file: neither may end it (the other could still write), the exit does.
     const out = createWriteStream(options.logFile, { flags: 'a' });
@@ -56,6 +73,20 @@ export function spawnManaged(
       const result = await exited;
       clearTimeout(timer);
       return result;
+    },
+    programPid() {
+      if (node || child.pid === undefined) return child.pid;
+      try {
+        const children = readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim();
+        return Number(children.split(' ')[0]) || child.pid;
+      } catch {
+        return child.pid;
+      }
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return exited;
+      signalGroup(child, 'SIGKILL');
+      return exited;
     },
   };
 }

@@ -11,7 +11,7 @@ type Stopper = { name: string; stop: () => Promise<unknown> };
  */
 export class ProcessGroup {
   private readonly stoppers: Stopper[] = [];
-  private stopping: Promise<number> | undefined;
+  private finished: Promise<number> | undefined;
   private shuttingDown = false;
 
   /** `name` says what stops in the log ("fepa stopped"). */
@@ -19,13 +19,28 @@ export class ProcessGroup {
     private readonly log: Logger,
     private readonly name = 'fepa',
   ) {
-    process.once('SIGINT', () => void this.shutdown(0));
-    process.once('SIGTERM', () => void this.shutdown(0));
+    // A terminal's Ctrl-C reaches npm, sh, tsx and this process at once, and tsx relays it again: every
+    // signal after the first is ignored while stopping (with `once`, the second one killed this process
+    // mid-stop and left its children running).
+    for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+      process.on(signal, () => {
+        if (this.shuttingDown) return;
+        void this.shutdown(0);
+      });
   }
 
-  /** Something to stop on the way out (a server, an embedded database). */
+  /** Something to stop on the way out (a server, an embedded database); stopped at once when already stopping. */
   add(name: string, stop: () => Promise<unknown>): void {
+    if (this.shuttingDown) {
+      void stop().catch(() => {});
+      return;
+    }
     this.stoppers.push({ name, stop });
+  }
+
+  /** True once a stop has begun (Ctrl-C while still starting): the start-up stops starting things. */
+  get stopping(): boolean {
+    return this.shuttingDown;
   }
 
   /**
@@ -56,7 +71,7 @@ export class ProcessGroup {
   /** Stops every child in reverse start order, once; a second call waits for the first. */
   async shutdown(exitCode: number): Promise<never> {
     this.shuttingDown = true;
-    this.stopping ??= (async () => {
+    this.finished ??= (async () => {
       this.log.info(`stopping ${this.name} (workers drain first)`);
       const order: string[] = [];
       for (const stopper of [...this.stoppers].reverse()) {
@@ -72,7 +87,7 @@ export class ProcessGroup {
       this.log.info({ order }, `${this.name} stopped`);
       return exitCode;
     })();
-    process.exit(await this.stopping);
+    process.exit(await this.finished);
   }
 }
 

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createLogger } from '../config/logger.js';
+import { stopWhenParentGone } from '../config/parent-lifeline.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import { startEmbeddedPostgres } from '../storage/embedded-postgres.js';
 import { ensureDatabaseExists } from '../storage/ensure-database.js';
@@ -16,6 +17,7 @@ import { startTemporalDevServer } from './temporal-dev-server.js';
 import { waitForTemporal } from './temporal-readiness.js';
 
 const settings = loadSettings();
+stopWhenParentGone();
 const log = createLogger(settings, 'start');
 /** Stopped in reverse order of start: worker (drains) → API → Temporal → PostgreSQL. */
 const group = new ProcessGroup(log);

@@ -1,6 +1,7 @@
 // The PAC simulator as a process: `npm start` runs it as the sandbox PAC; `npm run simulator` alone.
 import { createLogger } from '../config/logger.js';
 import { loadSettings } from '../config/settings.js';
+import { stopWhenParentGone } from '../config/parent-lifeline.js';
 import { PacSimulator } from './pac-simulator.js';
 import { buildSimulatorApp } from './simulator-app.js';
 import { MemorySimStore, PostgresSimStore } from './sim-store.js';
@@ -28,3 +29,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     server.close(() => void store.close().then(() => process.exit(0)));
   });
 }
+stopWhenParentGone();

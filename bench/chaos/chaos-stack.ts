@@ -192,7 +192,9 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     supervisorRestarts,
     pid: (target) => running.get(target)?.child.pid,
     serverPids: () =>
-      TEMPORAL_SERVICES.map((s) => cluster.services[s].child.pid).filter((p): p is number => p !== undefined),
+      TEMPORAL_SERVICES.map((s) => cluster.services[s].programPid()).filter(
+        (p): p is number => p !== undefined,
+      ),
     logFile: (target) => join(dir, `${target}.log`),
     isUp: (target) =>
       target === 'postgres'
@@ -210,8 +212,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
       const child =
         target === 'history' || target === 'frontend' ? cluster.services[target] : running.get(target);
       if (!child) return;
-      child.child.kill('SIGKILL');
-      await child.exited;
+      await child.kill();
       running.delete(target);
     },
     async start(target) {

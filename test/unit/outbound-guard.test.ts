@@ -173,7 +173,9 @@ describe('outbound calls: internal addresses refused before any connection', () 
   });
 
   it("a host the operator lists by name may be internal (the simulator, the operator's own PAC proxy)", async () => {
-    const call = guardedFetch(pacAddressRule('sandbox', [`127.0.0.1:${port}`]), () => Promise.resolve(['127.0.0.1']));
+    const call = guardedFetch(pacAddressRule('sandbox', [`127.0.0.1:${port}`]), () =>
+      Promise.resolve(['127.0.0.1']),
+    );
     const response = await call(`http://127.0.0.1:${port}/`, { method: 'GET' });
     assert.equal(await response.text(), 'reached');
   });

@@ -20,7 +20,7 @@ export const apiBase = (values: Record<string, unknown>): string =>
  */
 export async function callApi(
   what: string,
-  request: { url: string; method?: 'GET' | 'POST'; body?: unknown },
+  request: { url: string; method?: 'GET' | 'POST'; body?: unknown; bytes?: boolean },
   err: (text: string) => void,
 ): Promise<{ ok: true; body: unknown } | { ok: false; exitCode: number }> {
   const key = process.env.FEPA_API_KEY;
@@ -39,6 +39,7 @@ export async function callApi(
     err(`${what}: cannot reach the API at ${new URL(request.url).origin}: ${(e as Error).message}`);
     return { ok: false, exitCode: 1 };
   }
+  if (response.ok && request.bytes) return { ok: true, body: Buffer.from(await response.arrayBuffer()) };
   const body: unknown = await response.json().catch(() => ({}));
   if (!response.ok) {
     const problem = body as Problem;

@@ -20,3 +20,9 @@ export interface Command {
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
+
+/** The one positional argument a command takes. */
+export const onlyArgument = (args: string[], what: string): string => {
+  if (args.length !== 1) throw new CliUsageError(`expected exactly one ${what}`);
+  return args[0]!;
+};

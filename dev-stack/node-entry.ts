@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { PROJECT_ROOT } from '../config/settings.js';
@@ -29,5 +30,9 @@ export async function buildCompiled(log: Logger): Promise<void> {
     child.on('exit', (c) => resolve(c ?? 1));
   });
   if (code !== 0) throw new Error(`npm run build failed:\n${output.join('').slice(0, 4000)}`);
+  // The same stamp bin/compiled.js reads: the `fepa` command then knows dist/ is current.
+  const stamp = join(PROJECT_ROOT, 'dist', '.build-stamp');
+  await writeFile(stamp, new Date(started).toISOString());
+  await utimes(stamp, started / 1000, started / 1000);
   log.info({ seconds: Math.round((Date.now() - started) / 1000) }, 'compiled into dist/');
 }

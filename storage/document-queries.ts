@@ -82,6 +82,7 @@ export interface DocumentFilter {
   status?: string | undefined;
   docType?: string | undefined;
   number?: string | undefined;
+  cufe?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   limit: number;
@@ -98,6 +99,7 @@ export async function listCompanyDocuments(
     ${f.status ? sql`and status = ${f.status}` : sql``}
     ${f.docType ? sql`and doc_type = ${f.docType}` : sql``}
     ${f.number ? sql`and number = ${f.number}` : sql``}
+    ${f.cufe ? sql`and cufe = ${f.cufe}` : sql``}
     ${f.from ? sql`and created_at >= ${f.from}` : sql``}
     ${f.to ? sql`and created_at < ${f.to}` : sql``}
     ${f.after ? sql`and (created_at, id) < (${f.after.createdAt}, ${f.after.id})` : sql``}

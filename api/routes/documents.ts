@@ -47,6 +47,10 @@ const ListQuery = z.strictObject({
     .string()
     .regex(/^[0-9]{1,10}$/)
     .optional(),
+  cufe: z
+    .string()
+    .regex(/^FE[0-9A-Z-]{64}$/)
+    .optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -211,6 +215,7 @@ export function documentRoutes(deps: {
           status: query.status,
           docType: query.type,
           number: query.number?.padStart(10, '0'),
+          cufe: query.cufe,
           from: query.from ? new Date(query.from) : undefined,
           to: query.to ? new Date(query.to) : undefined,
           limit: query.limit,

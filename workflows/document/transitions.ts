@@ -3,9 +3,11 @@ import {
   ParentClosePolicy,
   patched,
   startChild,
+  setCurrentDetails,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { documentDetails } from '../../common/document-guidance.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DocumentStatus } from '../../common/document-lifecycle.js';
 import type { PacOutcome } from '../../common/pac-outcome.js';
@@ -47,6 +49,12 @@ export function createTransitions(ctx: DocumentContext) {
       { key: Pac, value: input.pac },
     ]);
 
+  /** The Temporal UI's live summary of the document (no command: it rides on the task's completion). */
+  const showDetails = () =>
+    setCurrentDetails(
+      documentDetails(state, { docType: input.docType, number: input.number, emitterRuc: input.emitterRuc }),
+    );
+
   const moveTo = async (
     status: DocumentStatus,
     actor = 'fepa',
@@ -58,6 +66,7 @@ export function createTransitions(ctx: DocumentContext) {
     if (status !== 'needs_support' && status !== 'rejected') delete state.needsPerson;
     state.history.push({ at: new Date().toISOString(), status, actor, ...(note ? { note } : {}) });
     actionApplied(ctx);
+    showDetails();
     upsertSearchAttributes([
       { key: DocStatus, value: status },
       { key: NeedsPerson, value: state.needsPerson !== undefined },
@@ -180,12 +189,14 @@ export function createTransitions(ctx: DocumentContext) {
   /** Shows that a person is needed without leaving the current state (fepa keeps asking meanwhile). */
   const flagPerson = (reason: string, code: string) => {
     state.needsPerson = { reason, code };
+    showDetails();
     upsertSearchAttributes([{ key: NeedsPerson, value: true }]);
     log.warn('document needs a person', { status: state.status, reason, code });
   };
   const clearPersonFlag = (code: string) => {
     if (state.needsPerson?.code !== code) return;
     delete state.needsPerson;
+    showDetails();
     upsertSearchAttributes([{ key: NeedsPerson, value: false }]);
   };
 
@@ -200,9 +211,11 @@ export function createTransitions(ctx: DocumentContext) {
     if (o.cufe) state.cufe = o.cufe;
     if (o.protocol) state.protocol = o.protocol;
     if (o.authorizedAt) state.authorizedAt = o.authorizedAt;
+    showDetails();
   };
 
   return {
+    showDetails,
     upsertKey,
     moveTo,
     needPerson,

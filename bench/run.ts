@@ -7,6 +7,7 @@ import pino from 'pino';
 import { loadSettings, PROJECT_ROOT } from '../config/settings.js';
 import { freePortBlock } from '../test/harness/free-port.js';
 import { benchApi } from './api-bench.js';
+import { benchCli } from './cli-bench.js';
 import { benchDocumentBuild } from './document-bench.js';
 import { machineFacts } from './measure.js';
 import { benchScaleMemory, benchThroughput } from './scale/run-scale.js';
@@ -57,6 +58,7 @@ await record('document', benchDocumentBuild);
 await record('signing', benchSigning);
 await record('workflow', benchWorkflow);
 await record('api', benchApi);
+await record('cli', benchCli);
 // The throughput ratios on the dev server and on the cluster (about 10 minutes), only when asked for:
 // `npm run bench -- scale [documents per cluster measurement] [worker cache]`; another cache than the
 // default is recorded beside the default's figures.

@@ -1,7 +1,7 @@
 // dist/ kept in step with the sources for the `fepa` command: compiled (tsc -p tsconfig.build.json) when it is
 // missing or any source is newer than the last build's stamp. One build at a time across processes (a lock
 // folder); a build that died leaves a lock that expires. Plain JavaScript, so it runs without a loader.
-/* global process, setTimeout */
+/* global process */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -32,7 +32,8 @@ function newestSource() {
       if (entry.name.startsWith('.') || SKIP.has(entry.name)) continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json')) newest = Math.max(newest, mtime(path));
+      else if (entry.name.endsWith('.ts') || entry.name.endsWith('.json'))
+        newest = Math.max(newest, mtime(path));
     }
   };
   walk(ROOT);
@@ -49,7 +50,10 @@ function build() {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   process.stderr.write('fepa: compiling into dist/ (once after each change of the sources, about 10 s)…\n');
   const started = Date.now();
-  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
   if (result.status !== 0) {
     process.stderr.write(`fepa: compiling failed:\n${result.stdout}${result.stderr}`);
     process.exit(1);
@@ -61,7 +65,7 @@ function build() {
 
 /** The file URL of `entry` in dist/, compiled first when needed. */
 export async function ensureCompiled(entry) {
-  for (let waited = 0; !fresh(entry); ) {
+  for (let waited = 0; !fresh(entry);) {
     mkdirSync(dirname(LOCK), { recursive: true });
     try {
       mkdirSync(LOCK);

@@ -197,7 +197,7 @@ export const docCommand: Command = {
       const url =
         sub === 'xml'
           ? `${doc}/xml`
-          : `${doc}/cafe${values.format ? `?format=${String(values.format)}` : ''}`;
+          : `${doc}/cafe${typeof values.format === 'string' ? `?format=${values.format}` : ''}`;
       const got = await callApi(`fepa doc ${sub}`, { url, bytes: true }, err);
       if (!got.ok) return got.exitCode;
       const bytes = got.body as Buffer;

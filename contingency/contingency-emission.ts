@@ -80,6 +80,14 @@ export function requestInContingency(
       ? new Date(emittedAt)
       : contingency.since;
   const fields = contingencyFields({ ...contingency, since }, now);
+  const ownDateIsOld =
+    since !== contingency.since && now.getTime() - contingency.since.getTime() <= LONG_CONTINGENCY_MS;
+  if (!fields.ok && ownDateIsOld)
+    // The contingency is young: what makes this one long is the document's own date, so say that.
+    return {
+      ok: false,
+      waitsForPerson: `the document's own emission date (dFechaEm ${String(gDGen.dFechaEm)}) is before the contingency opened (${panamaDateTime(contingency.since)}), and the DGI dates its contingency from it: more than 72 hours ago. Correct dFechaEm to the time of sale (or omit it: fepa stamps the time it accepts the request), or give the contingency an explanation`,
+    };
   if (!fields.ok) return fields;
   return { ok: true, request: { ...doc, gDGen: { ...gDGen, ...fields.fields } }, changed: true };
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { stampEmissionDate } from '../dgi-document/emission-date.js';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { applyUpdate, type ActionOutcome } from './document-actions.js';
 import { correctUpdate, getDocumentState } from '../common/document-messages.js';
@@ -132,6 +133,8 @@ export class DocumentService {
       ? await this.resumeByIdempotencyKey(company, options.idempotencyKey, hash)
       : undefined;
     if (retried) return retried;
+    // Without dFechaEm, fepa stamps the time it accepted the request (after hashing: a repeat is still a repeat).
+    request = stampEmissionDate(request, new Date());
     // Without dNroDF, fepa allocates the number (validated meanwhile with a placeholder).
     const allocate = !hasNumber(request);
     const validation = validateDocument(allocate ? withPlaceholderNumber(request) : request);
@@ -254,6 +257,7 @@ export class DocumentService {
   ): Promise<ActionOutcome | { outcome: 'invalid'; issues: DocumentIssue[] }> {
     const row = await findCompanyDocumentKey(this.deps.sql, companyId, documentId);
     if (!row) return { outcome: 'not-found' };
+    request = stampEmissionDate(request, new Date());
     const validation = validateDocument(request);
     if (!validation.ok) return { outcome: 'invalid', issues: validation.issues };
     const pacIssues = await this.pacIssues(companyId, validation.document);

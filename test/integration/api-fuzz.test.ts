@@ -228,6 +228,30 @@ function badRequests(ctx: {
         }),
       ),
     ],
+    [
+      60,
+      // No body at all (curl -X POST without -d), with or without a content type, on routes that need one.
+      fc
+        .tuple(
+          fc.constantFrom(
+            ['POST', docsPath],
+            ['PUT', `/v1/companies/${ctx.owner.id}/contingency-settings`],
+            ['PUT', `/v1/companies/${ctx.owner.id}/pac`],
+            ['PUT', `/v1/companies/${ctx.owner.id}/webhook`],
+            ['POST', `/v1/companies/${ctx.owner.id}/keys`],
+          ),
+          fc.constantFrom<Record<string, string>>({ authorization: `Bearer ${ctx.ownerKey}` }, auth, {
+            authorization: `Bearer ${ctx.ownerKey}`,
+            'content-type': 'text/plain',
+          }),
+        )
+        .map(([[method, path], headers]) => request('missing body', undefined, headers, method, path)),
+    ],
+    // A body without any Content-Type header (fetch sends none for bytes).
+    [
+      40,
+      fc.constant(request('body without content type', valid, { authorization: `Bearer ${ctx.ownerKey}` })),
+    ],
     [10, fc.constant(request('oversized body', Buffer.from(JSON.stringify({ pad: 'x'.repeat(1_200_000) }))))],
   ];
   return generators.flatMap(([count, arbitrary], i) =>
@@ -333,6 +357,8 @@ describe('fuzzing the API with thousands of bad requests', () => {
     assert.deepEqual(Object.keys(summary['another tenant’s ids']!), ['404']);
     assert.deepEqual(Object.keys(summary['wrong content type']!), ['415']);
     assert.deepEqual(Object.keys(summary['oversized body']!), ['413']);
+    assert.deepEqual(Object.keys(summary['missing body']!), ['400']);
+    assert.deepEqual(Object.keys(summary['body without content type']!), ['415']);
     assert.deepEqual(Object.keys(summary['mutated document']!), ['400']);
 
     assert.deepEqual(await rowCounts([owner.id, stranger.id]), countsBefore, 'no row written');

@@ -148,6 +148,23 @@ describe('fepa doc: support from the terminal', () => {
     assert.equal(await statusOf(other), 'cancelled');
   });
 
+  it('a document without dFechaEm: fepa stamps the time it accepted it, and a repeat is the same document', async () => {
+    const call = await api.clientFor(company.id, 'integrator');
+    const document = documentFor(company, example, '0000000806');
+    delete document.gDGen.dFechaEm;
+    const before = Date.now();
+    const posted = await call('POST', `/v1/companies/${company.id}/documents`, document);
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    const again = await call('POST', `/v1/companies/${company.id}/documents`, document);
+    assert.equal(again.status, 200);
+    assert.equal(again.body.id, posted.body.id);
+    await reaches(posted.body.id as string, 'authorized');
+    const xml = (await fepa('xml', posted.body.id as string)).stdout;
+    const stamped = /<dFechaEm>([^<]+)<\/dFechaEm>/.exec(xml)?.[1];
+    assert.match(stamped ?? '', /-05:00$/);
+    assert.ok(Math.abs(Date.parse(stamped!) - before) < 120_000, `${stamped} is when it was accepted`);
+  });
+
   it("the Temporal UI's current details follow the document: status, CUFE, the PAC's answer, the next step", async () => {
     const id = await issue('0000000805', ['reject:1601']);
     await reaches(id, 'rejected');

@@ -5,6 +5,7 @@ import { guardedFetch, OutboundRefused, webhookRule, type Resolver } from '../ou
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from '../storage/database.js';
 import { openWebhook } from '../storage/webhook-store.js';
+import { loadErpReference } from '../storage/document-store.js';
 
 /** `X-Fepa-Signature: sha256=<hex>` over `<timestamp>.<body>`: receivers check it with their secret. */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {
@@ -29,7 +30,10 @@ export function createWebhookActivities(deps: {
     }): Promise<{ delivered: boolean; status?: number }> {
       const webhook = await openWebhook(deps.sql, deps.box, input.companyId);
       if (!webhook) return { delivered: false };
-      const body = JSON.stringify(input.event);
+      // The ERP's references are read at delivery (they are not carried through workflow history).
+      const erp =
+        'documentId' in input.event ? await loadErpReference(deps.sql, input.event.documentId) : undefined;
+      const body = JSON.stringify(erp ? { ...input.event, erp } : input.event);
       const timestamp = String(Math.floor(Date.now() / 1000));
       let response: Response;
       try {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ErpReferenceSchema } from '../services/erp-reference.js';
 import { ROLES } from '../access/roles.js';
 
 // What the API answers, for the OpenAPI document. Requests are validated by their own schemas in the routes.
@@ -69,6 +70,7 @@ export const DocumentSummarySchema = z
     lastPacCode: z.string().nullable(),
     createdAt: z.string(),
     updatedAt: z.string(),
+    erp: ErpReferenceSchema.nullable().describe("The ERP's own references, as sent (null: none)"),
   })
   .meta({ id: 'DocumentSummary' });
 

@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import { nextStep } from '../common/document-guidance.js';
 import type { DocumentState } from '../common/document-lifecycle.js';
+import type { ErpReference } from '../common/erp-reference.js';
 import { apiBase, callApi } from './api-call.js';
 import { CliUsageError, type Command, type CommandContext } from './command.js';
 
@@ -33,7 +34,7 @@ interface Row {
   pac: string | null;
   lastPacCode: string | null;
   createdAt: string;
-  erp?: { code?: string } | null;
+  erp?: ErpReference | null;
 }
 
 interface Detail extends Row {
@@ -46,7 +47,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Lists the documents of the key's company, newest first, with the filters the API takes. */
 function listQuery(values: Record<string, unknown>): string {
   const query = new URLSearchParams();
-  for (const name of ['status', 'type', 'number', 'cufe', 'from', 'to', 'limit'] as const) {
+  for (const name of ['status', 'type', 'number', 'cufe', 'erp', 'from', 'to', 'limit'] as const) {
     const value = values[name];
     if (typeof value === 'string' && value) query.set(name, value);
   }
@@ -54,8 +55,20 @@ function listQuery(values: Record<string, unknown>): string {
   return text ? `?${text}` : '';
 }
 
+const erpLine = (erp: ErpReference) =>
+  [
+    erp.uniqueCode && `code ${erp.uniqueCode}`,
+    erp.documentCode && `document ${erp.documentCode}`,
+    erp.user && `user ${erp.user}`,
+    erp.responsibleEmail && `responsible ${erp.responsibleEmail}`,
+    erp.integration && `integration ${erp.integration}`,
+    erp.free?.length && `free ${erp.free.join(' | ')}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
 const line = (r: Row) =>
-  `${r.id}  ${r.status.padEnd(21)} ${r.docType} ${r.branch}-${r.pointOfSale}-${r.number}  ${r.total ?? ''}  ${r.createdAt}${r.erp?.code ? `  erp ${r.erp.code}` : ''}`;
+  `${r.id}  ${r.status.padEnd(21)} ${r.docType} ${r.branch}-${r.pointOfSale}-${r.number}  ${r.total ?? ''}  ${r.createdAt}${r.erp?.uniqueCode ? `  erp ${r.erp.uniqueCode}` : ''}`;
 
 function describe(d: Detail): string {
   const s = d.state;
@@ -63,7 +76,7 @@ function describe(d: Detail): string {
     `document   ${d.id}`,
     `status     ${d.status}`,
     `number     ${d.docType} ${d.branch}-${d.pointOfSale}-${d.number}${d.total ? ` · total ${d.total}` : ''}`,
-    ...(d.erp?.code ? [`ERP code   ${d.erp.code}`] : []),
+    ...(d.erp ? [`ERP        ${erpLine(d.erp)}`] : []),
     `CUFE       ${d.cufe ?? '(not yet)'}`,
     ...(d.protocol ? [`protocol   ${d.protocol}`] : []),
     ...(s?.lastPac
@@ -98,7 +111,10 @@ async function companyOf(ctx: CommandContext, api: string): Promise<string | num
   return (me.body as { company: { id: string } }).company.id;
 }
 
-/** A document named by its id, its CUFE or its number (a number in several types: ask for --type). */
+/**
+ * A document named by its id, its CUFE, its number (a number in several types: ask for --type) or, failing
+ * those, its ERP unique code.
+ */
 async function findDocument(ctx: CommandContext, base: string, ref: string): Promise<string | number> {
   if (UUID.test(ref)) return ref;
   const filter =
@@ -106,17 +122,19 @@ async function findDocument(ctx: CommandContext, base: string, ref: string): Pro
       ? `cufe=${encodeURIComponent(ref)}`
       : /^[0-9]{1,10}$/.test(ref)
         ? `number=${ref}${typeof ctx.values.type === 'string' ? `&type=${ctx.values.type}` : ''}`
-        : undefined;
-  if (!filter) {
-    ctx.err(`fepa doc: ${ref} is not a document id, a CUFE or a number`);
-    return 2;
-  }
-  const found = await callApi('fepa doc', { url: `${base}/documents?${filter}&limit=10` }, ctx.err);
+        : `erp=${encodeURIComponent(ref)}`;
+  let found = await callApi('fepa doc', { url: `${base}/documents?${filter}&limit=10` }, ctx.err);
   if (!found.ok) return found.exitCode;
-  const items = (found.body as { items: Row[] }).items;
+  let items = (found.body as { items: Row[] }).items;
+  if (items.length === 0 && filter.startsWith('number=')) {
+    // An ERP's codes may be digits too.
+    found = await callApi('fepa doc', { url: `${base}/documents?erp=${ref}&limit=10` }, ctx.err);
+    if (!found.ok) return found.exitCode;
+    items = (found.body as { items: Row[] }).items;
+  }
   if (items.length === 1) return items[0]!.id;
   if (items.length === 0) {
-    ctx.err(`fepa doc: no document matches ${ref} (an id, a CUFE or a number)`);
+    ctx.err(`fepa doc: no document matches ${ref} (an id, a CUFE, a number or an ERP code)`);
     return 1;
   }
   ctx.err(
@@ -131,13 +149,14 @@ const actor = (values: Record<string, unknown>) =>
 export const docCommand: Command = {
   name: 'doc',
   usage:
-    'fepa doc list|show|xml|cafe|submit|resubmit|correct|cancel|annul|retry-all [<id|CUFE|number>] [--status --type --number --cufe --from --to --limit] [--reason …] [--file fixed.json] [--out file] [--format roll|roll58|letter] [--company <id>] [--api <url>] [--json]',
+    'fepa doc list|show|xml|cafe|submit|resubmit|correct|cancel|annul|retry-all [<id|CUFE|number|ERP code>] [--status --type --number --cufe --erp --from --to --limit] [--reason …] [--file fixed.json] [--out file] [--format roll|roll58|letter] [--company <id>] [--api <url>] [--json]',
   summary: "Find, read and act on documents (FEPA_API_KEY: the company's key; actions need an operator key).",
   options: {
     status: { type: 'string' },
     type: { type: 'string' },
     number: { type: 'string' },
     cufe: { type: 'string' },
+    erp: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
     limit: { type: 'string' },
@@ -182,7 +201,7 @@ export const docCommand: Command = {
       print(done.body, JSON.stringify(done.body));
       return 0;
     }
-    if (!ref) throw new CliUsageError(`fepa doc ${sub} needs a document: its id, CUFE or number`);
+    if (!ref) throw new CliUsageError(`fepa doc ${sub} needs a document: its id, CUFE, number or ERP code`);
     const id = await findDocument(ctx, base, ref);
     if (typeof id === 'number') return id;
     const doc = `${base}/documents/${encodeURIComponent(id)}`;

@@ -16,6 +16,9 @@ export const NeedsPerson = defineSearchAttributeKey('NeedsPerson', SearchAttribu
 /** The contingency a document was issued under (and the contingency workflow's own id for it). */
 export const Contingency = defineSearchAttributeKey('Contingency', SearchAttributeType.KEYWORD);
 
+/** The integrator's own unique code of the document (its `erp.uniqueCode`). */
+export const ErpCode = defineSearchAttributeKey('ErpCode', SearchAttributeType.KEYWORD);
+
 export const ALL_SEARCH_ATTRIBUTES = [
   DocStatus,
   EmitterRuc,
@@ -26,6 +29,7 @@ export const ALL_SEARCH_ATTRIBUTES = [
   CompanyId,
   NeedsPerson,
   Contingency,
+  ErpCode,
 ] as const;
 
 const cliTypeNames: Record<string, string> = {

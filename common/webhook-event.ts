@@ -1,3 +1,4 @@
+import type { ErpReference } from './erp-reference.js';
 import type { DgiIssue } from './dgi-issue.js';
 /** What fepa POSTs to a company's webhook on every state change of one of its documents. */
 export interface DocumentWebhookEvent {
@@ -24,6 +25,8 @@ export interface DocumentWebhookEvent {
   at: string;
   /** `cafe` once the document is signed. */
   links: { self: string; xml: string; cafe?: string };
+  /** The ERP's own references, added at delivery when the integrator sent them. */
+  erp?: ErpReference;
 }
 
 /** What fepa POSTs to a company's webhook when a contingency starts, lasts 24/48/72 hours, and ends. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { splitErpReference } from './erp-reference.js';
 import { stampEmissionDate } from '../dgi-document/emission-date.js';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { applyUpdate, type ActionOutcome } from './document-actions.js';
@@ -16,6 +17,7 @@ import {
   DocType,
   EmitterRuc,
   NeedsPerson,
+  ErpCode,
   Pac,
 } from '../common/search-attributes.js';
 import type { DocumentTimings } from '../common/document-messages.js';
@@ -32,6 +34,8 @@ import {
   findCompanyDocumentKey,
   findDocumentByIdempotencyKey,
   findDocumentByWorkflowId,
+  findDocumentByErpCode,
+  isErpCodeConflict,
   insertDocument,
   insertDocumentWithNextNumber,
   listDocumentsWithoutWorkflow,
@@ -43,6 +47,8 @@ export type CreateDocumentResult =
   | { outcome: 'created' | 'existing'; documentId: string; workflowId: string }
   | { outcome: 'invalid'; issues: DocumentIssue[] }
   | { outcome: 'conflict'; workflowId: string }
+  /** Another document of the company has this ERP unique code. */
+  | { outcome: 'erp-conflict'; erpCode: string; documentId: string }
   | { outcome: 'company-not-found' };
 
 /** Stable JSON (sorted keys) so the same document always hashes the same, whatever the key order. */
@@ -133,12 +139,21 @@ export class DocumentService {
       ? await this.resumeByIdempotencyKey(company, options.idempotencyKey, hash)
       : undefined;
     if (retried) return retried;
+    // The ERP's references travel beside the document, never inside the signed XML.
+    const split = splitErpReference(request);
+    const erp = split.erp;
+    // A repeat of a document the ERP already sent under its unique code is that document (or a conflict).
+    if (erp?.uniqueCode) {
+      const known = await this.byErpCode(company, erp.uniqueCode, hash);
+      if (known) return known;
+    }
     // Without dFechaEm, fepa stamps the time it accepted the request (after hashing: a repeat is still a repeat).
-    request = stampEmissionDate(request, new Date());
+    request = stampEmissionDate(split.document, new Date());
     // Without dNroDF, fepa allocates the number (validated meanwhile with a placeholder).
     const allocate = !hasNumber(request);
     const validation = validateDocument(allocate ? withPlaceholderNumber(request) : request);
-    if (!validation.ok) return { outcome: 'invalid', issues: validation.issues };
+    if (!validation.ok || split.issues.length)
+      return { outcome: 'invalid', issues: [...split.issues, ...(validation.ok ? [] : validation.issues)] };
     const doc = validation.document;
     const emitter = doc.gDGen.gEmis.gRucEmi;
     if (emitter.dRuc !== company.ruc || emitter.dDV !== company.dv) {
@@ -176,8 +191,11 @@ export class DocumentService {
           request,
           status: 'received',
           idempotencyKey: options.idempotencyKey,
+          erp,
         });
       } catch (err) {
+        if (erp?.uniqueCode && isErpCodeConflict(err))
+          return (await this.byErpCode(company, erp.uniqueCode, hash))!;
         // The same Idempotency-Key committed concurrently: that row is the document.
         if ((err as { code?: string }).code === '23505' && options.idempotencyKey)
           return (await this.resumeByIdempotencyKey(company, options.idempotencyKey, hash))!;
@@ -189,6 +207,7 @@ export class DocumentService {
         company,
         { ...key, number: inserted.number },
         inserted.workflowId,
+        erp?.uniqueCode,
       );
       return { outcome: 'created', documentId: inserted.id, workflowId: inserted.workflowId };
     }
@@ -204,18 +223,34 @@ export class DocumentService {
           request,
           status: 'received',
           idempotencyKey: options.idempotencyKey,
+          erp,
         })
       ).id;
     } catch (err) {
+      if (erp?.uniqueCode && isErpCodeConflict(err))
+        return (await this.byErpCode(company, erp.uniqueCode, hash))!;
       if ((err as { code?: string }).code !== '23505') throw err;
       const existing = await findDocumentByWorkflowId(this.deps.sql, workflowId);
       if (!existing || existing.requestHash !== hash) return { outcome: 'conflict', workflowId };
-      await this.startWorkflow(existing.id, company, key, workflowId); // a crash may have happened between insert and start
+      await this.startWorkflow(existing.id, company, key, workflowId, existing.erpCode); // a crash may have happened between insert and start
       return { outcome: 'existing', documentId: existing.id, workflowId };
     }
     await this.deps.afterRowCommitted?.(documentId);
-    await this.startWorkflow(documentId, company, key, workflowId);
+    await this.startWorkflow(documentId, company, key, workflowId, erp?.uniqueCode);
     return { outcome: 'created', documentId, workflowId };
+  }
+
+  /** The document the ERP already sent under this unique code: the same request is that document, another a conflict. */
+  private async byErpCode(
+    company: Company,
+    erpCode: string,
+    hash: string,
+  ): Promise<CreateDocumentResult | undefined> {
+    const row = await findDocumentByErpCode(this.deps.sql, company.id, erpCode);
+    if (!row) return undefined;
+    if (row.requestHash !== hash) return { outcome: 'erp-conflict', erpCode, documentId: row.id };
+    await this.startWorkflow(row.id, company, { companyId: company.id, ...row.key }, row.workflowId, erpCode);
+    return { outcome: 'existing', documentId: row.id, workflowId: row.workflowId };
   }
 
   /** A document already committed under this Idempotency-Key: started if it was not, then returned. */
@@ -227,7 +262,13 @@ export class DocumentService {
     const row = await findDocumentByIdempotencyKey(this.deps.sql, company.id, idempotencyKey);
     if (!row) return undefined;
     if (row.requestHash !== hash) return { outcome: 'conflict', workflowId: row.workflowId };
-    await this.startWorkflow(row.id, company, { companyId: company.id, ...row.key }, row.workflowId);
+    await this.startWorkflow(
+      row.id,
+      company,
+      { companyId: company.id, ...row.key },
+      row.workflowId,
+      row.erpCode,
+    );
     return { outcome: 'existing', documentId: row.id, workflowId: row.workflowId };
   }
 
@@ -240,7 +281,13 @@ export class DocumentService {
     for (const row of orphans) {
       const company = await findCompany(this.deps.sql, row.companyId);
       if (company)
-        await this.startWorkflow(row.id, company, { companyId: company.id, ...row.key }, row.workflowId);
+        await this.startWorkflow(
+          row.id,
+          company,
+          { companyId: company.id, ...row.key },
+          row.workflowId,
+          row.erpCode,
+        );
     }
     return orphans.length;
   }
@@ -302,6 +349,7 @@ export class DocumentService {
     company: Company,
     key: DocumentKey,
     workflowId: string,
+    erpCode?: string,
   ): Promise<void> {
     const pac = (await findPacSettings(this.deps.sql, company.id)).pac;
     const input: DocumentWorkflowInput = {
@@ -327,8 +375,9 @@ export class DocumentService {
           { key: Pac, value: pac },
           { key: DocStatus, value: 'received' },
           { key: NeedsPerson, value: false },
+          ...(erpCode ? [{ key: ErpCode, value: erpCode }] : []),
         ],
-        staticSummary: `iDoc ${key.docType} · ${key.branch}-${key.pointOfSale}-${key.number} · RUC ${company.ruc}`,
+        staticSummary: `iDoc ${key.docType} · ${key.branch}-${key.pointOfSale}-${key.number} · RUC ${company.ruc}${erpCode ? ` · ERP ${erpCode}` : ''}`,
       });
     } catch (err) {
       if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -1,4 +1,5 @@
 import type { Sql } from './database.js';
+import type { ErpReference } from '../common/erp-reference.js';
 import { isUuid } from './ids.js';
 
 export interface DocumentRow {
@@ -20,10 +21,12 @@ export interface DocumentRow {
   signed: boolean;
   createdAt: string;
   updatedAt: string;
+  /** The integrator's own references, when it sent them. */
+  erp: ErpReference | null;
 }
 
 const SELECT = `select id, workflow_id, status, environment, doc_type, branch, point_of_sale, number, cufe, total::text as total,
-  protocol, authorized_at, pac, last_pac_code, signed_xml is not null as signed, created_at, updated_at from documents`;
+  protocol, authorized_at, pac, last_pac_code, signed_xml is not null as signed, created_at, updated_at, erp from documents`;
 
 interface Raw {
   id: string;
@@ -43,6 +46,7 @@ interface Raw {
   signed: boolean;
   created_at: Date;
   updated_at: Date;
+  erp: ErpReference | null;
 }
 
 const toRow = (r: Raw): DocumentRow => ({
@@ -63,6 +67,7 @@ const toRow = (r: Raw): DocumentRow => ({
   signed: r.signed,
   createdAt: r.created_at.toISOString(),
   updatedAt: r.updated_at.toISOString(),
+  erp: r.erp,
 });
 
 /** One document of one company: another company's id answers nothing. */
@@ -83,6 +88,7 @@ export interface DocumentFilter {
   docType?: string | undefined;
   number?: string | undefined;
   cufe?: string | undefined;
+  erpCode?: string | undefined;
   from?: Date | undefined;
   to?: Date | undefined;
   limit: number;
@@ -100,6 +106,7 @@ export async function listCompanyDocuments(
     ${f.docType ? sql`and doc_type = ${f.docType}` : sql``}
     ${f.number ? sql`and number = ${f.number}` : sql``}
     ${f.cufe ? sql`and cufe = ${f.cufe}` : sql``}
+    ${f.erpCode ? sql`and erp_code = ${f.erpCode}` : sql``}
     ${f.from ? sql`and created_at >= ${f.from}` : sql``}
     ${f.to ? sql`and created_at < ${f.to}` : sql``}
     ${f.after ? sql`and (created_at, id) < (${f.after.createdAt}, ${f.after.id})` : sql``}

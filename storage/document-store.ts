@@ -1,10 +1,13 @@
 import type { DocumentKey } from '../common/document-workflow-types.js';
+import type { ErpReference } from '../common/erp-reference.js';
 import { DocumentStoreError } from '../common/fepa-error.js';
 import { isUuid } from './ids.js';
 import type { Sql } from './database.js';
 
 export interface NewDocument {
   companyId: string;
+  /** The integrator's own references (outside the signed XML); `uniqueCode` unique per company. */
+  erp?: ErpReference | undefined;
   environment: '1' | '2';
   docType: string;
   branch: string;
@@ -28,9 +31,10 @@ export interface PreparedDocument {
 /** Inserts the document row; the business key's unique constraint refuses a second one. */
 export async function insertDocument(sql: Sql, doc: NewDocument): Promise<{ id: string }> {
   const [row] = await sql<{ id: string }[]>`
-    insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status, idempotency_key)
+    insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status, idempotency_key, erp, erp_code)
     values (${doc.companyId}, ${Number(doc.environment)}, ${doc.docType}, ${doc.branch}, ${doc.pointOfSale}, ${doc.number},
-            ${doc.workflowId}, ${doc.requestHash}, ${sql.json(doc.request as never)}, ${doc.status}, ${doc.idempotencyKey ?? null})
+            ${doc.workflowId}, ${doc.requestHash}, ${sql.json(doc.request as never)}, ${doc.status}, ${doc.idempotencyKey ?? null},
+            ${doc.erp ? sql.json(doc.erp as never) : null}, ${doc.erp?.uniqueCode ?? null})
     returning id`;
   return row!;
 }
@@ -278,9 +282,10 @@ export async function insertDocumentWithNextNumber(
     request.gDGen.dNroDF = number;
     const workflowId = doc.workflowIdFor(number);
     const [row] = await tx<{ id: string }[]>`
-      insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status, idempotency_key)
+      insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status, idempotency_key, erp, erp_code)
       values (${doc.companyId}, ${Number(doc.environment)}, ${doc.docType}, ${doc.branch}, ${doc.pointOfSale}, ${number},
-              ${workflowId}, ${doc.requestHash}, ${tx.json(request as never)}, ${doc.status}, ${doc.idempotencyKey ?? null})
+              ${workflowId}, ${doc.requestHash}, ${tx.json(request as never)}, ${doc.status}, ${doc.idempotencyKey ?? null},
+              ${doc.erp ? tx.json(doc.erp as never) : null}, ${doc.erp?.uniqueCode ?? null})
       returning id`;
     return { id: row!.id, number, workflowId };
   });
@@ -293,9 +298,11 @@ export interface StartableDocument {
   workflowId: string;
   requestHash: string;
   key: Omit<DocumentKey, 'companyId'>;
+  /** The ERP's unique code, when the integrator gave one. */
+  erpCode?: string;
 }
 
-const STARTABLE = `select id, company_id, workflow_id, request_hash, environment::text as environment, doc_type, branch,
+const STARTABLE = `select id, company_id, erp_code, workflow_id, request_hash, environment::text as environment, doc_type, branch,
   point_of_sale, number from documents`;
 
 type StartableRow = {
@@ -308,9 +315,11 @@ type StartableRow = {
   branch: string;
   point_of_sale: string;
   number: string;
+  erp_code: string | null;
 };
 
 const startable = (r: StartableRow): StartableDocument => ({
+  ...(r.erp_code ? { erpCode: r.erp_code } : {}),
   id: r.id,
   companyId: r.company_id,
   workflowId: r.workflow_id,
@@ -338,6 +347,23 @@ export const findDocumentByIdempotencyKey = (sql: Sql, companyId: string, idempo
 
 export const findDocumentByWorkflowId = (sql: Sql, workflowId: string) =>
   findStartable(sql, 'workflow_id = $1', [workflowId]);
+
+/** The company's document with this ERP unique code, if any. */
+export const findDocumentByErpCode = (sql: Sql, companyId: string, erpCode: string) =>
+  findStartable(sql, 'company_id = $1 and erp_code = $2', [companyId, erpCode]);
+
+/** Whether a unique violation is the ERP code's (another document of the company has it). */
+export const isErpCodeConflict = (err: unknown): boolean =>
+  (err as { code?: string; constraint_name?: string }).code === '23505' &&
+  (err as { constraint_name?: string }).constraint_name === 'documents_company_erp_code';
+
+/** The ERP references of a document (webhooks carry them). */
+export async function loadErpReference(sql: Sql, documentId: string): Promise<ErpReference | undefined> {
+  const [row] = await sql<
+    Array<{ erp: ErpReference | null }>
+  >`select erp from documents where id = ${documentId}`;
+  return row?.erp ?? undefined;
+}
 
 /** A company's document with its business key (what a correction must keep). */
 export const findCompanyDocumentKey = async (sql: Sql, companyId: string, documentId: string) =>

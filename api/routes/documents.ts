@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { ErpReferenceSchema } from '../../services/erp-reference.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { documentLinks } from '../../common/document-links.js';
@@ -51,6 +52,11 @@ const ListQuery = z.strictObject({
     .string()
     .regex(/^FE[0-9A-Z-]{64}$/)
     .optional(),
+  erp: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,100}$/)
+    .optional()
+    .describe("The ERP's unique code (erp.uniqueCode)"),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -145,9 +151,12 @@ export function documentRoutes(deps: {
       tag: 'Documents',
       summary: 'Issue a document (invoice, credit or debit note…)',
       description:
-        'The DGI document in JSON with the DGI field names. Omit `dNroDF` to let fepa allocate the next number. ' +
-        'Sending the same document again answers 200 with the same id; another document with the same number, 409.',
-      documentedBody: DocumentSchema,
+        'The DGI document in JSON with the DGI field names. Omit `dNroDF` to let fepa allocate the next number, ' +
+        '`dFechaEm` to let fepa stamp the time it accepted the request. An optional `erp` block carries the ' +
+        "ERP's own references (outside the signed XML; `erp.uniqueCode` unique per company). " +
+        'Sending the same document again answers 200 with the same id; another document with the same number, ' +
+        'or with the same `erp.uniqueCode`, 409.',
+      documentedBody: DocumentSchema.extend({ erp: ErpReferenceSchema.optional() }),
       example: INVOICE_EXAMPLE,
       responses: {
         202: {
@@ -178,6 +187,16 @@ export function documentRoutes(deps: {
                 ...(i.field ? { field: i.field } : {}),
                 ...(i.value === undefined ? {} : { value: i.value }),
               })),
+            });
+          case 'erp-conflict':
+            throw new HttpProblem({
+              type: 'conflict',
+              title: 'ERP code already used',
+              status: 409,
+              detail: `Another document of this company (${result.documentId}) has erp.uniqueCode ${result.erpCode}.`,
+              issues: [
+                { path: 'erp.uniqueCode', rule: 'unique', message: 'already used by another document' },
+              ],
             });
           case 'conflict':
             throw new HttpProblem({
@@ -216,6 +235,7 @@ export function documentRoutes(deps: {
           docType: query.type,
           number: query.number?.padStart(10, '0'),
           cufe: query.cufe,
+          erpCode: query.erp,
           from: query.from ? new Date(query.from) : undefined,
           to: query.to ? new Date(query.to) : undefined,
           limit: query.limit,

@@ -15,6 +15,7 @@ import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { until } from '../helpers/workflow-waits.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
 
 const exec = promisify(execFile);
 
@@ -163,6 +164,87 @@ describe('fepa doc: support from the terminal', () => {
     const stamped = /<dFechaEm>([^<]+)<\/dFechaEm>/.exec(xml)?.[1];
     assert.match(stamped ?? '', /-05:00$/);
     assert.ok(Math.abs(Date.parse(stamped!) - before) < 120_000, `${stamped} is when it was accepted`);
+  });
+
+  it("the ERP's own references: returned by the API, fepa doc and webhooks, unique per company, searchable", async () => {
+    const call = await api.clientFor(company.id, 'integrator');
+    const hooks = await startWebhookReceiver();
+    const admin = await api.clientFor(company.id, 'admin');
+    assert.equal((await admin('PUT', `/v1/companies/${company.id}/webhook`, { url: hooks.url })).status, 200);
+    const erp = {
+      uniqueCode: 'ERP-2026-000123',
+      documentCode: 'FAC-123',
+      user: 'cajero3',
+      responsibleEmail: 'contabilidad@empresa-ejemplo.com',
+      integration: 'SAP B1',
+      free: ['sucursal centro', 'caja 3'],
+    };
+    const posted = await call('POST', `/v1/companies/${company.id}/documents`, {
+      ...documentFor(company, example, '0000000807'),
+      erp,
+    });
+    assert.equal(posted.status, 202, JSON.stringify(posted.body));
+    const id = posted.body.id as string;
+    await reaches(id, 'authorized');
+    const detail = await call('GET', `/v1/companies/${company.id}/documents/${id}`);
+    assert.deepEqual(detail.body.erp, erp);
+    const listed = await call('GET', `/v1/companies/${company.id}/documents?erp=${erp.uniqueCode}`);
+    assert.deepEqual(
+      listed.body.items.map((i: { id: string }) => i.id),
+      [id],
+    );
+    const shown = await fepa('show', erp.uniqueCode);
+    assert.equal(shown.code, 0, shown.stderr);
+    assert.match(shown.stdout, new RegExp(`^document\\s+${id}$`, 'm'));
+    assert.match(shown.stdout, /^ERP\s+code ERP-2026-000123 · document FAC-123 · user cajero3/m);
+    assert.doesNotMatch((await fepa('xml', id)).stdout, /ERP-2026-000123/, 'outside the signed XML');
+
+    // Another document with the same code: 409 naming the field; the same request again: the same document.
+    const clash = await call('POST', `/v1/companies/${company.id}/documents`, {
+      ...documentFor(company, example, '0000000808'),
+      erp,
+    });
+    assert.equal(clash.status, 409);
+    assert.equal(clash.body.issues[0].path, 'erp.uniqueCode');
+    const repeat = await call('POST', `/v1/companies/${company.id}/documents`, {
+      ...documentFor(company, example, '0000000807'),
+      erp,
+    });
+    assert.equal(repeat.status, 200);
+    assert.equal(repeat.body.id, id);
+
+    // Bad references are refused with their paths, together with the document's own issues.
+    const bad = await call('POST', `/v1/companies/${company.id}/documents`, {
+      ...documentFor(company, example, '0000000809'),
+      erp: {
+        uniqueCode: 'con espacios',
+        responsibleEmail: 'no-es-correo',
+        free: Array(11).fill('x'),
+        extra: 1,
+      },
+    });
+    assert.equal(bad.status, 400);
+    const paths = bad.body.issues.map((i: { path: string }) => i.path).sort();
+    for (const path of ['erp', 'erp.free', 'erp.responsibleEmail', 'erp.uniqueCode'])
+      assert.ok(paths.includes(path), `${path} in ${paths.join(', ')}`);
+
+    // Support finds it in the Temporal UI by its ERP code.
+    const { client } = await testTemporal();
+    const found = await until('the search attribute is visible', async () => {
+      const ids: string[] = [];
+      for await (const w of client.workflow.list({ query: `ErpCode = '${erp.uniqueCode}'` }))
+        ids.push(w.workflowId);
+      return ids.length ? ids : undefined;
+    });
+    assert.deepEqual(found, [detail.body.workflowId]);
+
+    const event = await until('the authorized webhook', () =>
+      (hooks.bodies as Array<{ documentId?: string; status?: string; erp?: unknown }>).find(
+        (e) => e.documentId === id && e.status === 'authorized',
+      ),
+    );
+    assert.deepEqual(event.erp, erp);
+    await hooks.close();
   });
 
   it("the Temporal UI's current details follow the document: status, CUFE, the PAC's answer, the next step", async () => {

@@ -30,7 +30,7 @@ export function splitErpReference(request: unknown): {
 } {
   if (!request || typeof request !== 'object' || Array.isArray(request) || !('erp' in request))
     return { document: request, issues: [] };
-  const { erp, ...document } = request as { erp: unknown };
+  const { erp, ...document } = request;
   const parsed = ErpReferenceSchema.safeParse(erp);
   if (parsed.success) return { document, erp: parsed.data as ErpReference, issues: [] };
   return {

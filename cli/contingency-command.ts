@@ -29,11 +29,16 @@ function describe(view: ContingencyView): string {
   lines.push(
     `PAC: ${r.consecutiveFailures ? `${r.consecutiveFailures} calls without an answer since ${r.failingSince}` : 'answering'}`,
   );
-  const last = view.recent.find((x) => x.endedAt);
-  if (last)
+  const last = view.lastEnded;
+  if (last) {
+    // Its documents are transmitted after the end: count them as they are now, not as recorded at the end.
+    const sent = last.issued - last.toTransmit - last.waitingForPerson;
     lines.push(
-      `last ended: ${last.id} ${last.since} → ${last.endedAt} (${last.transmitted ?? 0} transmitted)`,
+      `last ended: ${last.id} ${last.since} → ${last.endedAt}: ${last.issued} issued, ${sent} transmitted` +
+        (last.toTransmit ? `, ${last.toTransmit} being transmitted now` : '') +
+        (last.waitingForPerson ? `, ${last.waitingForPerson} waiting for a person` : ''),
     );
+  }
   return lines.join('\n');
 }
 

@@ -50,6 +50,8 @@ export interface ContingencyView {
   };
   settings: ContingencySettings;
   recent: ContingencyRecord[];
+  /** The last contingency that ended, with its documents counted now (they are transmitted after the end). */
+  lastEnded?: ContingencyRecord & { issued: number; toTransmit: number; waitingForPerson: number };
 }
 
 export type ContingencyRefusal =
@@ -70,10 +72,13 @@ export class ContingencyService {
       loadContingencySettings(this.deps.sql, companyId),
       listContingencies(this.deps.sql, companyId, 10),
     ]);
+    const ended = recent.find((c) => c.environment === environment && c.endedAt);
+    const lastEnded = ended ? { ...ended, ...(await contingencyCounts(this.deps.sql, ended.id)) } : undefined;
     return {
       companyId,
       environment,
       open: open !== undefined,
+      ...(lastEnded ? { lastEnded } : {}),
       ...(open ? { contingency: await this.details(open) } : {}),
       reachability: {
         consecutiveFailures: reach.consecutiveFailures,

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { tempDir } from '../helpers/temp-dir.js';
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -328,7 +328,7 @@ describe('PAC contract: The Factory HKA (SOAP) against the simulator over HTTP',
     const ns = 'http://schemas.datacontract.org/2004/07/Services.ObjComprobante.v1_0';
     const content = /<tem:documento>([\s\S]*)<\/tem:documento>/.exec(envelope)?.[1];
     assert.ok(content);
-    const dir = await mkdtemp(join(tmpdir(), 'hka-wsdl-'));
+    const dir = await tempDir('hka-wsdl-');
     await writeFile(
       join(dir, 'documento.xsd'),
       schema.replace(

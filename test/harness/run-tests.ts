@@ -2,7 +2,8 @@
 // test file against them with node:test, cleans up, and ends with "N passed, N failed".
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createLogger } from '../../config/logger.js';
 import { loadSettings, PROJECT_ROOT } from '../../config/settings.js';
@@ -49,6 +50,9 @@ const temporal = await startTemporalDevServer({
   cacheDir: settings.cacheDir,
   log,
 });
+// The tests' temporary files go to a folder of this run, removed at the end: a test that forgets to clean
+// up (or dies) leaves nothing in the system temp directory, and the run says which test did.
+const runTmp = await mkdtemp(join(tmpdir(), 'fepa-test-run-'));
 let exitCode: number;
 try {
   await ensureDatabaseExists(testDbUrl.toString());
@@ -78,12 +82,16 @@ try {
         FEPA_TEST_TEMPORAL_ADDRESS: temporal.address,
         TEMPORAL_CLI_PATH: binary.path,
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        TMPDIR: runTmp,
       },
     },
   );
   exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
   log.info({ files: files.map((f) => relative('.', f)).length }, 'test files run');
 } finally {
+  const left = (await readdir(runTmp).catch(() => [])).filter((name) => !name.startsWith('tmux-'));
+  if (left.length) log.warn({ left }, 'tests left these in the temp directory (removed now)');
+  await rm(runTmp, { recursive: true, force: true });
   await temporal.stop();
   await dropDatabase(baseUrl, databaseName).catch((err: unknown) =>
     log.warn({ err }, 'could not drop test database'),

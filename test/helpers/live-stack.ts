@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tempDir } from './temp-dir.js';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../../config/settings.js';
 import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
@@ -18,7 +18,7 @@ export interface LiveStack {
 /** `npm start` as a user runs it (embedded PostgreSQL, simulator), on the test's Temporal server. */
 export async function startLiveStack(name: string): Promise<LiveStack> {
   const [apiPort, simulatorPort, pgPort] = [await freePort(), await freePort(), await freePort()];
-  const dataDir = await mkdtemp(join(tmpdir(), `fepa-${name}-`));
+  const dataDir = await tempDir(`fepa-${name}-`);
   const logFile = join(dataDir, 'start.log');
   const fepa: ManagedProcess = spawnManaged(
     'fepa',

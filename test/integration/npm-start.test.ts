@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
+import { tempDir } from '../helpers/temp-dir.js';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
@@ -119,7 +119,7 @@ describe('npm start', { concurrency: false }, () => {
   });
 
   it('runs its own dev server and embedded PostgreSQL, keeps history across restarts, and stops cleanly', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'fepa-start-'));
+    const dataDir = await tempDir('fepa-start-');
     const temporalPort = await freePort();
     const uiPort = await freePort();
     const env = {
@@ -169,7 +169,7 @@ describe('npm start', { concurrency: false }, () => {
   });
 
   it('uses DATABASE_URL and TEMPORAL_ADDRESS when they are set, creating the database if missing', async () => {
-    const dataDir = await mkdtemp(join(tmpdir(), 'fepa-start-'));
+    const dataDir = await tempDir('fepa-start-');
     const admin = harnessSetting('FEPA_TEST_ADMIN_DATABASE_URL');
     const name = `fepa_start_${randomBytes(4).toString('hex')}`;
     const url = new URL(admin);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { tempDir } from '../helpers/temp-dir.js';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
@@ -124,7 +124,7 @@ describe('the fepa certificate commands', () => {
   const password = 'cli-p12-password';
   let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fepa-cli-'));
+    dir = await tempDir('fepa-cli-');
     const keys = makeKeyPair();
     await writeFile(
       join(dir, 'good.p12'),
@@ -197,7 +197,7 @@ describe('the fepa certificate commands', () => {
 
 describe('fepa cafe', () => {
   it('prints the CAFE of a signed XML: the QR read from the page is its dQRCode', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'fepa-cli-cafe-'));
+    const dir = await tempDir('fepa-cli-cafe-');
     const validated = validateDocument(await loadExample('invoice-pos-6-decimals.json'), {
       securityCode: fixedSecurityCode,
     });
@@ -215,7 +215,7 @@ describe('fepa cafe', () => {
     const bad = await fepa('cafe', 'examples/credit-note.json', '--format', 'a4', '--out', '/dev/null');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--format must be one of roll, roll58, letter, not "a4"/);
-    const dir = await mkdtemp(join(tmpdir(), 'fepa-cli-cafe-'));
+    const dir = await tempDir('fepa-cli-cafe-');
     await writeFile(join(dir, 'unsigned.xml'), '<rFE xmlns="http://dgi-fep.mef.gob.pa"/>');
     const unsigned = await fepa('cafe', join(dir, 'unsigned.xml'), '--out', join(dir, 'x.pdf'));
     assert.equal(unsigned.code, 1);

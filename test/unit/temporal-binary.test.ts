@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { tempDir } from '../helpers/temp-dir.js';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
@@ -19,7 +19,7 @@ describe('resolving the temporal binary', () => {
   let dir: string;
   let savedPath: string | undefined;
   beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fepa-bin-'));
+    dir = await tempDir('fepa-bin-');
     savedPath = process.env.PATH;
   });
   afterEach(() => {

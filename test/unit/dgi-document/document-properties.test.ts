@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
@@ -207,7 +207,7 @@ describe(`random documents shaped like production ones (${RUNS} cases)`, () => {
     );
 
     // The official schema, checked by xmllint in one run over a sample of the signed documents.
-    const dir = await mkdtemp(join(tmpdir(), 'fepa-properties-'));
+    const dir = await tempDir('fepa-properties-');
     const files = await Promise.all(
       signed.map(async (xml, i) => {
         const file = join(dir, `doc-${i}.xml`);

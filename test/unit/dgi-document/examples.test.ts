@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
@@ -57,7 +57,7 @@ async function schemaWithCodes(workDir: string, codes: Array<{ field: string; va
 
 describe('examples', async () => {
   const files = await exampleFiles();
-  const workDir = await mkdtemp(join(tmpdir(), 'fepa-examples-'));
+  const workDir = await tempDir('fepa-examples-');
 
   it('include every kind the README promises', () => {
     for (const expected of [

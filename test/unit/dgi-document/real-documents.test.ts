@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
+import { tempDir } from '../../helpers/temp-dir.js';
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { before, describe, it } from 'node:test';
@@ -59,7 +59,7 @@ async function xmllintValidates(xml: string, dir: string, name: string): Promise
 describe('documents shaped like real DGI-authorized invoices', () => {
   let dir: string;
   before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'fepa-real-'));
+    dir = await tempDir('fepa-real-');
   });
 
   for (const file of REAL) {

@@ -14,7 +14,12 @@ import { provideMasterKey } from './dev-master-key.js';
 import { allowSimulatorAsPac, ProcessGroup, waitForHttp } from './process-group.js';
 import { startTemporalCluster } from './temporal-cluster.js';
 import { clusterDatabaseFrom } from './temporal-cluster-database.js';
-import { resolveTemporalServer, TEMPORAL_SERVER_VERSION } from './temporal-server-binary.js';
+import {
+  resolveTemporalServer,
+  resolveTemporalUi,
+  TEMPORAL_SERVER_VERSION,
+} from './temporal-server-binary.js';
+import { startTemporalUi } from './temporal-ui.js';
 
 const settings = loadSettings();
 stopWhenParentGone();
@@ -75,6 +80,16 @@ try {
     apis.push(`http://${settings.apiHost}:${port}`);
   }
   for (const api of apis) await waitForHttp(`${api}/readyz`, 60_000);
+  const ui = await startTemporalUi({
+    binary: await resolveTemporalUi({ cacheDir: settings.cacheDir, log }),
+    temporalAddress: cluster.address,
+    host: settings.apiHost,
+    port: settings.temporalUiPort,
+    namespace: settings.temporalNamespace,
+    dir: join(settings.dataDir, 'cluster', 'ui'),
+    log,
+  });
+  group.add('Temporal UI', ui.stop);
 
   log.info(
     {
@@ -84,6 +99,7 @@ try {
       services: Object.fromEntries(Object.entries(cluster.services).map(([s, p]) => [s, p.child.pid])),
       workers: settings.cluster.workers,
       apis,
+      temporalUi: ui.url,
     },
     'fepa cluster is up',
   );
@@ -91,8 +107,7 @@ try {
     `\n  fepa cluster is up (Temporal ${TEMPORAL_SERVER_VERSION}, ${settings.cluster.historyShards} history shards, PostgreSQL)\n` +
       `  APIs         ${apis.join('  ')}\n` +
       `  Temporal     ${cluster.address}  (frontend, history, matching, worker: one process each; logs in ${join(settings.dataDir, 'cluster', 'logs')})\n` +
-      `  Support      no web UI on the cluster: use the Temporal CLI, e.g.\n` +
-      `               temporal workflow list --address ${cluster.address} --query 'NeedsPerson = true'\n` +
+      `  Temporal UI  ${ui.url}  (the cluster's own; the Temporal CLI works too: --address ${cluster.address})\n` +
       `  PAC sandbox  ${settings.simulatorUrl}\n  Ctrl-C stops everything.\n\n`,
   );
 } catch (err) {

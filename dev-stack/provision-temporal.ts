@@ -1,9 +1,9 @@
 // `npm run temporal:provision`: find or build the Temporal binaries now (CI does this before the tests):
-// the CLI (dev server, support commands) and the full server with its sql tool (`npm run cluster`).
+// the CLI (dev server, support commands), the full server with its sql tool and the UI server (`npm run cluster`).
 import { createLogger } from '../config/logger.js';
 import { loadSettings } from '../config/settings.js';
 import { INSTALL_HELP, resolveTemporalBinary } from './temporal-binary.js';
-import { resolveTemporalServer } from './temporal-server-binary.js';
+import { resolveTemporalServer, resolveTemporalUi } from './temporal-server-binary.js';
 
 const settings = loadSettings();
 const log = createLogger(settings, 'provision');
@@ -20,3 +20,5 @@ if (binary.kind === 'path') {
 }
 const server = await resolveTemporalServer({ cacheDir: settings.cacheDir, log });
 log.info(server, 'Temporal server and sql tool ready');
+const ui = await resolveTemporalUi({ cacheDir: settings.cacheDir, log });
+log.info({ ui }, 'Temporal UI server ready (npm run cluster)');

@@ -43,3 +43,34 @@ export async function resolveTemporalServer(options: {
   });
   return binaries;
 }
+
+/**
+ * The Temporal UI server `npm run cluster` runs: the release the Temporal CLI v1.5.1 embeds for the dev server's
+ * UI, and the `temporalio/ui` image `docker-compose.yml` pins (tested). Its web assets are part of the Go module,
+ * so `go install` builds the whole UI here (about 30 s once the CLI's modules are cached).
+ */
+export const TEMPORAL_UI_VERSION = 'v2.42.1';
+
+export async function resolveTemporalUi(options: { cacheDir: string; log: Logger }): Promise<string> {
+  const binDir = join(options.cacheDir, `temporal-ui-${TEMPORAL_UI_VERSION}`, 'bin');
+  const binary = join(binDir, 'temporal-ui-server');
+  if (await isExecutable(binary)) return binary;
+  const help = `How to build the Temporal UI server by hand (Go >= 1.25):
+  GOBIN=${binDir} go install github.com/temporalio/ui-server/v2/cmd/server@${TEMPORAL_UI_VERSION}
+  (then rename 'server' to 'temporal-ui-server')`;
+  const go = await goVersion();
+  if (!go.ok) throw new Error(`cannot build the Temporal UI server: ${go.reason}\n${help}`);
+  await goInstall({
+    what: `the Temporal UI server ${TEMPORAL_UI_VERSION}`,
+    packages: [
+      {
+        module: `github.com/temporalio/ui-server/v2/cmd/server@${TEMPORAL_UI_VERSION}`,
+        binary: 'temporal-ui-server',
+      },
+    ],
+    binDir,
+    log: options.log,
+    help,
+  });
+  return binary;
+}

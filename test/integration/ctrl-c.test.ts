@@ -193,13 +193,15 @@ describe('Ctrl-C in a terminal: npm run cluster', () => {
     dataDir = await mkdtemp(join(tmpdir(), 'fepa-ctrlc-cluster-'));
     const api = await freePortBlock([0, 1]);
     const simulator = await freePort();
+    const ui = await freePort();
     const temporal = await freePortBlock([0, 1, 2, 3, 10, 11, 12, 13, 20]);
-    ports = [api, api + 1, simulator, ...[0, 1, 2, 3, 20].map((o) => temporal + o)];
+    ports = [api, api + 1, simulator, ui, ...[0, 1, 2, 3, 20].map((o) => temporal + o)];
     env = {
       DATABASE_URL: Object.assign(new URL(admin), { pathname: `/${database}` }).toString(),
       FEPA_DATA_DIR: dataDir,
       FEPA_API_PORT: String(api),
       FEPA_SIMULATOR_PORT: String(simulator),
+      TEMPORAL_UI_PORT: String(ui),
       FEPA_CLUSTER_BASE_PORT: String(temporal),
       FEPA_CLUSTER_HISTORY_SHARDS: '1',
       FEPA_MASTER_KEY: randomBytes(32).toString('hex'),
@@ -218,11 +220,11 @@ describe('Ctrl-C in a terminal: npm run cluster', () => {
 
   const bothApisReady = () =>
     until(
-      'both APIs ready',
+      'both APIs and the UI ready',
       async () => {
         const answers = await Promise.all(
-          [ports[0], ports[1]].map((p) =>
-            fetch(`http://127.0.0.1:${p}/readyz`).then(
+          [`${ports[0]}/readyz`, `${ports[1]}/readyz`, `${ports[3]}/api/v1/settings`].map((p) =>
+            fetch(`http://127.0.0.1:${p}`).then(
               (r) => r.ok,
               () => false,
             ),

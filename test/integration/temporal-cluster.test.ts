@@ -53,7 +53,7 @@ describe('npm run cluster: fepa on a real Temporal cluster', () => {
   let dataDir: string;
   let cluster: ManagedProcess;
   let sql: Sql;
-  let ports: { api: number; temporal: number; simulator: number };
+  let ports: { api: number; temporal: number; simulator: number; ui: number };
 
   before(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'fepa-cluster-'));
@@ -61,6 +61,7 @@ describe('npm run cluster: fepa on a real Temporal cluster', () => {
     ports = {
       api,
       simulator: await freePortBlock([0]),
+      ui: await freePortBlock([0]),
       temporal: await freePortBlock([0, 1, 2, 3, 10, 11, 12, 13, 20]),
     };
     cluster = spawnManaged('cluster', process.execPath, ['--import', 'tsx', 'dev-stack/cluster.ts'], {
@@ -76,15 +77,17 @@ describe('npm run cluster: fepa on a real Temporal cluster', () => {
         FEPA_DATA_DIR: dataDir,
         FEPA_API_PORT: String(ports.api),
         FEPA_SIMULATOR_PORT: String(ports.simulator),
+        TEMPORAL_UI_PORT: String(ports.ui),
         FEPA_CLUSTER_BASE_PORT: String(ports.temporal),
         FEPA_CLUSTER_HISTORY_SHARDS: '1',
         FEPA_SHUTDOWN_GRACE_MS: '2000',
       },
     });
     for (let i = 0; ; i++) {
+      // Ready when both APIs are, and the UI (started last).
       const ready = await Promise.all(
-        [ports.api, ports.api + 1].map((p) =>
-          fetch(`http://127.0.0.1:${p}/readyz`).then(
+        [`${ports.api}/readyz`, `${ports.api + 1}/readyz`, `${ports.ui}/api/v1/settings`].map((p) =>
+          fetch(`http://127.0.0.1:${p}`).then(
             (r) => r.ok,
             () => false,
           ),
@@ -188,6 +191,19 @@ describe('npm run cluster: fepa on a real Temporal cluster', () => {
     } finally {
       await temporalDb.end({ timeout: 1 });
     }
+    // Support sees it in the cluster's own Temporal UI (its API is what the web pages call).
+    const workflows = await fetch(
+      `http://127.0.0.1:${ports.ui}/api/v1/namespaces/default/workflows?query=${encodeURIComponent(`CompanyId = '${company.id}'`)}`,
+    );
+    assert.equal(workflows.status, 200);
+    const listed = (await workflows.json()) as {
+      executions?: Array<{ execution?: { workflowId?: string } }>;
+    };
+    assert.ok(
+      listed.executions?.some((e) => e.execution?.workflowId?.startsWith('document:')),
+      JSON.stringify(listed).slice(0, 500),
+    );
+    assert.match(await (await fetch(`http://127.0.0.1:${ports.ui}/`)).text(), /<html/);
   });
 
   it('stops every process on Ctrl-C', LIMIT, async () => {
@@ -195,8 +211,18 @@ describe('npm run cluster: fepa on a real Temporal cluster', () => {
     const log = await readFile(join(dataDir, 'cluster.log'), 'utf8');
     const errors = log.split('\n').filter((l) => /"level":(50|60)/.test(l));
     assert.equal(code, 0, errors.join('\n'));
-    for (const port of [ports.api, ports.api + 1, ports.simulator, ports.temporal, ports.temporal + 1])
+    for (const port of [
+      ports.api,
+      ports.api + 1,
+      ports.simulator,
+      ports.ui,
+      ports.temporal,
+      ports.temporal + 1,
+    ])
       assert.equal(await listening(port), false, `nothing listens on ${port} any more`);
-    assert.match(log, /"order":\["API 2","API 1","worker 2","worker 1","PAC simulator","Temporal cluster"\]/);
+    assert.match(
+      log,
+      /"order":\["Temporal UI","API 2","API 1","worker 2","worker 1","PAC simulator","Temporal cluster"\]/,
+    );
   });
 });

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { loadSettings, PROJECT_ROOT, SETTING_NAMES } from '../../config/settings.js';
 import { clusterConfigYaml } from '../../dev-stack/temporal-cluster-config.js';
-import { TEMPORAL_SERVER_VERSION } from '../../dev-stack/temporal-server-binary.js';
+import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../dev-stack/temporal-server-binary.js';
 
 interface Service {
   image?: string;
@@ -111,6 +111,8 @@ describe('docker-compose.yml', () => {
   it('runs the Temporal server the local cluster runs (version, PostgreSQL plugin, history shards)', () => {
     const temporal = services.temporal ?? {};
     assert.equal(temporal.image, `temporalio/auto-setup:${TEMPORAL_SERVER_VERSION.replace(/^v/, '')}`);
+    // npm run cluster builds the same UI release the compose file runs.
+    assert.equal(services['temporal-ui']?.image, `temporalio/ui:${TEMPORAL_UI_VERSION.replace(/^v/, '')}`);
     assert.equal(temporal.environment?.DB, 'postgres12');
     const local = parse(
       clusterConfigYaml({

@@ -26,6 +26,14 @@ export interface ContingencyWorkflowInput {
   opening: ContingencyOpening;
   timings?: Partial<DocumentTimings>;
   carried?: ContingencyState;
+  /** Signals the last run had received and not yet acted on (an end, an explanation). */
+  carriedInbox?: ContingencyInbox;
+}
+
+/** What a contingency run has received and not yet acted on. */
+export interface ContingencyInbox {
+  end?: { actor: string; reason?: string };
+  explanation?: { actor: string; explanation: string };
 }
 
 export interface ContingencyState {

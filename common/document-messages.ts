@@ -81,6 +81,8 @@ export interface DocumentTimings {
   contingencyTransmitSpacingMs: number;
   /** The length of an hour for the 24/48/72-hour alerts (tests compress it). */
   contingencyHourMs: number;
+  /** An open contingency continues as new after this many probe turns (its history stays short). */
+  contingencyTurnsPerRun: number;
 }
 
 export const DEFAULT_TIMINGS: DocumentTimings = {
@@ -105,6 +107,7 @@ export const DEFAULT_TIMINGS: DocumentTimings = {
   contingencyProbeMs: 30_000,
   contingencyTransmitSpacingMs: 200,
   contingencyHourMs: 3_600_000,
+  contingencyTurnsPerRun: 500,
 };
 
 /** Sent to a document issued in contingency when its contingency ends: transmit now. */

@@ -1,5 +1,5 @@
 import type { DocumentState } from './document-lifecycle.js';
-import type { DocumentTimings } from './document-messages.js';
+import type { ActionKind, CorrectionAction, DocumentTimings, OperatorAction } from './document-messages.js';
 
 /** What starts a document workflow: ids and the business key, never the document itself or secrets. */
 export interface DocumentWorkflowInput {
@@ -17,6 +17,14 @@ export interface DocumentWorkflowInput {
   timings?: Partial<DocumentTimings>;
   /** State carried over by continue-as-new. */
   carried?: DocumentState;
+  /**
+   * What the last run had received and not yet acted on: an operator action it accepted (answered as
+   * accepted, so it must happen), and the end of the contingency the document waits for.
+   */
+  carriedInbox?: {
+    pending?: { kind: ActionKind; action: OperatorAction & Partial<CorrectionAction> };
+    contingencyEnded?: boolean;
+  };
 }
 
 /** The business key of a fiscal document: at most one document (and one workflow) per key. */

@@ -18,6 +18,7 @@ import {
   endContingencySignal,
   explainContingencySignal,
   getContingencyState,
+  type ContingencyInbox,
   type ContingencyState,
   type ContingencyWorkflowInput,
 } from '../common/contingency-messages.js';
@@ -28,7 +29,6 @@ import { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';
 
 /** Documents asked for at a time when the contingency transmits; and loop turns before continue-as-new. */
 const TRANSMIT_PAGE = 100;
-const TURNS_PER_RUN = 500;
 
 /**
  * One contingency of a company and environment (dgi-fe §14, docs/contingency.md): recorded in PostgreSQL
@@ -64,10 +64,8 @@ export async function contingencyWorkflow(input: ContingencyWorkflowInput): Prom
     cursor: 0,
     endAfterHealthyMs: 0,
   };
-  const inbox: {
-    end?: { actor: string; reason?: string };
-    explanation?: { actor: string; explanation: string };
-  } = {};
+  // Signals received and not yet acted on travel with continue-as-new (carryOn): none is lost between runs.
+  const inbox: ContingencyInbox = { ...input.carriedInbox };
   setHandler(getContingencyState, () => state);
   setHandler(endContingencySignal, (end) => {
     inbox.end ??= end;
@@ -139,7 +137,7 @@ export async function contingencyWorkflow(input: ContingencyWorkflowInput): Prom
   }
 
   const carryOn = async () => {
-    await continueAsNew<typeof contingencyWorkflow>({ ...input, carried: state });
+    await continueAsNew<typeof contingencyWorkflow>({ ...input, carried: state, carriedInbox: inbox });
   };
 
   /** While open: alerts at 24/48/72 hours, explanations, probes; until an operator or the PAC ends it. */
@@ -178,7 +176,7 @@ export async function contingencyWorkflow(input: ContingencyWorkflowInput): Prom
       }
     }
     await refreshCounts();
-    if (turn >= TURNS_PER_RUN || workflowInfo().continueAsNewSuggested) await carryOn();
+    if (turn >= t.contingencyTurnsPerRun || workflowInfo().continueAsNewSuggested) await carryOn();
     const nextAlert = CONTINGENCY_ALERT_HOURS.filter((h) => !state.alerts.includes(h)).map(
       (h) => Date.parse(state.since) + h * t.contingencyHourMs - Date.now(),
     );
@@ -221,7 +219,8 @@ export async function contingencyWorkflow(input: ContingencyWorkflowInput): Prom
       state.cursor++;
     }
     if (state.cursor >= total) break;
-    if (turn >= TURNS_PER_RUN / 10 || workflowInfo().continueAsNewSuggested) await carryOn();
+    if (turn >= Math.max(1, t.contingencyTurnsPerRun / 10) || workflowInfo().continueAsNewSuggested)
+      await carryOn();
   }
   await acts.recordContingencyTransmitted({
     contingencyId: state.contingencyId!,

@@ -107,7 +107,11 @@ export function createContext(input: DocumentWorkflowInput, features: RunFeature
       actions: [],
       history: [],
     },
-    inbox: {},
+    // What the last run accepted and had not acted on yet (continueAsNewIfLong carries it).
+    inbox: {
+      ...(input.carriedInbox?.pending ? { pending: { ...input.carriedInbox.pending } } : {}),
+      ...(input.carriedInbox?.contingencyEnded ? { contingencyEnded: true } : {}),
+    },
     run: { polls: 0 },
   };
 }

@@ -63,7 +63,16 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
     if (ctx.run.polls < t.maxPollsPerRun && !workflowInfo().continueAsNewSuggested) return;
     ctx.inbox.closing = true;
     await condition(allHandlersFinished);
-    await continueAsNew<typeof documentWorkflow>({ ...input, carried: state });
+    // An action accepted and not yet taken (its Update was answered) must happen in the next run.
+    const { pending, contingencyEnded } = ctx.inbox;
+    await continueAsNew<typeof documentWorkflow>({
+      ...input,
+      carried: state,
+      carriedInbox: {
+        ...(pending ? { pending: { kind: pending.kind, action: pending.action } } : {}),
+        ...(contingencyEnded ? { contingencyEnded } : {}),
+      },
+    });
   };
 
   /** The document (not yet authorized) waits for support while fepa asks; an authorized one keeps its state. */

@@ -1,4 +1,4 @@
-import { allHandlersFinished, condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, upsertSearchAttributes } from '@temporalio/workflow';
 import { Contingency } from '../common/search-attributes.js';
 import type { DocumentState } from '../common/document-lifecycle.js';
 import type { DocumentWorkflowInput } from '../common/document-workflow-types.js';
@@ -17,23 +17,11 @@ type Next = Settled | 'start' | 'wait' | 'cancelled' | 'contingency' | 'reissue'
  * This file is the phase loop; what each step does lives in `document/`.
  */
 export async function documentWorkflow(input: DocumentWorkflowInput): Promise<DocumentState> {
-  // Runs started before these patches keep their recorded behaviour (one of them:
-  // document/legacy-conversation.ts). Decided once, before any command.
-  const ctx = createContext(input, {
-    untilVerdict: patched('ask-until-verdict'),
-    localBookkeeping: patched('bookkeeping-local'),
-    answerWhenApplied: patched('update-answers-when-applied'),
-    notFoundSettles: patched('not-found-settles'),
-    cafeDelivery: patched('cafe-delivery'),
-    contingency: patched('contingency'),
-    webhooksFromStart: patched('webhooks-decided-at-start'),
-  });
+  const ctx = createContext(input);
   const { state, t } = ctx;
   registerOperatorHandlers(ctx);
   const tr = createTransitions(ctx);
-  // The business key's search attributes are set once, when the workflow starts (DocumentService);
-  // runs started before this patch also upserted them here.
-  if (!patched('search-attributes-at-start')) tr.upsertKey();
+  // The business key's search attributes are set once, when the workflow starts (DocumentService).
   const talk = createPacConversation(ctx, tr);
   const after = createAfterAuthorization(ctx, tr, talk);
 
@@ -137,10 +125,6 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
       continue;
     }
     if (next === 'authorized') {
-      if (!ctx.untilVerdict) {
-        if ((await after.legacyAuthorized()) === 'done') break;
-        continue;
-      }
       state.annulWindowEndsAt ??= new Date(Date.now() + t.annulWindowMs).toISOString();
       if (state.status !== 'authorized')
         await tr.moveTo(
@@ -148,7 +132,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
           'pac',
           `authorized${state.protocol ? `, protocol ${state.protocol}` : ''}`,
         );
-      if (ctx.cafeDelivery && state.cafeByEmail && !state.cafeDelivery) await tr.startCafeDelivery();
+      if (state.cafeByEmail && !state.cafeDelivery) await tr.startCafeDelivery();
       await after.authorizedPhase();
       break;
     }
@@ -159,7 +143,7 @@ export async function documentWorkflow(input: DocumentWorkflowInput): Promise<Do
     // rejected, needs_support, awaiting_submission: a person decides.
     const { kind, action } = await waitForPerson(ctx);
     if (kind === 'cancel') {
-      if (ctx.untilVerdict && state.submissions > 0) {
+      if (state.submissions > 0) {
         next = await after.cancelAfterAsking(action);
         continue;
       }

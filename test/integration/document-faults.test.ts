@@ -64,7 +64,7 @@ describe('the document workflow under faults', () => {
         script: ['duplicate'],
         queryFaults: ['http-500'],
       });
-      recorded.push(['v3-duplicate-failed-query-authorized', handle]);
+      recorded.push(['duplicate-failed-query-authorized', handle]);
       const state = await handle.result();
       assert.equal(state.status, 'authorized', JSON.stringify(state.history));
       assert.equal(await scenarios.submissions(c, '0000000101'), 1);
@@ -181,7 +181,7 @@ describe('the document workflow under faults', () => {
   it('refuses to cancel a document the PAC holds as authorized, and follows the PAC', LIMIT, async () => {
     const c = await scenarios.company({ pac: 'edoc' });
     const { handle } = await scenarios.issue(c, '0000000106', { script: ['edoc-state:4'] });
-    recorded.push(['v3-cancel-refused-pac-holds', handle]);
+    recorded.push(['cancel-refused-pac-holds', handle]);
     await waitForStatus(handle, 'needs_support');
     // The DGI authorized it after all (the PAC's error was its own).
     const set = await simulator.admin('/documents/status', {
@@ -252,7 +252,7 @@ describe('the document workflow under faults', () => {
       annulFaults: ['lose-reply'],
       timings: { annulWindowMs: 60_000 },
     });
-    recorded.push(['v3-annulment-lost-reply', handle]);
+    recorded.push(['annulment-lost-reply', handle]);
     await waitForStatus(handle, 'authorized');
     const answer = await handle.executeUpdate(annulUpdate, {
       args: [{ actor: 'contabilidad@empresa', reason: 'Factura emitida por error al cliente equivocado' }],
@@ -272,7 +272,7 @@ describe('the document workflow under faults', () => {
         annulFaults: ['http-500'],
         timings: { annulWindowMs: 60_000 },
       });
-      recorded.push(['v3-failed-annulment-then-annulled', handle]);
+      recorded.push(['failed-annulment-then-annulled', handle]);
       const authorized = await waitForStatus(handle, 'authorized');
       const reason = 'Factura emitida por error al cliente equivocado';
       await assert.rejects(

@@ -74,27 +74,6 @@ export function createAfterAuthorization(ctx: DocumentContext, tr: Transitions, 
     }
   };
 
-  /** Runs started before 'ask-until-verdict': one annulment try per window, as recorded. */
-  const legacyAuthorized = async (): Promise<'again' | 'done'> => {
-    await tr.moveTo('authorized', 'pac', `authorized${state.protocol ? `, protocol ${state.protocol}` : ''}`);
-    if (!(await condition(() => ctx.inbox.pending !== undefined, t.annulWindowMs))) return 'done';
-    const { action } = takePending(ctx);
-    const answer = await annul(action);
-    tr.remember(answer);
-    if (answer.status === 'annulled') {
-      await tr.moveTo('annulled', action.actor, action.reason);
-      return 'done';
-    }
-    state.actions.push({
-      at: new Date().toISOString(),
-      kind: 'annul',
-      actor: action.actor,
-      accepted: false,
-      note: `the PAC did not annul: ${answer.pacMessage ?? answer.status}`,
-    });
-    return 'again';
-  };
-
   /**
    * A cancel of a document the PAC may hold: ask first; cancel only when it holds nothing valid
    * (never received, or rejected). Otherwise the PAC's verdict is what happens next.
@@ -115,5 +94,5 @@ export function createAfterAuthorization(ctx: DocumentContext, tr: Transitions, 
     return talk.settle(verdict, 'query');
   };
 
-  return { authorizedPhase, legacyAuthorized, cancelAfterAsking };
+  return { authorizedPhase, cancelAfterAsking };
 }

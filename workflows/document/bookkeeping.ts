@@ -29,12 +29,11 @@ export const LOCAL_BOOKKEEPING_ATTEMPTS = 3;
  * activity is retried without limit, and its attempts and last failure show on the pending activity in
  * the Temporal UI (the worker logs each one).
  *
- * With `local` (runs started after the 'bookkeeping-local' patch), the quick steps run first as local
- * activities: one marker event instead of an activity's three and a workflow task round trip. A local
+ * The quick steps run first as local activities: one marker event instead of an activity's three and a workflow task round trip. A local
  * activity's retries are invisible in the UI, so after a few quick attempts the step falls back to the
  * durable activity, which is where a long outage waits (and shows). Both steps are idempotent.
  */
-export function bookkeepingActivities(t: DocumentTimings, local: boolean): Bookkeeping {
+export function bookkeepingActivities(t: DocumentTimings): Bookkeeping {
   const durable = proxyActivities<Bookkeeping>({
     startToCloseTimeout: '30s',
     retry: {
@@ -44,7 +43,6 @@ export function bookkeepingActivities(t: DocumentTimings, local: boolean): Bookk
       nonRetryableErrorTypes: NON_RETRYABLE,
     },
   });
-  if (!local) return durable;
   const quick = proxyLocalActivities<Pick<Bookkeeping, Quick>>({
     startToCloseTimeout: '10s',
     // The quick phase is short whatever happens; a longer wait belongs to the durable activity.

@@ -25,22 +25,6 @@ export interface DocumentContext {
   input: DocumentWorkflowInput;
   t: DocumentTimings;
   state: DocumentState;
-  /** Runs started before the 'ask-until-verdict' patch keep their recorded behaviour. */
-  untilVerdict: boolean;
-  /** Runs started after the 'update-answers-when-applied' patch answer an Update once it is applied. */
-  answerWhenApplied: boolean;
-  /** Runs started after the 'not-found-settles' patch confirm a "not found" before resubmitting. */
-  notFoundSettles: boolean;
-  /** Runs started after the 'cafe-delivery' patch e-mail the CAFE after authorization when asked to. */
-  cafeDelivery: boolean;
-  /** Runs started after the 'contingency' patch open contingencies and re-issue queued documents in them. */
-  contingency: boolean;
-  /**
-   * Runs started after the 'webhooks-decided-at-start' patch notify without consulting the older
-   * 'webhook-notifications' patch mid-run (found in the contingency tests: that patch, called only after a
-   * local activity said the company has a webhook, failed replays for queries now and then).
-   */
-  webhooksFromStart: boolean;
   local: ReturnType<typeof bookkeepingActivities>;
   pac: PacActivities;
   pacQuery: PacActivities;
@@ -57,29 +41,12 @@ export interface DocumentContext {
   run: { polls: number };
 }
 
-/** Behaviours decided once per run, before any command (patches: older runs replay as recorded). */
-export interface RunFeatures {
-  untilVerdict: boolean;
-  localBookkeeping: boolean;
-  answerWhenApplied: boolean;
-  notFoundSettles: boolean;
-  cafeDelivery: boolean;
-  contingency: boolean;
-  webhooksFromStart: boolean;
-}
-
-export function createContext(input: DocumentWorkflowInput, features: RunFeatures): DocumentContext {
+export function createContext(input: DocumentWorkflowInput): DocumentContext {
   const t: DocumentTimings = { ...DEFAULT_TIMINGS, ...input.timings };
   return {
     input,
     t,
-    untilVerdict: features.untilVerdict,
-    answerWhenApplied: features.answerWhenApplied,
-    notFoundSettles: features.notFoundSettles,
-    cafeDelivery: features.cafeDelivery,
-    contingency: features.contingency,
-    webhooksFromStart: features.webhooksFromStart,
-    local: bookkeepingActivities(t, features.localBookkeeping),
+    local: bookkeepingActivities(t),
     // A submission is never retried by Temporal: its outcome would be unknown (reconciled instead).
     pac: proxyActivities<PacActivities>({
       taskQueue: input.pacTaskQueue,

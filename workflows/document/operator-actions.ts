@@ -74,12 +74,11 @@ export function registerOperatorHandlers(ctx: DocumentContext): void {
     return pending;
   };
   /**
-   * Runs after the 'update-answers-when-applied' patch answer once the action is applied (the state it
-   * led to) or turned down after acceptance (the update fails with the reason); after `updateAnswerWaitMs`
-   * they answer the state as it is, the action still in progress.
+   * An Update is answered once its action is applied (the state it led to) or turned down after
+   * acceptance (the update fails with the reason); after `updateAnswerWaitMs` it answers the state as it
+   * is, the action still in progress.
    */
   const answer = async (pending: Pending) => {
-    if (!ctx.answerWhenApplied) return state;
     await condition(
       () => pending.result !== undefined || ctx.inbox.closing === true,
       ctx.t.updateAnswerWaitMs,

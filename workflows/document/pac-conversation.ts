@@ -3,7 +3,6 @@ import type { PacOutcome } from '../../common/pac-outcome.js';
 import type { documentWorkflow } from '../document-workflow.js';
 import { failureOf, jittered, type DocumentContext } from './context.js';
 import { decide } from './decide.js';
-import { legacyDuplicate, legacyPoll, legacyReconcile } from './legacy-conversation.js';
 import { failedQuery, isVerdict, STILL_ASKING, unknownOutcome, type AskingPurpose } from './pac-verdict.js';
 import type { Transitions } from './transitions.js';
 
@@ -21,7 +20,7 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
 
   /** A PAC call's answer; when it says the PAC has been unreachable long enough, a contingency opens. */
   const heard = async (o: PacOutcome): Promise<PacOutcome> => {
-    if (o.contingencyAdvised && ctx.contingency) await tr.openContingency(o.contingencyAdvised);
+    if (o.contingencyAdvised) await tr.openContingency(o.contingencyAdvised);
     return o;
   };
 
@@ -132,15 +131,7 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
 
   /** Asks the PAC until it gives a final answer; durable timers with backoff and jitter. */
   const poll = async (): Promise<Settled> =>
-    ctx.untilVerdict
-      ? settle(await askUntilVerdict('pending', { waitFirst: true }), 'query')
-      : legacyPoll(ctx, {
-          queryOnce,
-          remember: tr.remember,
-          needPerson: tr.needPerson,
-          continueAsNewIfLong,
-          settle,
-        });
+    settle(await askUntilVerdict('pending', { waitFirst: true }), 'query');
 
   /** Carries out the decision table's answer (decide.ts). */
   const settle = async (o: PacOutcome, from: 'submit' | 'query'): Promise<Settled> => {
@@ -159,9 +150,7 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
         return reconcile();
       case 'reconcile-duplicate':
         state.reconciliations++;
-        return ctx.untilVerdict
-          ? reconcileDuplicate()
-          : legacyDuplicate({ queryOnce, remember: tr.remember, needPerson: tr.needPerson, settle });
+        return reconcileDuplicate();
       case 'person':
         await tr.needPerson(d.status, d.reason, d.code);
         return d.status;
@@ -183,18 +172,14 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
   /** After an unknown outcome: ask before anything else; resubmit only when the PAC never saw it. */
   const reconcile = async (): Promise<Settled> => {
     state.reconciliations++;
-    if (!ctx.untilVerdict)
-      return legacyReconcile(ctx, { queryOnce, remember: tr.remember, needPerson: tr.needPerson, settle });
     const verdict = await askUntilVerdict('unknown', { waitFirst: false });
     if (verdict.status !== 'not-found') return settle(verdict, 'query');
-    if (ctx.notFoundSettles) {
-      // The PAC may still be working on the request whose answer was lost: believe "not found" only
-      // when it holds after notFoundSettleMs (found in chaos runs: a PAC stalled on its own database
-      // stored the first submission after answering "not found", and the resend issued it twice).
-      await sleep(t.notFoundSettleMs);
-      const again = await askUntilVerdict('unknown', { waitFirst: false });
-      if (again.status !== 'not-found') return settle(again, 'query');
-    }
+    // The PAC may still be working on the request whose answer was lost: believe "not found" only
+    // when it holds after notFoundSettleMs (found in chaos runs: a PAC stalled on its own database
+    // stored the first submission after answering "not found", and the resend issued it twice).
+    await sleep(t.notFoundSettleMs);
+    const again = await askUntilVerdict('unknown', { waitFirst: false });
+    if (again.status !== 'not-found') return settle(again, 'query');
     return 'resubmit';
   };
 
@@ -220,22 +205,17 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
             'fepa',
             'the PAC cannot be reached; the signed document is kept and sent when it answers',
           );
-        if (!ctx.untilVerdict) await sleep(jittered(ctx, offlineDelay));
-        else if (await condition(() => ctx.inbox.pending?.kind === 'cancel', jittered(ctx, offlineDelay)))
+        if (await condition(() => ctx.inbox.pending?.kind === 'cancel', jittered(ctx, offlineDelay)))
           return 'wait';
         offlineDelay = Math.min(offlineDelay * 2, t.offlineRetryMaxMs);
-        if (ctx.contingency) {
-          const reissue = await ctx.local.reissueQueuedInContingency({
-            documentId: input.documentId,
-            companyId: input.companyId,
-            environment: input.environment,
-          });
-          if (reissue.reissued) return 'reissue';
-        }
-        if (ctx.untilVerdict) {
-          ctx.run.polls++;
-          await continueAsNewIfLong();
-        }
+        const reissue = await ctx.local.reissueQueuedInContingency({
+          documentId: input.documentId,
+          companyId: input.companyId,
+          environment: input.environment,
+        });
+        if (reissue.reissued) return 'reissue';
+        ctx.run.polls++;
+        await continueAsNewIfLong();
       } else if (outcome.status === 'auth-failed') {
         await sleep(jittered(ctx, t.offlineRetryInitialMs));
       }

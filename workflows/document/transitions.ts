@@ -1,7 +1,6 @@
 import {
   log,
   ParentClosePolicy,
-  patched,
   startChild,
   setCurrentDetails,
   upsertSearchAttributes,
@@ -11,16 +10,7 @@ import { documentDetails } from '../../common/document-guidance.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DocumentStatus } from '../../common/document-lifecycle.js';
 import type { PacOutcome } from '../../common/pac-outcome.js';
-import {
-  CompanyId,
-  Cufe,
-  DocNumber,
-  DocStatus,
-  DocType,
-  EmitterRuc,
-  NeedsPerson,
-  Pac,
-} from '../../common/search-attributes.js';
+import { Cufe, DocStatus, NeedsPerson } from '../../common/search-attributes.js';
 import { documentLinks } from '../../common/document-links.js';
 import type { DocumentWebhookEvent } from '../../common/webhook-event.js';
 import { webhookDeliveryWorkflow } from '../webhook-delivery-workflow.js';
@@ -38,16 +28,6 @@ export type Transitions = ReturnType<typeof createTransitions>;
  */
 export function createTransitions(ctx: DocumentContext) {
   const { input, state } = ctx;
-
-  /** For runs started before 'search-attributes-at-start' only (replay). */
-  const upsertKey = () =>
-    upsertSearchAttributes([
-      { key: CompanyId, value: input.companyId },
-      { key: EmitterRuc, value: input.emitterRuc },
-      { key: DocType, value: input.docType },
-      { key: DocNumber, value: input.number },
-      { key: Pac, value: input.pac },
-    ]);
 
   /** The Temporal UI's live summary of the document (no command: it rides on the task's completion). */
   const showDetails = () =>
@@ -88,9 +68,8 @@ export function createTransitions(ctx: DocumentContext) {
         code: state.needsPerson.code,
       });
     // Every change is announced to the company's webhook by a child workflow of its own (retried until
-    // delivered); the document never waits for the receiver. Patched: older runs did not notify.
-    if (recorded?.webhook && (ctx.webhooksFromStart || patched('webhook-notifications')))
-      await notify(status);
+    // delivered); the document never waits for the receiver.
+    if (recorded?.webhook) await notify(status);
   };
 
   const notify = async (status: DocumentStatus) => {
@@ -216,7 +195,6 @@ export function createTransitions(ctx: DocumentContext) {
 
   return {
     showDetails,
-    upsertKey,
     moveTo,
     needPerson,
     flagPerson,

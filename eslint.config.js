@@ -25,6 +25,33 @@ const bannedBuiltins = builtinModules
   .filter((name) => !name.startsWith('_') && !allowedBuiltins.has(name))
   .flatMap((name) => [name, `node:${name}`]);
 
+/**
+ * The layers and the arrows allowed between them (docs/architecture.md): a folder may import only the folders
+ * listed for it; `typeOnly` ones only as types. tools/, test/ and bench/ may import anything.
+ */
+const LAYERS = {
+  common: { may: [] },
+  domain: { may: ['common'] },
+  platform: { may: ['common', 'domain'] },
+  pac: { may: ['common', 'domain', 'platform'] },
+  activities: { may: ['common', 'domain', 'platform', 'pac'] },
+  workflows: { may: ['common'], typeOnly: ['activities'] },
+  app: { may: ['common', 'domain', 'platform', 'pac'], typeOnly: ['workflows'] },
+  api: { may: ['app', 'common', 'domain', 'platform'], typeOnly: ['workflows'] },
+  worker: { may: ['activities', 'app', 'common', 'domain', 'pac', 'platform', 'workflows'] },
+};
+const TOP = [...Object.keys(LAYERS), 'tools', 'test', 'bench'];
+
+/** no-restricted-imports patterns for one layer: every other top-level folder it may not reach. */
+function layerPatterns(layer) {
+  const { may, typeOnly = [] } = LAYERS[layer];
+  return TOP.filter((f) => f !== layer && !may.includes(f)).map((folder) => ({
+    regex: `^(\\.\\./)+${folder}/`,
+    ...(typeOnly.includes(folder) ? { allowTypeImports: true } : {}),
+    message: `${layer}/ may not import ${folder}/${typeOnly.includes(folder) ? ' except as types' : ''} (the layers: docs/architecture.md).`,
+  }));
+}
+
 export default tseslint.config(
   {
     ignores: ['node_modules/', '.cache/', '.data/', 'dist/', 'bench/results/', 'test/histories/', 'scratch/'],
@@ -34,7 +61,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'dev-stack/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', 'app/cli/bin/*.js', 'tools/dev-stack/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },
@@ -57,8 +84,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
-  {
-    files: ['workflows/**/*.ts', 'common/**/*.ts'],
+  ...Object.keys(LAYERS)
+    .filter((layer) => layer !== 'workflows' && layer !== 'common')
+    .map((layer) => ({
+      files: [`${layer}/**/*.ts`],
+      rules: { 'no-restricted-imports': ['error', { patterns: layerPatterns(layer) }] },
+    })),
+  ...['workflows', 'common'].map((layer) => ({
+    // Workflow code and the contract it shares run in the deterministic sandbox.
+    files: [`${layer}/**/*.ts`],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -67,22 +101,12 @@ export default tseslint.config(
             name,
             message: 'Workflow code runs in the deterministic sandbox: no Node built-ins or I/O modules.',
           })),
-          patterns: [
-            {
-              group: ['**/activities/*', '**/activities'],
-              allowTypeImports: true,
-              message: 'Import activities type-only.',
-            },
-            {
-              group: ['**/storage/**', '**/api/**', '**/worker/**', '**/config/**'],
-              message: 'Workflow code may not reach I/O layers.',
-            },
-          ],
+          patterns: layerPatterns(layer),
         },
       ],
       'no-restricted-globals': ['error', 'setTimeout', 'setInterval', 'process'],
     },
-  },
+  })),
   {
     // Tests mutate untyped JSON fixtures to break one rule at a time.
     files: ['test/**/*.ts'],

@@ -1,6 +1,6 @@
 import { log } from '@temporalio/activity';
-import { certificatesExpiringBefore, recordCertificateEvent } from '../storage/certificate-store.js';
-import type { Sql } from '../storage/database.js';
+import { certificatesExpiringBefore, recordCertificateEvent } from '../platform/storage/certificate-store.js';
+import type { Sql } from '../platform/storage/database.js';
 
 const DAY_MS = 86_400_000;
 

@@ -10,9 +10,9 @@ import {
   loadContingencySettings,
   openContingency,
   recordTransmitted,
-} from '../storage/contingency-store.js';
-import { reissueInContingency } from '../storage/contingency-reissue.js';
-import type { Sql } from '../storage/database.js';
+} from '../platform/storage/contingency-store.js';
+import { reissueInContingency } from '../platform/storage/contingency-reissue.js';
+import type { Sql } from '../platform/storage/database.js';
 
 /**
  * The contingency workflow's bookkeeping, and the two questions a document issued in contingency asks.

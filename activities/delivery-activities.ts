@@ -1,15 +1,15 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { CafeError, cafeModel } from '../cafe/cafe-model.js';
-import { formatOfSignedXml, renderCafe } from '../cafe/render-cafe.js';
-import { readRfe } from '../dgi-document/index.js';
-import { cafeMessage } from '../mail/cafe-message.js';
-import { MailError, type MailSender, type MailSettings } from '../mail/mail-sender.js';
-import type { Sql } from '../storage/database.js';
+import { CafeError, cafeModel } from '../domain/cafe/cafe-model.js';
+import { formatOfSignedXml, renderCafe } from '../domain/cafe/render-cafe.js';
+import { receiverEmail } from '../domain/cafe/receiver-email.js';
+import { cafeMessage } from '../platform/mail/cafe-message.js';
+import { MailError, type MailSender, type MailSettings } from '../platform/mail/mail-sender.js';
+import type { Sql } from '../platform/storage/database.js';
 import {
   findDeliverySource,
   recordDeliveryAttempt,
   recordDeliveryResult,
-} from '../storage/delivery-store.js';
+} from '../platform/storage/delivery-store.js';
 
 export interface DeliveryActivityDeps {
   sql: Sql;
@@ -27,12 +27,7 @@ export interface CafeDeliveryRequest {
   requestedBy: string;
 }
 
-/** The receiver's first e-mail address in a signed document, if it has one. */
-export function receiverEmail(signedXml: string): string | undefined {
-  const read = readRfe(signedXml);
-  if (!read.ok) return undefined;
-  return [read.document.gDGen.gDatRec.dCorElectRec ?? []].flat()[0];
-}
+export { receiverEmail };
 
 export function createDeliveryActivities(deps: DeliveryActivityDeps) {
   return {

@@ -1,5 +1,5 @@
 import type { RoundtripResult } from '../common/roundtrip.js';
-import type { Sql } from '../storage/database.js';
+import type { Sql } from '../platform/storage/database.js';
 
 export interface DiagnosticDeps {
   sql: Sql;

@@ -1,16 +1,16 @@
-import { buildQrUrl, validateDocument, writeCanonicalRfe } from '../dgi-document/index.js';
-import { assembleSignedRfe, digestCanonicalRfe, signatureForDigest } from '../signing/sign-rfe.js';
-import type { SigningKeyCache } from '../signing/signing-key-cache.js';
+import { buildQrUrl, validateDocument, writeCanonicalRfe } from '../domain/dgi-document/index.js';
+import { assembleSignedRfe, digestCanonicalRfe, signatureForDigest } from '../domain/signing/sign-rfe.js';
+import type { SigningKeyCache } from '../domain/signing/signing-key-cache.js';
 import {
   loadDocumentRequest,
   saveSignedDocument,
   savePreparedDocument,
   type PreparedDocument,
-} from '../storage/document-store.js';
-import { findOpenContingency, loadContingencySettings } from '../storage/contingency-store.js';
-import { requestInContingency } from '../contingency/contingency-emission.js';
-import type { Sql } from '../storage/database.js';
-import { checkAgainstDgiSchema } from '../xsd-check/xmllint-schema-check.js';
+} from '../platform/storage/document-store.js';
+import { findOpenContingency, loadContingencySettings } from '../platform/storage/contingency-store.js';
+import { requestInContingency } from '../domain/contingency/contingency-emission.js';
+import type { Sql } from '../platform/storage/database.js';
+import { checkAgainstDgiSchema } from '../platform/xsd-check/xmllint-schema-check.js';
 import { contingencyReasonFailure, schemaFailure, validationFailure, withTypedFailures } from './failures.js';
 import { DocumentStoreError } from '../common/fepa-error.js';
 

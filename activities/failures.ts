@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { CertificateError } from '../certificates/certificate-error.js';
-import type { DocumentIssue } from '../dgi-document/index.js';
+import { CertificateError } from '../domain/certificates/certificate-error.js';
+import type { DocumentIssue } from '../domain/dgi-document/index.js';
 import { NON_RETRYABLE_FAILURES } from '../common/failure-types.js';
 
 /**

@@ -1,14 +1,15 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { HkaAdapter, type HkaRucInfo } from '../pac/hka/hka-adapter.js';
+import type { FolioCheck, RucLookup } from '../common/pac-account.js';
+import { HkaAdapter } from '../pac/hka/hka-adapter.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
 import type { PacResult } from '../pac/pac-result.js';
-import type { Sql } from '../storage/database.js';
+import type { Sql } from '../platform/storage/database.js';
 import {
   hkaCompanyIds,
   hkaCompanySettings,
   recordFolioReading,
   type FolioReading,
-} from '../storage/hka-store.js';
+} from '../platform/storage/hka-store.js';
 import { rucFromRegistry } from './ruc-registry.js';
 
 export interface HkaActivityDeps {
@@ -17,12 +18,7 @@ export interface HkaActivityDeps {
 }
 
 /** What a folio read found: the reading kept, or why HKA gave none. */
-export type FolioCheck =
-  | { ok: true; reading: FolioReading; threshold: number }
-  | { ok: false; companyId: string; code: string; message: string };
-
-export type RucLookup =
-  { ok: true; source: 'cache' | 'hka'; info: HkaRucInfo } | { ok: false; code: string; message: string };
+export type { FolioCheck, RucLookup };
 
 /**
  * A PAC answer that means "ask again later" fails the activity (Temporal retries it); any other refusal

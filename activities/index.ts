@@ -1,4 +1,4 @@
-import type { SecretBox } from '../secrets/secret-box.js';
+import type { SecretBox } from '../platform/secrets/secret-box.js';
 import { createCertificateWatchActivities } from './certificate-watch-activities.js';
 import { createContingencyActivities } from './contingency-activities.js';
 import { createDeliveryActivities, type DeliveryActivityDeps } from './delivery-activities.js';

@@ -4,20 +4,20 @@ import type { PacOutcome } from '../common/pac-outcome.js';
 import type { DocumentRef, PacAdapter } from '../pac/pac-adapter.js';
 import { pacResult, type PacResult } from '../pac/pac-result.js';
 import { PacConfigurationError } from '../common/fepa-error.js';
-import { OutboundRefused } from '../outbound/outbound-guard.js';
+import { OutboundRefused } from '../platform/outbound/outbound-guard.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
-import { verifySignedRfe } from '../signing/verify-rfe.js';
+import { verifySignedRfe } from '../domain/signing/verify-rfe.js';
 import { pacAnswered, unansweredReason } from '../pac/pac-answered.js';
-import { shouldOpenContingency } from '../contingency/contingency-settings.js';
-import { findCompany, type Company } from '../storage/company-store.js';
-import { computeCufe } from '../dgi-document/index.js';
+import { shouldOpenContingency } from '../domain/contingency/contingency-settings.js';
+import { findCompany, type Company } from '../platform/storage/company-store.js';
+import { computeCufe } from '../domain/dgi-document/index.js';
 import {
   findOpenContingency,
   loadContingencySettings,
   recordReachability,
-} from '../storage/contingency-store.js';
-import type { Sql } from '../storage/database.js';
-import { hkaCompanySettings, recordFolioReading } from '../storage/hka-store.js';
+} from '../platform/storage/contingency-store.js';
+import type { Sql } from '../platform/storage/database.js';
+import { hkaCompanySettings, recordFolioReading } from '../platform/storage/hka-store.js';
 import { folioLowEvent } from '../common/folio-alert.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
 import { receiverRucProblem } from './receiver-ruc-check.js';
@@ -27,7 +27,7 @@ import {
   recordPacExchange,
   savePacFacts,
   type SubmissionMaterial,
-} from '../storage/document-store.js';
+} from '../platform/storage/document-store.js';
 
 export interface PacActivityDeps {
   sql: Sql;

@@ -1,13 +1,14 @@
 import { log } from '@temporalio/activity';
+import { RUC_LOOKUP_MAX_AGE_MS } from '../common/pac-account.js';
 import { HkaAdapter } from '../pac/hka/hka-adapter.js';
 import type { PacAdapter } from '../pac/pac-adapter.js';
 import { pacResult, type PacResult } from '../pac/pac-result.js';
-import type { Sql } from '../storage/database.js';
-import { hkaCompanySettings } from '../storage/hka-store.js';
+import type { Sql } from '../platform/storage/database.js';
+import { hkaCompanySettings } from '../platform/storage/hka-store.js';
 import { rucFromRegistry } from './ruc-registry.js';
 
 /** How long a registry answer is trusted, and how long issuing waits for HKA's registry at most. */
-export const RUC_LOOKUP_MAX_AGE_MS = 7 * 86_400_000;
+export { RUC_LOOKUP_MAX_AGE_MS };
 export const RUC_CHECK_WAIT_MS = 3_000;
 
 interface ReceiverRuc {

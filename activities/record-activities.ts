@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
-import type { Sql } from '../storage/database.js';
-import { recordTransition } from '../storage/document-store.js';
-import { documentCompanyHasWebhook } from '../storage/webhook-store.js';
+import type { Sql } from '../platform/storage/database.js';
+import { recordTransition } from '../platform/storage/document-store.js';
+import { documentCompanyHasWebhook } from '../platform/storage/webhook-store.js';
 
 export function createRecordActivities(deps: { sql: Sql }) {
   return {

@@ -1,7 +1,7 @@
 import type { HkaAdapter, HkaRucInfo } from '../pac/hka/hka-adapter.js';
 import type { PacResult } from '../pac/pac-result.js';
-import type { Sql } from '../storage/database.js';
-import { cachedRucLookup, saveRucLookup } from '../storage/hka-store.js';
+import type { Sql } from '../platform/storage/database.js';
+import { cachedRucLookup, saveRucLookup } from '../platform/storage/hka-store.js';
 
 /**
  * A RUC from the DGI registry through the company's HKA account: the cached answer when it is fresher than

@@ -1,11 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { WebhookEvent } from '../common/webhook-event.js';
-import { guardedFetch, OutboundRefused, webhookRule, type Resolver } from '../outbound/outbound-guard.js';
-import type { SecretBox } from '../secrets/secret-box.js';
-import type { Sql } from '../storage/database.js';
-import { openWebhook } from '../storage/webhook-store.js';
-import { loadErpReference } from '../storage/document-store.js';
+import {
+  guardedFetch,
+  OutboundRefused,
+  webhookRule,
+  type Resolver,
+} from '../platform/outbound/outbound-guard.js';
+import type { SecretBox } from '../platform/secrets/secret-box.js';
+import type { Sql } from '../platform/storage/database.js';
+import { openWebhook } from '../platform/storage/webhook-store.js';
+import { loadErpReference } from '../platform/storage/document-store.js';
 
 /** `X-Fepa-Signature: sha256=<hex>` over `<timestamp>.<body>`: receivers check it with their secret. */
 export function webhookSignature(secret: string, timestamp: string, body: string): string {

@@ -1,14 +1,14 @@
 // The API process: one Temporal client and one database pool for every request.
 import type { Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
-import { serviceProcess } from '../config/service-process.js';
-import { ApiKeyService } from '../services/api-key-service.js';
-import { CertificateService } from '../services/certificate-service.js';
-import { DocumentService } from '../services/document-service.js';
-import { startOrphanSweeper } from '../services/orphan-sweeper.js';
-import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
-import { connectDatabase } from '../storage/database.js';
-import { purgeExpiredIdempotentRequests } from '../storage/idempotency-store.js';
+import { serviceProcess } from '../platform/config/service-process.js';
+import { ApiKeyService } from '../app/services/api-key-service.js';
+import { CertificateService } from '../app/services/certificate-service.js';
+import { DocumentService } from '../app/services/document-service.js';
+import { startOrphanSweeper } from '../app/services/orphan-sweeper.js';
+import { secretBoxFromSettings } from '../app/services/secret-box-from-settings.js';
+import { connectDatabase } from '../platform/storage/database.js';
+import { purgeExpiredIdempotentRequests } from '../platform/storage/idempotency-store.js';
 import { buildApp } from './server.js';
 
 const { settings, log, databaseUrl, temporalAddress: address } = serviceProcess('api');

@@ -1,8 +1,8 @@
 import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
-import type { SecretBox } from '../secrets/secret-box.js';
-import type { ApiKeyService } from '../services/api-key-service.js';
-import type { Sql } from '../storage/database.js';
+import type { SecretBox } from '../platform/secrets/secret-box.js';
+import type { ApiKeyService } from '../app/services/api-key-service.js';
+import type { Sql } from '../platform/storage/database.js';
 import { authenticate, authorize, scopeToCallerCompany } from './middleware/authenticate.js';
 import { jsonBody, requireBody, requireMediaType } from './middleware/body-guards.js';
 import { idempotency } from './middleware/idempotency.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { ErpReferenceSchema } from '../services/erp-reference.js';
-import { ROLES } from '../access/roles.js';
+import { ErpReferenceSchema } from '../app/services/erp-reference.js';
+import { ROLES } from '../platform/access/roles.js';
 
 // What the API answers, for the OpenAPI document. Requests are validated by their own schemas in the routes.
 

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type { z } from 'zod';
-import type { Access } from '../access/roles.js';
-import type { Caller } from '../services/api-key-service.js';
+import type { Access } from '../platform/access/roles.js';
+import type { Caller } from '../app/services/api-key-service.js';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
 

@@ -1,15 +1,16 @@
 import express, { type Express } from 'express';
+import { PacSettingsService } from '../app/services/pac-settings-service.js';
 import helmet from 'helmet';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { SecretBox } from '../secrets/secret-box.js';
-import type { ApiKeyService } from '../services/api-key-service.js';
-import type { CertificateService } from '../services/certificate-service.js';
-import { CafeService } from '../services/cafe-service.js';
-import { DeliveryService } from '../services/delivery-service.js';
-import { DocumentActions } from '../services/document-actions.js';
-import type { DocumentService } from '../services/document-service.js';
-import type { Sql } from '../storage/database.js';
+import type { SecretBox } from '../platform/secrets/secret-box.js';
+import type { ApiKeyService } from '../app/services/api-key-service.js';
+import type { CertificateService } from '../app/services/certificate-service.js';
+import { CafeService } from '../app/services/cafe-service.js';
+import { DeliveryService } from '../app/services/delivery-service.js';
+import { DocumentActions } from '../app/services/document-actions.js';
+import type { DocumentService } from '../app/services/document-service.js';
+import type { Sql } from '../platform/storage/database.js';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.js';
 import { RateLimiter } from './middleware/rate-limit.js';
 import { requestContext } from './middleware/request-context.js';
@@ -26,8 +27,8 @@ import { referenceAssets, referenceRoutes } from './routes/reference.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { contingencyRoutes } from './routes/contingency.js';
 import { hkaRoutes } from './routes/hka.js';
-import { HkaService } from '../services/hka-service.js';
-import { ContingencyService } from '../services/contingency-service.js';
+import { HkaService } from '../app/services/hka-service.js';
+import { ContingencyService } from '../app/services/contingency-service.js';
 
 export interface ApiDeps {
   client: Client;
@@ -62,7 +63,13 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     ...diagnosticRoutes({ client: deps.client, taskQueue: deps.taskQueue }),
     ...companyRoutes(deps),
     ...certificateRoutes(deps),
-    ...pacSettingsRoutes({ ...deps, pacAllowedHosts: deps.pacAllowedHosts ?? [] }),
+    ...pacSettingsRoutes({
+      pacSettings: new PacSettingsService({
+        sql: deps.sql,
+        box: deps.box,
+        pacAllowedHosts: deps.pacAllowedHosts ?? [],
+      }),
+    }),
     ...webhookRoutes({
       ...deps,
       allowedHosts: deps.webhookAllowedHosts,

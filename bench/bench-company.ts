@@ -1,10 +1,10 @@
-import type { Role } from '../access/roles.js';
-import { makeSandboxP12 } from '../certificates/sandbox-certificate.js';
-import { computeRucDv } from '../dgi-document/index.js';
-import { ApiKeyService } from '../services/api-key-service.js';
-import type { CertificateService } from '../services/certificate-service.js';
-import { createCompany, type Company } from '../storage/company-store.js';
-import type { Sql } from '../storage/database.js';
+import type { Role } from '../platform/access/roles.js';
+import { makeSandboxP12 } from '../domain/certificates/sandbox-certificate.js';
+import { computeRucDv } from '../domain/dgi-document/index.js';
+import { ApiKeyService } from '../app/services/api-key-service.js';
+import type { CertificateService } from '../app/services/certificate-service.js';
+import { createCompany, type Company } from '../platform/storage/company-store.js';
+import type { Sql } from '../platform/storage/database.js';
 
 /**
  * A juridical company for a bench, with an API key of `role` and, when `certificates` is given, a

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { loadSettings } from '../config/settings.js';
-import { connectDatabase, type Sql } from '../storage/database.js';
-import { dropDatabase, ensureDatabaseExists } from '../storage/ensure-database.js';
-import { runMigrations } from '../storage/migrate.js';
+import { loadSettings } from '../platform/config/settings.js';
+import { connectDatabase, type Sql } from '../platform/storage/database.js';
+import { dropDatabase, ensureDatabaseExists } from '../platform/storage/ensure-database.js';
+import { runMigrations } from '../platform/storage/migrate.js';
 
 /** A migrated throwaway database on DATABASE_URL's server (default: local PostgreSQL), dropped afterwards. */
 export async function benchDatabase(): Promise<{ sql: Sql; host: string; drop(): Promise<void> }> {

@@ -10,16 +10,16 @@ import {
   type Worker,
 } from '@temporalio/worker';
 import pino from 'pino';
-import { loadSettings, PROJECT_ROOT } from '../config/settings.js';
-import { resolveTemporalBinary } from '../dev-stack/temporal-binary.js';
-import { startTemporalDevServer, type RunningDevServer } from '../dev-stack/temporal-dev-server.js';
+import { loadSettings, PROJECT_ROOT } from '../platform/config/settings.js';
+import { resolveTemporalBinary } from '../tools/dev-stack/temporal-binary.js';
+import { startTemporalDevServer, type RunningDevServer } from '../tools/dev-stack/temporal-dev-server.js';
 import { PacRegistry } from '../pac/pac-registry.js';
-import { PacSimulator } from '../pac-simulator/pac-simulator.js';
-import { MemorySimStore } from '../pac-simulator/sim-store.js';
-import { buildSimulatorApp } from '../pac-simulator/simulator-app.js';
-import { SecretBox } from '../secrets/secret-box.js';
-import { CertificateService } from '../services/certificate-service.js';
-import { SigningKeyCache } from '../signing/signing-key-cache.js';
+import { PacSimulator } from '../tools/pac-simulator/pac-simulator.js';
+import { MemorySimStore } from '../tools/pac-simulator/sim-store.js';
+import { buildSimulatorApp } from '../tools/pac-simulator/simulator-app.js';
+import { SecretBox } from '../platform/secrets/secret-box.js';
+import { CertificateService } from '../app/services/certificate-service.js';
+import { SigningKeyCache } from '../domain/signing/signing-key-cache.js';
 import { createFepaWorkers } from '../worker/create-worker.js';
 import { benchDatabase } from './bench-database.js';
 

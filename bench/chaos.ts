@@ -4,7 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadSettings, PROJECT_ROOT } from '../config/settings.js';
+import { loadSettings, PROJECT_ROOT } from '../platform/config/settings.js';
 import { freePortBlock } from '../test/harness/free-port.js';
 import { runChaos, seededSchedule, type ChaosConfig } from './chaos/run-chaos.js';
 import { machineFacts } from './measure.js';

@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../config/settings.js';
+import { PROJECT_ROOT } from '../platform/config/settings.js';
 import { invoiceWithItems } from './document-fixtures.js';
 
 const CUFE = 'FE0120000155123456-2-2023-9500002025031000000000010010124829135707';

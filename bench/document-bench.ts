@@ -1,4 +1,4 @@
-import { validateDocument, writeCanonicalRfe } from '../dgi-document/index.js';
+import { validateDocument, writeCanonicalRfe } from '../domain/dgi-document/index.js';
 import { invoiceWithItems, ITEM_COUNTS } from './document-fixtures.js';
 import { measureRate, type Rate } from './measure.js';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../config/settings.js';
+import { PROJECT_ROOT } from '../platform/config/settings.js';
 
 const base = JSON.parse(
   readFileSync(join(PROJECT_ROOT, 'examples', 'invoice-spec-example.json'), 'utf8'),

@@ -4,7 +4,7 @@ import { WORKER_MALLOC_ARENA_MAX, WORKER_MEMORY_FLAGS } from '../worker/memory-t
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import pino from 'pino';
-import { loadSettings, PROJECT_ROOT } from '../config/settings.js';
+import { loadSettings, PROJECT_ROOT } from '../platform/config/settings.js';
 import { freePortBlock } from '../test/harness/free-port.js';
 import { benchApi } from './api-bench.js';
 import { benchCli } from './cli-bench.js';

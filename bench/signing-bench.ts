@@ -1,16 +1,16 @@
 import { randomBytes, sign } from 'node:crypto';
-import { makeSelfSignedCertificate } from '../certificates/self-signed-certificate.js';
+import { makeSelfSignedCertificate } from '../domain/certificates/self-signed-certificate.js';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
-import { buildQrUrl, validateDocument, writeCanonicalRfe } from '../dgi-document/index.js';
+import { buildQrUrl, validateDocument, writeCanonicalRfe } from '../domain/dgi-document/index.js';
 import {
   assembleSignedRfe,
   digestCanonicalRfe,
   signatureForDigest,
   signCanonicalRfe,
   type SigningKey,
-} from '../signing/sign-rfe.js';
-import { verifySignedRfe } from '../signing/verify-rfe.js';
+} from '../domain/signing/sign-rfe.js';
+import { verifySignedRfe } from '../domain/signing/verify-rfe.js';
 import { invoiceWithItems, ITEM_COUNTS } from './document-fixtures.js';
 import { measureRate } from './measure.js';
 

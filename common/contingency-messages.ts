@@ -1,5 +1,4 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ContingencyEvidence } from '../contingency/contingency-settings.js';
 import type { DocumentTimings } from './document-messages.js';
 
 export type ContingencyTimings = Pick<
@@ -79,4 +78,12 @@ export const CONTINGENCY_ALERT_HOURS = [24, 48, 72] as const;
 /** The reason an automatic contingency gives (dMotCont: 15–250 characters; Spanish, as printed). */
 export function automaticReason(pac: string): string {
   return `Sin comunicacion con el PAC (${pac}): el servicio no responde`.slice(0, 250);
+}
+
+export interface ContingencyEvidence {
+  rule: string;
+  consecutiveFailures: number;
+  failingSince: string;
+  decidedAt: string;
+  lastFailure?: string;
 }

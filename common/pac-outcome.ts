@@ -1,6 +1,21 @@
 import type { DgiIssue } from './dgi-issue.js';
-import type { PacStatus } from '../pac/pac-result.js';
-import type { ContingencyEvidence } from '../contingency/contingency-settings.js';
+import type { ContingencyEvidence } from './contingency-messages.js';
+
+/**
+ * The unified outcome of any PAC call (spec pac-apis §6.2). Every adapter maps its own codes onto this,
+ * in one table, by code; callers switch on `status` exhaustively.
+ */
+export type PacStatus =
+  | 'authorized'
+  | 'pending'
+  | 'unknown'
+  | 'rejected-correctable'
+  | 'duplicate'
+  | 'error-needs-support'
+  | 'auth-failed'
+  | 'transient'
+  | 'annulled'
+  | 'not-found';
 
 /**
  * What a PAC activity tells the workflow: the unified result without the raw exchange (stored apart).

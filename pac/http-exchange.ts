@@ -1,4 +1,4 @@
-import { OutboundRefused, type OutboundFetch } from '../outbound/outbound-guard.js';
+import { OutboundRefused, type OutboundFetch } from '../platform/outbound/outbound-guard.js';
 import type { RawExchange } from './pac-result.js';
 
 export type HttpOutcome =

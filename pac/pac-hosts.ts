@@ -37,7 +37,7 @@ export const knownPacHosts = (pac: PacName): readonly string[] => [
   ...PAC_HOSTS[pac].test,
 ];
 
-/** The outbound rule for a company's PAC address (outbound/outbound-guard.ts). */
+/** The outbound rule for a company's PAC address (platform/outbound/outbound-guard.ts). */
 export const pacAddressRule = (pac: PacName, allowedHosts: readonly string[]) => ({
   what: 'PAC address',
   setting: 'FEPA_PAC_ALLOWED_HOSTS',

@@ -2,13 +2,19 @@ import { AludraAdapter } from './aludra/aludra-adapter.js';
 import { EdocAdapter } from './edoc/edoc-adapter.js';
 import { EdocTokenCache } from './edoc/edoc-token-cache.js';
 import { HkaAdapter } from './hka/hka-adapter.js';
+import { toHkaDocumento } from './hka/hka-mapping.js';
+import type { DgiDocument, DocumentIssue } from '../domain/dgi-document/index.js';
 import type { PacAdapter, PacCapabilities } from './pac-adapter.js';
-import type { SecretBox } from '../secrets/secret-box.js';
-import type { Sql } from '../storage/database.js';
-import { findPacSettings, openPacCredentials, type PacSettings } from '../storage/pac-settings-store.js';
+import type { SecretBox } from '../platform/secrets/secret-box.js';
+import type { Sql } from '../platform/storage/database.js';
+import {
+  findPacSettings,
+  openPacCredentials,
+  type PacSettings,
+} from '../platform/storage/pac-settings-store.js';
 import { PacConfigurationError } from '../common/fepa-error.js';
-import { checkOutboundUrl, guardedFetch, type Resolver } from '../outbound/outbound-guard.js';
-import { PAC_HOSTS, pacAddressRule } from './pac-hosts.js';
+import { checkOutboundUrl, guardedFetch, type Resolver } from '../platform/outbound/outbound-guard.js';
+import { PAC_HOSTS, pacAddressRule, type PacName } from './pac-hosts.js';
 
 /**
  * The adapter for a company, from its PAC settings, with its credentials opened here (inside the worker,
@@ -119,4 +125,15 @@ export class PacRegistry {
       ...timeout,
     });
   }
+}
+
+/**
+ * What a PAC cannot take of a valid document (checked before a number is spent): HKA builds the rFE from its
+ * own field names, so a field it has no name for is refused (pac/hka/hka-fields.ts). The other PACs take
+ * the DGI document as it is.
+ */
+export function documentIssuesForPac(pac: PacName, doc: DgiDocument): DocumentIssue[] {
+  if (pac !== 'hka') return [];
+  const mapped = toHkaDocumento(doc);
+  return mapped.ok ? [] : mapped.issues;
 }

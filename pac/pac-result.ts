@@ -1,21 +1,9 @@
 import type { DgiIssue } from '../common/dgi-issue.js';
 
 export type { DgiIssue };
-/**
- * The unified outcome of any PAC call (spec pac-apis §6.2). Every adapter maps its own codes onto this,
- * in one table, by code; callers switch on `status` exhaustively.
- */
-export type PacStatus =
-  | 'authorized'
-  | 'pending'
-  | 'unknown'
-  | 'rejected-correctable'
-  | 'duplicate'
-  | 'error-needs-support'
-  | 'auth-failed'
-  | 'transient'
-  | 'annulled'
-  | 'not-found';
+import type { PacStatus } from '../common/pac-outcome.js';
+
+export type { PacStatus };
 
 export type RetryAdvice = 'auto' | 'after-reconcile' | 'never';
 

@@ -7,11 +7,11 @@ import { createPacActivities } from '../activities/pac-activities.js';
 import { PAC_NAMES, pacTaskQueue } from '../common/pac-outcome.js';
 import { createHkaActivities } from '../activities/hka-activities.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
-import type { SecretBox } from '../secrets/secret-box.js';
+import type { SecretBox } from '../platform/secrets/secret-box.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
-import type { SigningKeyCache } from '../signing/signing-key-cache.js';
-import type { Sql } from '../storage/database.js';
-import { smtpMailSender, type MailSender } from '../mail/mail-sender.js';
+import type { SigningKeyCache } from '../domain/signing/signing-key-cache.js';
+import type { Sql } from '../platform/storage/database.js';
+import { smtpMailSender, type MailSender } from '../platform/mail/mail-sender.js';
 
 /** The workflows' entry: the TypeScript source, or its compiled JavaScript when the worker runs from `dist/`. */
 const workflowsEntry = resolve(import.meta.dirname, '../workflows/index');

@@ -1,16 +1,16 @@
 // The worker process: runs fepa's workflows and activities until SIGINT/SIGTERM, then drains and exits.
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime } from '@temporalio/worker';
-import { serviceProcess } from '../config/service-process.js';
-import { ensureSearchAttributes } from '../dev-stack/temporal-readiness.js';
-import { CertificateService } from '../services/certificate-service.js';
-import { DocumentService } from '../services/document-service.js';
-import { sweepOrphans } from '../services/orphan-sweeper.js';
+import { serviceProcess } from '../platform/config/service-process.js';
+import { ensureSearchAttributes } from '../platform/temporal/temporal-readiness.js';
+import { CertificateService } from '../app/services/certificate-service.js';
+import { DocumentService } from '../app/services/document-service.js';
+import { sweepOrphans } from '../app/services/orphan-sweeper.js';
 import { PacRegistry } from '../pac/pac-registry.js';
-import { secretBoxFromSettings } from '../services/secret-box-from-settings.js';
-import { SigningKeyCache } from '../signing/signing-key-cache.js';
-import { connectDatabase } from '../storage/database.js';
-import { smtpMailSender } from '../mail/mail-sender.js';
+import { secretBoxFromSettings } from '../app/services/secret-box-from-settings.js';
+import { SigningKeyCache } from '../domain/signing/signing-key-cache.js';
+import { connectDatabase } from '../platform/storage/database.js';
+import { smtpMailSender } from '../platform/mail/mail-sender.js';
 import { ensureCertificateExpirySchedule, ensureFolioWatchSchedule } from './daily-schedules.js';
 import { createFepaWorkers } from './create-worker.js';
 import { temporalLoggerFor } from './runtime-logger.js';

@@ -3,7 +3,7 @@
  * compose service and the scale benches use them). Most of a worker's RSS under load is glibc's per-thread
  * malloc arenas (the Rust core's threads) and V8's young generation, not the cache. With 1,000 parked
  * documents (`bench/results/scale-memory.json`): ~800 MB untuned, 427 MB tuned under tsx, 354 MB tuned and
- * compiled (dev-stack/node-entry.ts) at a cache of 200, 265 MB at a cache of 50.
+ * compiled (tools/dev-stack/node-entry.ts) at a cache of 200, 265 MB at a cache of 50.
  */
 export const WORKER_MEMORY_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=512'] as const;
 export const WORKER_MALLOC_ARENA_MAX = '2';

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import { roleAllows, type Role } from '../../access/roles.js';
-import type { ApiKeyService } from '../../services/api-key-service.js';
+import { roleAllows, type Role } from '../../platform/access/roles.js';
+import type { ApiKeyService } from '../../app/services/api-key-service.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 
 const REASONS = {

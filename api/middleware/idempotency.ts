@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
-import type { SecretBox } from '../../secrets/secret-box.js';
-import type { Sql } from '../../storage/database.js';
+import type { SecretBox } from '../../platform/secrets/secret-box.js';
+import type { Sql } from '../../platform/storage/database.js';
 import {
   completeIdempotencyKey,
   IDEMPOTENCY_WINDOW_HOURS,
   releaseIdempotencyKey,
   reserveIdempotencyKey,
   type StoredAnswer,
-} from '../../storage/idempotency-store.js';
+} from '../../platform/storage/idempotency-store.js';
 import { HttpProblem } from '../problem.js';
 import { invalidRequest } from '../validation.js';
 

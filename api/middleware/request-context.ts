@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { NextFunction, Request, Response } from 'express';
 import type { Logger } from 'pino';
-import type { Caller } from '../../services/api-key-service.js';
+import type { Caller } from '../../app/services/api-key-service.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -1,8 +1,8 @@
 import type { Request } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
-import { CertificateError } from '../../certificates/certificate-error.js';
-import { CompanyNotFoundError, type CertificateService } from '../../services/certificate-service.js';
+import { CertificateError } from '../../domain/certificates/certificate-error.js';
+import { CompanyNotFoundError, type CertificateService } from '../../app/services/certificate-service.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 import { CertificateStatusSchema } from '../response-schemas.js';

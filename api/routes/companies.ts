@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ROLES } from '../../access/roles.js';
-import type { ApiKeyService } from '../../services/api-key-service.js';
-import { findCompany, setMailSenderName } from '../../storage/company-store.js';
-import type { Sql } from '../../storage/database.js';
+import { ROLES } from '../../platform/access/roles.js';
+import type { ApiKeyService } from '../../app/services/api-key-service.js';
+import { findCompany, setMailSenderName } from '../../platform/storage/company-store.js';
+import type { Sql } from '../../platform/storage/database.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 import { ApiKeySchema, CompanySchema } from '../response-schemas.js';

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { ContingencySettingsSchema } from '../../contingency/contingency-settings.js';
+import { ContingencySettingsSchema } from '../../domain/contingency/contingency-settings.js';
 import type {
   ContingencyRefusal,
   ContingencyService,
   ContingencyView,
-} from '../../services/contingency-service.js';
+} from '../../app/services/contingency-service.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 

@@ -1,16 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { ErpReferenceSchema } from '../../services/erp-reference.js';
+import { ErpReferenceSchema } from '../../app/services/erp-reference.js';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { documentLinks } from '../../common/document-links.js';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import type { Caller } from '../../services/api-key-service.js';
-import type { ActionOutcome, DocumentActions } from '../../services/document-actions.js';
-import type { CafeService } from '../../services/cafe-service.js';
-import type { DeliveryService } from '../../services/delivery-service.js';
-import type { DocumentService } from '../../services/document-service.js';
-import { CAFE_FORMATS } from '../../cafe/render-cafe.js';
-import { DocumentSchema } from '../../dgi-document/index.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import type { Caller } from '../../app/services/api-key-service.js';
+import type { ActionOutcome, DocumentActions } from '../../app/services/document-actions.js';
+import type { CafeService } from '../../app/services/cafe-service.js';
+import type { DeliveryService } from '../../app/services/delivery-service.js';
+import type { DocumentService } from '../../app/services/document-service.js';
+import { CAFE_FORMATS } from '../../domain/cafe/render-cafe.js';
+import { DocumentSchema } from '../../domain/dgi-document/index.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 import {

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
-import { pingDatabase, type Sql } from '../../storage/database.js';
+import { pingDatabase, type Sql } from '../../platform/storage/database.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 
 interface Check {

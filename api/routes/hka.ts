@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FolioView, HkaRefusal, HkaService } from '../../services/hka-service.js';
+import type { FolioView, HkaRefusal, HkaService } from '../../app/services/hka-service.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 

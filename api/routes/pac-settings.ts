@@ -1,9 +1,5 @@
 import { z } from 'zod';
-import type { SecretBox } from '../../secrets/secret-box.js';
-import type { Sql } from '../../storage/database.js';
-import { findPacSettings, savePacSettings } from '../../storage/pac-settings-store.js';
-import { checkOutboundUrl } from '../../outbound/outbound-guard.js';
-import { pacAddressRule } from '../../pac/pac-hosts.js';
+import type { PacSettingsService } from '../../app/services/pac-settings-service.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 import { PacSettingsSchema } from '../response-schemas.js';
 import { invalidRequest } from '../validation.js';
@@ -55,12 +51,7 @@ const PacSettingsRequest = z
   });
 
 /** A company's PAC (sandbox, Aludra, eDoc, The Factory HKA), its credentials (sealed, never returned) and automatic submission. */
-export function pacSettingsRoutes(deps: {
-  sql: Sql;
-  box: SecretBox;
-  /** FEPA_PAC_ALLOWED_HOSTS: hosts a PAC address may use beside the PACs' published ones. */
-  pacAllowedHosts: readonly string[];
-}): AnyRoute[] {
+export function pacSettingsRoutes(deps: { pacSettings: PacSettingsService }): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',
@@ -70,7 +61,7 @@ export function pacSettingsRoutes(deps: {
       summary: 'Which PAC the company uses (credentials are never returned)',
       responses: { 200: { description: 'Settings', schema: PacSettingsSchema } },
       async handle({ res, params }) {
-        res.json(await findPacSettings(deps.sql, params.companyId!));
+        res.json(await deps.pacSettings.find(params.companyId!));
       },
     }),
     defineRoute({
@@ -85,15 +76,7 @@ export function pacSettingsRoutes(deps: {
       body: PacSettingsRequest,
       responses: { 200: { description: 'Saved', schema: PacSettingsSchema } },
       async handle({ res, body, params }) {
-        if (body.baseUrl) {
-          const check = checkOutboundUrl(body.baseUrl, pacAddressRule(body.pac, deps.pacAllowedHosts));
-          if (!check.ok)
-            throw invalidRequest(
-              [{ path: 'baseUrl', rule: check.rule, message: check.message }],
-              check.message,
-            );
-        }
-        await savePacSettings(deps.sql, deps.box, {
+        const done = await deps.pacSettings.save({
           companyId: params.companyId!,
           pac: body.pac,
           baseUrl: body.baseUrl,
@@ -107,7 +90,11 @@ export function pacSettingsRoutes(deps: {
                   ? { hka: body.hka! }
                   : undefined,
         });
-        res.json(await findPacSettings(deps.sql, params.companyId!));
+        if ('refused' in done) {
+          const { field, rule, message } = done.refused;
+          throw invalidRequest([{ path: field, rule, message }], message);
+        }
+        res.json(done.saved);
       },
     }),
   ];

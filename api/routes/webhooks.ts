@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { checkOutboundUrl, webhookRule } from '../../outbound/outbound-guard.js';
-import type { SecretBox } from '../../secrets/secret-box.js';
-import type { Sql } from '../../storage/database.js';
-import { findWebhook, rotateWebhookSecret, saveWebhook } from '../../storage/webhook-store.js';
+import { checkOutboundUrl, webhookRule } from '../../platform/outbound/outbound-guard.js';
+import type { SecretBox } from '../../platform/secrets/secret-box.js';
+import type { Sql } from '../../platform/storage/database.js';
+import { findWebhook, rotateWebhookSecret, saveWebhook } from '../../platform/storage/webhook-store.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 import { invalidRequest } from '../validation.js';

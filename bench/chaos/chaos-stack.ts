@@ -4,18 +4,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { DocumentTimings } from '../../common/document-messages.js';
-import { loadSettings, PROJECT_ROOT } from '../../config/settings.js';
-import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
-import { waitForHttp } from '../../dev-stack/process-group.js';
-import { buildCompiled, nodeEntryArgs } from '../../dev-stack/node-entry.js';
-import { startTemporalCluster, type RunningCluster } from '../../dev-stack/temporal-cluster.js';
-import { TEMPORAL_SERVICES, type TemporalService } from '../../dev-stack/temporal-cluster-config.js';
-import { clusterDatabaseFrom } from '../../dev-stack/temporal-cluster-database.js';
-import { resolveTemporalServer } from '../../dev-stack/temporal-server-binary.js';
-import { connectDatabase, type Sql } from '../../storage/database.js';
-import { dropDatabase, ensureDatabaseExists } from '../../storage/ensure-database.js';
-import { runMigrations } from '../../storage/migrate.js';
-import type { RandomFaults } from '../../pac-simulator/sim-types.js';
+import { loadSettings, PROJECT_ROOT } from '../../platform/config/settings.js';
+import { spawnManaged, type ManagedProcess } from '../../tools/dev-stack/managed-process.js';
+import { waitForHttp } from '../../tools/dev-stack/process-group.js';
+import { buildCompiled, nodeEntryArgs } from '../../tools/dev-stack/node-entry.js';
+import { startTemporalCluster, type RunningCluster } from '../../tools/dev-stack/temporal-cluster.js';
+import { TEMPORAL_SERVICES, type TemporalService } from '../../tools/dev-stack/temporal-cluster-config.js';
+import { clusterDatabaseFrom } from '../../tools/dev-stack/temporal-cluster-database.js';
+import { resolveTemporalServer } from '../../tools/dev-stack/temporal-server-binary.js';
+import { connectDatabase, type Sql } from '../../platform/storage/database.js';
+import { dropDatabase, ensureDatabaseExists } from '../../platform/storage/ensure-database.js';
+import { runMigrations } from '../../platform/storage/migrate.js';
+import type { RandomFaults } from '../../tools/pac-simulator/sim-types.js';
 
 /** What the chaos schedule can kill (kill -9) and bring back. */
 export type ChaosTarget =
@@ -130,7 +130,7 @@ export async function startChaosStack(options: ChaosStackOptions): Promise<Chaos
     string,
     { entry: string; env: NodeJS.ProcessEnv; ready?: string; compiled?: boolean | undefined }
   > = {
-    simulator: { entry: 'pac-simulator/main.ts', env, ready: `${simulatorUrl}/healthz` },
+    simulator: { entry: 'tools/pac-simulator/main.ts', env, ready: `${simulatorUrl}/healthz` },
   };
   for (let i = 1; i <= options.workers; i++)
     entries[`worker-${i}`] = { entry: 'worker/main.ts', env, compiled: options.compiled };

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import type { Sql } from '../../storage/database.js';
+import type { Sql } from '../../platform/storage/database.js';
 import type { ClientOutcome } from './chaos-client.js';
 
 /** States where a document rests: done, or waiting for a person. */

@@ -1,5 +1,5 @@
-import { SecretBox } from '../../secrets/secret-box.js';
-import { CertificateService } from '../../services/certificate-service.js';
+import { SecretBox } from '../../platform/secrets/secret-box.js';
+import { CertificateService } from '../../app/services/certificate-service.js';
 import { createBenchCompany } from '../bench-company.js';
 import type { ChaosStack } from './chaos-stack.js';
 

@@ -2,7 +2,7 @@
 // cluster throughput bench compares fepa's worker processes with processes doing no work of their own.
 import { join } from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { PROJECT_ROOT } from '../../config/settings.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
 
 const connection = await NativeConnection.connect({
   address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',

@@ -1,4 +1,4 @@
-import type { Sql } from '../../storage/database.js';
+import type { Sql } from '../../platform/storage/database.js';
 
 /** Committed transactions per database so far (PostgreSQL's own counters, any connection sees all). */
 export async function commitsByDatabase(sql: Sql, databases: string[]): Promise<Record<string, number>> {

@@ -1,5 +1,5 @@
 import type { DocumentRef, PacAdapter, Submission } from '../pac-adapter.js';
-import type { OutboundFetch } from '../../outbound/outbound-guard.js';
+import type { OutboundFetch } from '../../platform/outbound/outbound-guard.js';
 import {
   dgiIssue,
   pacResult,
@@ -23,7 +23,7 @@ export interface AludraOptions {
   baseUrl: string;
   credentials: AludraCredentials;
   timeoutMs?: number;
-  /** How calls go out (outbound/outbound-guard.ts: the company's address checked at every call). */
+  /** How calls go out (platform/outbound/outbound-guard.ts: the company's address checked at every call). */
   fetch?: OutboundFetch;
 }
 

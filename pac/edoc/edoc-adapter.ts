@@ -1,5 +1,5 @@
 import type { DocumentRef, PacAdapter, Submission } from '../pac-adapter.js';
-import type { OutboundFetch } from '../../outbound/outbound-guard.js';
+import type { OutboundFetch } from '../../platform/outbound/outbound-guard.js';
 import { dgiIssue, pacResult, type PacResult } from '../pac-result.js';
 import { exchange, type HttpOutcome } from '../http-exchange.js';
 import { edocStatus } from './edoc-states.js';
@@ -24,7 +24,7 @@ export interface EdocOptions {
   credentials: EdocCredentials;
   tokens: EdocTokenCache;
   timeoutMs?: number;
-  /** How calls go out (outbound/outbound-guard.ts: the company's address checked at every call). */
+  /** How calls go out (platform/outbound/outbound-guard.ts: the company's address checked at every call). */
   fetch?: OutboundFetch;
 }
 

@@ -1,5 +1,6 @@
-import { readRfe, validateDocument } from '../../dgi-document/index.js';
-import type { OutboundFetch } from '../../outbound/outbound-guard.js';
+import { readRfe, validateDocument } from '../../domain/dgi-document/index.js';
+import type { HkaFolios, HkaRucInfo } from '../../common/pac-account.js';
+import type { OutboundFetch } from '../../platform/outbound/outbound-guard.js';
 import { PacRequestError } from '../../common/fepa-error.js';
 import { exchange } from '../http-exchange.js';
 import type { DocumentRef, PacAdapter, Submission } from '../pac-adapter.js';
@@ -23,7 +24,7 @@ export interface HkaOptions {
   baseUrl: string;
   credentials: HkaCredentials;
   timeoutMs?: number;
-  /** How calls go out (outbound/outbound-guard.ts: the company's address checked at every call). */
+  /** How calls go out (platform/outbound/outbound-guard.ts: the company's address checked at every call). */
   fetch?: OutboundFetch;
 }
 
@@ -34,29 +35,9 @@ interface Answered {
   raw: RawExchange;
 }
 
-/** HKA's folio figures (FoliosRestantes), as numbers where HKA gives them. */
-export interface HkaFolios {
-  licence?: string;
-  cycle?: string;
-  cycleEndsAt?: string;
-  cycleTotal?: number;
-  cycleUsed?: number;
-  cycleAvailable?: number;
-  total?: number;
-  available?: number;
-}
-
-/** A RUC as the DGI's registry knows it (ConsultarRucDV). */
-export interface HkaRucInfo {
-  ruc: string;
-  type: '1' | '2';
-  dv: string;
-  name: string;
-  /** Enrolled in electronic invoicing (`afiliadoFE`). */
-  enrolled: boolean;
-}
-
 /** A call that did not give a usable answer: the unified result says what it means. */
+export type { HkaFolios, HkaRucInfo };
+
 export type HkaCallFailure = { ok: false; result: PacResult };
 
 const number = (text: string | undefined) =>

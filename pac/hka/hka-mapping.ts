@@ -1,5 +1,5 @@
-import type { DgiDocument } from '../../dgi-document/index.js';
-import { issueAt, type DocumentIssue, type PathSegment } from '../../dgi-document/issues.js';
+import type { DgiDocument } from '../../domain/dgi-document/index.js';
+import { issueAt, type DocumentIssue, type PathSegment } from '../../domain/dgi-document/issues.js';
 import {
   HKA_ACCOUNT_FIELDS,
   HKA_COMPUTED_FIELDS,

@@ -1,6 +1,6 @@
 import type { Element } from '@xmldom/xmldom';
-import { strictRootElement } from '../../dgi-document/xml/strict-dom.js';
-import { escapeCanonicalText } from '../../dgi-document/xml/canonical-text.js';
+import { strictRootElement } from '../../domain/dgi-document/xml/strict-dom.js';
+import { escapeCanonicalText } from '../../domain/dgi-document/xml/canonical-text.js';
 import type { HkaTree, HkaValue } from './hka-mapping.js';
 
 /**

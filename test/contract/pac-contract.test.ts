@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { parseCufe, readRfe, validateDocument, type DgiDocument } from '../../dgi-document/index.js';
-import { panamaDateTime, requestInContingency } from '../../contingency/contingency-emission.js';
+import { parseCufe, readRfe, validateDocument, type DgiDocument } from '../../domain/dgi-document/index.js';
+import { panamaDateTime, requestInContingency } from '../../domain/contingency/contingency-emission.js';
 import { AludraAdapter } from '../../pac/aludra/aludra-adapter.js';
 import { EdocAdapter } from '../../pac/edoc/edoc-adapter.js';
 import { EdocTokenCache } from '../../pac/edoc/edoc-token-cache.js';
 import { HkaAdapter } from '../../pac/hka/hka-adapter.js';
 import type { DocumentRef, PacAdapter, Submission } from '../../pac/pac-adapter.js';
 import type { PacResult } from '../../pac/pac-result.js';
-import { verifySignedRfe } from '../../signing/verify-rfe.js';
+import { verifySignedRfe } from '../../domain/signing/verify-rfe.js';
 import { randomJuridicalRuc } from '../helpers/companies.js';
 import { loadExample, signForTests } from '../helpers/dgi-fixtures.js';
 import { documentKeyOf } from '../helpers/document-key.js';

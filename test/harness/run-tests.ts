@@ -5,12 +5,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { createLogger } from '../../config/logger.js';
-import { loadSettings, PROJECT_ROOT } from '../../config/settings.js';
-import { resolveTemporalBinary } from '../../dev-stack/temporal-binary.js';
-import { startTemporalDevServer } from '../../dev-stack/temporal-dev-server.js';
-import { dropDatabase, ensureDatabaseExists } from '../../storage/ensure-database.js';
-import { runMigrations } from '../../storage/migrate.js';
+import { createLogger } from '../../platform/config/logger.js';
+import { loadSettings, PROJECT_ROOT } from '../../platform/config/settings.js';
+import { resolveTemporalBinary } from '../../tools/dev-stack/temporal-binary.js';
+import { startTemporalDevServer } from '../../tools/dev-stack/temporal-dev-server.js';
+import { dropDatabase, ensureDatabaseExists } from '../../platform/storage/ensure-database.js';
+import { runMigrations } from '../../platform/storage/migrate.js';
 import { freePort } from './free-port.js';
 
 const settings = loadSettings();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ROLES, type Role } from '../../access/roles.js';
+import { ROLES, type Role } from '../../platform/access/roles.js';
 import type { AnyRoute } from '../../api/route-definition.js';
 
 /** A concrete path for a route: its `:params` from `values`. */

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { computeCufe, computeRucDv, parseCufe } from '../../dgi-document/index.js';
-import { createCompany, type Company } from '../../storage/company-store.js';
-import type { Sql } from '../../storage/database.js';
+import { computeCufe, computeRucDv, parseCufe } from '../../domain/dgi-document/index.js';
+import { createCompany, type Company } from '../../platform/storage/company-store.js';
+import type { Sql } from '../../platform/storage/database.js';
 
 /** A fictitious juridical RUC with a valid DV, different in every test. */
 export function randomJuridicalRuc(): { ruc: string; dv: string } {
@@ -38,7 +38,7 @@ export function documentFor(
 
 /** A test company with an active signing certificate for its RUC (sealed with the test master key). */
 export async function createCompanyWithCertificate(sql: Sql): Promise<Company> {
-  const { CertificateService } = await import('../../services/certificate-service.js');
+  const { CertificateService } = await import('../../app/services/certificate-service.js');
   const { makeCertificate, makeKeyPair, makeP12 } = await import('./p12-factory.js');
   const { testSecretBox } = await import('./test-api.js');
   const company = await createTestCompany(sql);

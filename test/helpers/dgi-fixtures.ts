@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import { buildQrUrl, writeCanonicalRfe, type DgiDocument } from '../../dgi-document/index.js';
-import { assembleSignedRfe, signCanonicalRfe } from '../../signing/sign-rfe.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { buildQrUrl, writeCanonicalRfe, type DgiDocument } from '../../domain/dgi-document/index.js';
+import { assembleSignedRfe, signCanonicalRfe } from '../../domain/signing/sign-rfe.js';
 import { testCertificate } from './test-certificate.js';
 
 export const EXAMPLES_DIR = join(PROJECT_ROOT, 'examples');

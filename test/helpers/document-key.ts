@@ -1,4 +1,4 @@
-import type { DgiDocument } from '../../dgi-document/index.js';
+import type { DgiDocument } from '../../domain/dgi-document/index.js';
 import type { DocumentKey } from '../../pac/pac-adapter.js';
 
 /** The business key a PAC finds a document by, read from the document itself. */

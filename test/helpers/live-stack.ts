@@ -2,8 +2,8 @@ import { execFile } from 'node:child_process';
 import { tempDir } from './temp-dir.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { spawnManaged, type ManagedProcess } from '../../tools/dev-stack/managed-process.js';
 import { freePort } from '../harness/free-port.js';
 import { harnessSetting } from './test-stack.js';
 
@@ -23,7 +23,7 @@ export async function startLiveStack(name: string): Promise<LiveStack> {
   const fepa: ManagedProcess = spawnManaged(
     'fepa',
     process.execPath,
-    ['--import', 'tsx', join(PROJECT_ROOT, 'dev-stack/start.ts')],
+    ['--import', 'tsx', join(PROJECT_ROOT, 'tools/dev-stack/start.ts')],
     {
       cwd: PROJECT_ROOT,
       logFile,

@@ -1,8 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PacSimulator } from '../../pac-simulator/pac-simulator.js';
-import { buildSimulatorApp, SIMULATOR_PATHS } from '../../pac-simulator/simulator-app.js';
-import { MemorySimStore, type SimStore } from '../../pac-simulator/sim-store.js';
+import { PacSimulator } from '../../tools/pac-simulator/pac-simulator.js';
+import { buildSimulatorApp, SIMULATOR_PATHS } from '../../tools/pac-simulator/simulator-app.js';
+import { MemorySimStore, type SimStore } from '../../tools/pac-simulator/sim-store.js';
 import { silentLog } from './test-stack.js';
 
 export interface RunningSimulator {

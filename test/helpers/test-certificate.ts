@@ -1,7 +1,7 @@
 import {
   makeSelfSignedCertificate,
   type SelfSignedCertificate,
-} from '../../certificates/self-signed-certificate.js';
+} from '../../domain/certificates/self-signed-certificate.js';
 
 export type TestCertificate = SelfSignedCertificate;
 

@@ -6,7 +6,7 @@ import {
 } from '@temporalio/worker';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import pino from 'pino';
-import { connectDatabase, type Sql } from '../../storage/database.js';
+import { connectDatabase, type Sql } from '../../platform/storage/database.js';
 import { WORKFLOWS_PATH } from '../../worker/create-worker.js';
 
 /** What the harness (`npm test`) provides; a clear message when a test file is run on its own. */

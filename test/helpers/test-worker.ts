@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Worker } from '@temporalio/worker';
-import { CertificateService } from '../../services/certificate-service.js';
+import { CertificateService } from '../../app/services/certificate-service.js';
 import { PacRegistry } from '../../pac/pac-registry.js';
-import { SigningKeyCache } from '../../signing/signing-key-cache.js';
+import { SigningKeyCache } from '../../domain/signing/signing-key-cache.js';
 import { createFepaWorkers, type FepaWorkerOptions } from '../../worker/create-worker.js';
 import { testSecretBox } from './test-api.js';
 import { testDatabase, testTemporal, testWorkflowBundle } from './test-stack.js';

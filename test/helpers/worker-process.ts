@@ -1,10 +1,10 @@
 // A fepa worker in its own process, so a test can kill it for real (SIGKILL) in the middle of a call.
 import { NativeConnection } from '@temporalio/worker';
-import { SecretBox } from '../../secrets/secret-box.js';
-import { CertificateService } from '../../services/certificate-service.js';
+import { SecretBox } from '../../platform/secrets/secret-box.js';
+import { CertificateService } from '../../app/services/certificate-service.js';
 import { PacRegistry } from '../../pac/pac-registry.js';
-import { SigningKeyCache } from '../../signing/signing-key-cache.js';
-import { connectDatabase } from '../../storage/database.js';
+import { SigningKeyCache } from '../../domain/signing/signing-key-cache.js';
+import { connectDatabase } from '../../platform/storage/database.js';
 import { createFepaWorkers } from '../../worker/create-worker.js';
 
 const env = (name: string) => {

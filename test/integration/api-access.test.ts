@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import type { Role } from '../../access/roles.js';
+import type { Role } from '../../platform/access/roles.js';
 import type { AnyRoute } from '../../api/route-definition.js';
 import { apiRoutes } from '../../api/server.js';
 import { getDocumentState } from '../../common/document-messages.js';
-import { insertApiKey } from '../../storage/api-key-store.js';
-import type { Company } from '../../storage/company-store.js';
-import { generateApiKey } from '../../access/api-key.js';
+import { insertApiKey } from '../../platform/storage/api-key-store.js';
+import type { Company } from '../../platform/storage/company-store.js';
+import { generateApiKey } from '../../platform/access/api-key.js';
 import { apiClient, type ApiCall } from '../helpers/api-client.js';
 import { concretePath, ProblemBody, rolesBelow } from '../helpers/api-fixtures.js';
 import { createCompanyWithCertificate, createTestCompany, documentFor } from '../helpers/companies.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { Company } from '../../storage/company-store.js';
+import type { Company } from '../../platform/storage/company-store.js';
 import { apiClient } from '../helpers/api-client.js';
 import { ProblemBody } from '../helpers/api-fixtures.js';
 import { createTestCompany, documentFor } from '../helpers/companies.js';

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { after, before, describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
-import { connectDatabase } from '../../storage/database.js';
+import { connectDatabase } from '../../platform/storage/database.js';
 import { createTestCompany } from '../helpers/companies.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';

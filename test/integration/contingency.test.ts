@@ -6,13 +6,13 @@ import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import { contingencyWorkflowId } from '../../common/contingency-messages.js';
 import type { DocumentTimings } from '../../common/document-messages.js';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import { panamaDateTime } from '../../contingency/contingency-emission.js';
-import { parseCufe, readRfe } from '../../dgi-document/index.js';
-import type { Company } from '../../storage/company-store.js';
-import { savePacSettings } from '../../storage/pac-settings-store.js';
-import { saveWebhook } from '../../storage/webhook-store.js';
-import { checkAgainstDgiSchema } from '../../xsd-check/xmllint-schema-check.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { panamaDateTime } from '../../domain/contingency/contingency-emission.js';
+import { parseCufe, readRfe } from '../../domain/dgi-document/index.js';
+import type { Company } from '../../platform/storage/company-store.js';
+import { savePacSettings } from '../../platform/storage/pac-settings-store.js';
+import { saveWebhook } from '../../platform/storage/webhook-store.js';
+import { checkAgainstDgiSchema } from '../../platform/xsd-check/xmllint-schema-check.js';
 import type { ApiCall } from '../helpers/api-client.js';
 import { createCompanyWithCertificate, documentFor } from '../helpers/companies.js';
 import { dgiSchemaDir, loadExample } from '../helpers/dgi-fixtures.js';
@@ -252,7 +252,7 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
         'npx',
         [
           'tsx',
-          join(PROJECT_ROOT, 'cli/main.ts'),
+          join(PROJECT_ROOT, 'app/cli/main.ts'),
           'contingency',
           ...args,
           '--company',

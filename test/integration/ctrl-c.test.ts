@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import { dropDatabase } from '../../storage/ensure-database.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { dropDatabase } from '../../platform/storage/ensure-database.js';
 import { freePort, freePortBlock } from '../harness/free-port.js';
-import type { Company } from '../../storage/company-store.js';
+import type { Company } from '../../platform/storage/company-store.js';
 import { documentFor, randomJuridicalRuc } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { harnessSetting } from '../helpers/test-stack.js';
@@ -103,7 +103,7 @@ describe('Ctrl-C in a terminal: npm start', () => {
   /** Once: a company, its key and certificate, in the stack's own (embedded) database. */
   async function tenant(): Promise<string> {
     const cli = (args: string[], extra: Record<string, string> = {}) =>
-      run(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'cli/main.ts'), ...args], {
+      run(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'app/cli/main.ts'), ...args], {
         cwd: PROJECT_ROOT,
         env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env, ...extra },
         encoding: 'buffer',

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { documentWorkflow } from '../../workflows/document-workflow.js';
-import { DocumentService } from '../../services/document-service.js';
+import { DocumentService } from '../../app/services/document-service.js';
 import { documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { documentScenarios, FAST } from '../helpers/document-scenarios.js';

@@ -4,7 +4,7 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { annulUpdate, cancelUpdate, getDocumentState } from '../../common/document-messages.js';
 import type { DocumentState } from '../../common/document-lifecycle.js';
 import { CompanyId, DocStatus } from '../../common/search-attributes.js';
-import { connectDatabase } from '../../storage/database.js';
+import { connectDatabase } from '../../platform/storage/database.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { documentScenarios, saveRecordedHistories } from '../helpers/document-scenarios.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';

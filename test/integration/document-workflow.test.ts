@@ -18,18 +18,18 @@ import {
   type DocumentTimings,
 } from '../../common/document-messages.js';
 import type { DocumentState } from '../../common/document-lifecycle.js';
-import { DocumentService } from '../../services/document-service.js';
-import { verifySignedRfe } from '../../signing/verify-rfe.js';
-import type { Company } from '../../storage/company-store.js';
-import { loadSignedXml } from '../../storage/document-store.js';
-import { saveWebhook } from '../../storage/webhook-store.js';
+import { DocumentService } from '../../app/services/document-service.js';
+import { verifySignedRfe } from '../../domain/signing/verify-rfe.js';
+import type { Company } from '../../platform/storage/company-store.js';
+import { loadSignedXml } from '../../platform/storage/document-store.js';
+import { saveWebhook } from '../../platform/storage/webhook-store.js';
 import { webhookSignature } from '../../activities/webhook-activities.js';
 import { createCompanyWithCertificate, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import { TEST_MASTER_KEY, testSecretBox } from '../helpers/test-api.js';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import { spawnManaged } from '../../dev-stack/managed-process.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { spawnManaged } from '../../tools/dev-stack/managed-process.js';
 import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { waitForStatus } from '../helpers/workflow-waits.js';

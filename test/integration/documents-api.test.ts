@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { verifySignedRfe } from '../../signing/verify-rfe.js';
-import type { Company } from '../../storage/company-store.js';
+import { verifySignedRfe } from '../../domain/signing/verify-rfe.js';
+import type { Company } from '../../platform/storage/company-store.js';
 import { createCompanyWithCertificate, createTestCompany, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { decodeQrCodes, pdfPageSizesMm, pdfText } from '../helpers/pdf-tools.js';
@@ -225,7 +225,7 @@ describe('fiscal numbers allocated by fepa', () => {
   it('gives documents without dNroDF consecutive numbers per series, without gaps, also under concurrency', async () => {
     const env = await testTemporal();
     const company = await createTestCompany(testDatabase());
-    const { DocumentService } = await import('../../services/document-service.js');
+    const { DocumentService } = await import('../../app/services/document-service.js');
     const service = new DocumentService({
       sql: testDatabase(),
       client: env.client,

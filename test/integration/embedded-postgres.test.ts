@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { connectDatabase, type Sql } from '../../storage/database.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../storage/embedded-postgres.js';
+import { connectDatabase, type Sql } from '../../platform/storage/database.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../platform/storage/embedded-postgres.js';
 import { freePort } from '../harness/free-port.js';
 
 describe('the embedded PostgreSQL (PGlite) shared by several processes', () => {

@@ -3,11 +3,11 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import { computeRucDv } from '../../dgi-document/index.js';
-import type { Company } from '../../storage/company-store.js';
-import { savePacSettings } from '../../storage/pac-settings-store.js';
-import { saveWebhook } from '../../storage/webhook-store.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { computeRucDv } from '../../domain/dgi-document/index.js';
+import type { Company } from '../../platform/storage/company-store.js';
+import { savePacSettings } from '../../platform/storage/pac-settings-store.js';
+import { saveWebhook } from '../../platform/storage/webhook-store.js';
 import { ensureFolioWatchSchedule } from '../../worker/daily-schedules.js';
 import { createCompanyWithCertificate, documentFor, randomJuridicalRuc } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
@@ -79,7 +79,7 @@ describe("HKA's account services: folios, RUC look-up, receiver check (real dev 
   }
 
   const cli = async (key: string, ...args: string[]) =>
-    run('npx', ['tsx', join(PROJECT_ROOT, 'cli/main.ts'), ...args, '--api', api.url], {
+    run('npx', ['tsx', join(PROJECT_ROOT, 'app/cli/main.ts'), ...args, '--api', api.url], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, FEPA_API_KEY: key },
     }).then(

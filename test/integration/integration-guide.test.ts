@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { PROJECT_ROOT } from '../../config/settings.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
 import { startLiveStack, type LiveStack } from '../helpers/live-stack.js';
 const GUIDE = join(PROJECT_ROOT, 'docs/integration.md');
 

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { annulUpdate, getDocumentState } from '../../common/document-messages.js';
 import { getContingencyState } from '../../common/contingency-messages.js';
-import { savePacSettings } from '../../storage/pac-settings-store.js';
+import { savePacSettings } from '../../platform/storage/pac-settings-store.js';
 import { createCompanyWithCertificate } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { documentScenarios, FAST } from '../helpers/document-scenarios.js';

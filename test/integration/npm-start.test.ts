@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
 import { Client, Connection } from '@temporalio/client';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
-import { dropDatabase } from '../../storage/ensure-database.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { spawnManaged, type ManagedProcess } from '../../tools/dev-stack/managed-process.js';
+import { dropDatabase } from '../../platform/storage/ensure-database.js';
 import { freePort } from '../harness/free-port.js';
 import { randomJuridicalRuc } from '../helpers/companies.js';
 import { harnessSetting } from '../helpers/test-stack.js';
@@ -42,7 +42,7 @@ async function startFepa(env: Record<string, string>, dataDir: string): Promise<
   const child = spawnManaged(
     'fepa',
     process.execPath,
-    ['--import', 'tsx', join(PROJECT_ROOT, 'dev-stack/start.ts')],
+    ['--import', 'tsx', join(PROJECT_ROOT, 'tools/dev-stack/start.ts')],
     { cwd: PROJECT_ROOT, logFile, env: stackEnv },
   );
   const apiUrl = `http://127.0.0.1:${apiPort}`;
@@ -78,7 +78,7 @@ async function bootstrapKey(stack: Stack): Promise<string> {
     [
       '--import',
       'tsx',
-      join(PROJECT_ROOT, 'cli/main.ts'),
+      join(PROJECT_ROOT, 'app/cli/main.ts'),
       'company',
       'create',
       '--ruc',

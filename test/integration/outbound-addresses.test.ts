@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { resubmitUpdate } from '../../common/document-messages.js';
 import { PacRegistry } from '../../pac/pac-registry.js';
-import { findPacSettings, savePacSettings } from '../../storage/pac-settings-store.js';
+import { findPacSettings, savePacSettings } from '../../platform/storage/pac-settings-store.js';
 import { createCompanyWithCertificate } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { documentScenarios } from '../helpers/document-scenarios.js';

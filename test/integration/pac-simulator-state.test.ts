@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateDocument } from '../../dgi-document/index.js';
-import { PostgresSimStore } from '../../pac-simulator/sim-store.js';
+import { validateDocument } from '../../domain/dgi-document/index.js';
+import { PostgresSimStore } from '../../tools/pac-simulator/sim-store.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { startSimulator } from '../helpers/pac-simulator.js';
 import { harnessSetting } from '../helpers/test-stack.js';

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import { connectDatabase, type Sql } from '../../storage/database.js';
-import { dropDatabase, ensureDatabaseExists } from '../../storage/ensure-database.js';
-import { pendingMigrations, runMigrations } from '../../storage/migrate.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { connectDatabase, type Sql } from '../../platform/storage/database.js';
+import { dropDatabase, ensureDatabaseExists } from '../../platform/storage/ensure-database.js';
+import { pendingMigrations, runMigrations } from '../../platform/storage/migrate.js';
 import { harnessSetting } from '../helpers/test-stack.js';
 
 describe('database schema', () => {

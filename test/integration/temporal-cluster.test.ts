@@ -7,11 +7,11 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Connection } from '@temporalio/client';
 import proto from '@temporalio/proto';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import { spawnManaged, type ManagedProcess } from '../../dev-stack/managed-process.js';
-import { ApiKeyService } from '../../services/api-key-service.js';
-import { connectDatabase, type Sql } from '../../storage/database.js';
-import { dropDatabase } from '../../storage/ensure-database.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { spawnManaged, type ManagedProcess } from '../../tools/dev-stack/managed-process.js';
+import { ApiKeyService } from '../../app/services/api-key-service.js';
+import { connectDatabase, type Sql } from '../../platform/storage/database.js';
+import { dropDatabase } from '../../platform/storage/ensure-database.js';
 import { freePortBlock } from '../harness/free-port.js';
 import { apiClient } from '../helpers/api-client.js';
 import { createCompanyWithCertificate, documentFor } from '../helpers/companies.js';
@@ -64,7 +64,7 @@ describe('npm run cluster: fepa on a real Temporal cluster', () => {
       ui: await freePortBlock([0]),
       temporal: await freePortBlock([0, 1, 2, 3, 10, 11, 12, 13, 20]),
     };
-    cluster = spawnManaged('cluster', process.execPath, ['--import', 'tsx', 'dev-stack/cluster.ts'], {
+    cluster = spawnManaged('cluster', process.execPath, ['--import', 'tsx', 'tools/dev-stack/cluster.ts'], {
       cwd: PROJECT_ROOT,
       logFile: join(dataDir, 'cluster.log'),
       env: {

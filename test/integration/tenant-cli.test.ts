@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
-import { PROJECT_ROOT } from '../../config/settings.js';
-import { ApiKeyService } from '../../services/api-key-service.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { ApiKeyService } from '../../app/services/api-key-service.js';
 import { randomJuridicalRuc } from '../helpers/companies.js';
 import { closeTestStack, harnessSetting, testDatabase } from '../helpers/test-stack.js';
 

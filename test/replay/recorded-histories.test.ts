@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Worker } from '@temporalio/worker';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
-import { PROJECT_ROOT } from '../../config/settings.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
 import { installQuietRuntime, testWorkflowBundle } from '../helpers/test-stack.js';
 
 installQuietRuntime();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { apiKeyMatches, apiKeyPrefix, generateApiKey, hashApiKey } from '../../access/api-key.js';
-import { roleAllows } from '../../access/roles.js';
+import { apiKeyMatches, apiKeyPrefix, generateApiKey, hashApiKey } from '../../platform/access/api-key.js';
+import { roleAllows } from '../../platform/access/roles.js';
 import { RateLimiter } from '../../api/middleware/rate-limit.js';
-import { hostMatch, isInternalAddress } from '../../outbound/allowed-hosts.js';
+import { hostMatch, isInternalAddress } from '../../platform/outbound/allowed-hosts.js';
 
 const hostAllowed = (url: string, allowed: readonly string[]) => hostMatch(url, allowed) !== undefined;
 

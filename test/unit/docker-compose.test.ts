@@ -4,9 +4,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
-import { loadSettings, PROJECT_ROOT, SETTING_NAMES } from '../../config/settings.js';
-import { clusterConfigYaml } from '../../dev-stack/temporal-cluster-config.js';
-import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../dev-stack/temporal-server-binary.js';
+import { loadSettings, PROJECT_ROOT, SETTING_NAMES } from '../../platform/config/settings.js';
+import { clusterConfigYaml } from '../../tools/dev-stack/temporal-cluster-config.js';
+import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../tools/dev-stack/temporal-server-binary.js';
 
 interface Service {
   image?: string;
@@ -39,8 +39,8 @@ describe('docker-compose.yml', () => {
     const entries = {
       api: 'api/main',
       worker: 'worker/main',
-      migrate: 'storage/migrate-cli',
-      'pac-simulator': 'pac-simulator/main',
+      migrate: 'platform/storage/migrate-cli',
+      'pac-simulator': 'tools/pac-simulator/main',
     };
     for (const [name, entry] of Object.entries(entries)) {
       assert.ok(services[name]?.build, `${name} is built from the Dockerfile`);

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { requestInContingency } from '../../contingency/contingency-emission.js';
-import { stampEmissionDate } from '../../dgi-document/emission-date.js';
+import { requestInContingency } from '../../domain/contingency/contingency-emission.js';
+import { stampEmissionDate } from '../../domain/dgi-document/emission-date.js';
 
 describe('the emission date fepa stamps (issue #24 §5)', () => {
   it('a request without dFechaEm gets the acceptance time in Panama time; one with it keeps it (property)', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CertificateError } from '../../certificates/certificate-error.js';
+import { CertificateError } from '../../domain/certificates/certificate-error.js';
 import { NON_RETRYABLE_FAILURE_TYPES } from '../../common/failure-types.js';
 import { DocumentStoreError, FepaError, PacConfigurationError } from '../../common/fepa-error.js';
-import { CufeError } from '../../dgi-document/cufe.js';
+import { CufeError } from '../../domain/dgi-document/cufe.js';
 
 describe('one error model', () => {
   it('gives every error a stable code, its class name as the failure type, and keeps the cause', () => {

@@ -9,7 +9,7 @@ import {
   OutboundRefused,
   webhookRule,
   type Resolver,
-} from '../../outbound/outbound-guard.js';
+} from '../../platform/outbound/outbound-guard.js';
 import { knownPacHosts, PAC_HOSTS, pacAddressRule, type PacName } from '../../pac/pac-hosts.js';
 
 /**

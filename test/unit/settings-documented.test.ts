@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PROJECT_ROOT, SETTING_NAMES } from '../../config/settings.js';
+import { PROJECT_ROOT, SETTING_NAMES } from '../../platform/config/settings.js';
 
 describe('settings documentation', () => {
   it('lists every setting in the README table and in .env.example, and nothing else', async () => {

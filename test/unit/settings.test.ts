@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { loadSettings, SettingsError } from '../../config/settings.js';
+import { loadSettings, SettingsError } from '../../platform/config/settings.js';
 import { searchAttributeFlags } from '../../common/search-attributes.js';
 
 describe('settings', () => {

@@ -4,7 +4,7 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import pino from 'pino';
-import { cachedBinaryPath, resolveTemporalBinary } from '../../dev-stack/temporal-binary.js';
+import { cachedBinaryPath, resolveTemporalBinary } from '../../tools/dev-stack/temporal-binary.js';
 
 const log = pino({ level: 'silent' });
 

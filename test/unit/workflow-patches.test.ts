@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { PROJECT_ROOT } from '../../config/settings.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
 import { PATCHES } from '../../workflows/patches.js';
 
 /** Every patch call in workflows/, with the file it is in. */

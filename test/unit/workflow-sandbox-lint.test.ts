@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { ESLint } from 'eslint';
-import { PROJECT_ROOT } from '../../config/settings.js';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
 
 const offending = `import { readFile } from 'node:fs/promises';
 import crypto from 'crypto';

@@ -1,6 +1,7 @@
 import { condition, allHandlersFinished, continueAsNew, sleep, workflowInfo } from '@temporalio/workflow';
 import type { PacOutcome } from '../../common/pac-outcome.js';
-import type { documentWorkflow } from '../document-workflow.js';
+import type { DocumentState } from '../../common/document-lifecycle.js';
+import type { DocumentWorkflowInput } from '../../common/document-workflow-types.js';
 import { failureOf, jittered, type DocumentContext } from './context.js';
 import { decide } from './decide.js';
 import { failedQuery, isVerdict, STILL_ASKING, unknownOutcome, type AskingPurpose } from './pac-verdict.js';
@@ -64,7 +65,8 @@ export function createPacConversation(ctx: DocumentContext, tr: Transitions) {
     await condition(allHandlersFinished);
     // An action accepted and not yet taken (its Update was answered) must happen in the next run.
     const { pending, contingencyEnded } = ctx.inbox;
-    await continueAsNew<typeof documentWorkflow>({
+    // Typed by its input, not by importing the workflow (that import was a cycle).
+    await continueAsNew<(input: DocumentWorkflowInput) => Promise<DocumentState>>({
       ...input,
       carried: state,
       carriedInbox: {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { cafeModel, LEGEND_CONTINGENCY, LEGEND_PENDING } from '../../../cafe/cafe-model.js';
-import { renderCafe } from '../../../cafe/render-cafe.js';
-import { readRfe, validateDocument } from '../../../dgi-document/index.js';
+import { cafeModel, LEGEND_CONTINGENCY, LEGEND_PENDING } from '../../../domain/cafe/cafe-model.js';
+import { renderCafe } from '../../../domain/cafe/render-cafe.js';
+import { readRfe, validateDocument } from '../../../domain/dgi-document/index.js';
 import { exampleFiles, fixedSecurityCode, loadExample, signForTests } from '../../helpers/dgi-fixtures.js';
 import { decodeQrCodes, pdfPageSizesMm, pdfText } from '../../helpers/pdf-tools.js';
 

@@ -6,8 +6,8 @@ import {
   LONG_CONTINGENCY_MS,
   panamaDateTime,
   requestInContingency,
-} from '../../../contingency/contingency-emission.js';
-import { parseCufe, validateDocument } from '../../../dgi-document/index.js';
+} from '../../../domain/contingency/contingency-emission.js';
+import { parseCufe, validateDocument } from '../../../domain/dgi-document/index.js';
 import { loadExample } from '../../helpers/dgi-fixtures.js';
 
 const REASON = 'Sin conexión con el PAC desde la mañana';

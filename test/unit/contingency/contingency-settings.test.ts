@@ -5,7 +5,7 @@ import {
   contingencySettingsOf,
   ContingencySettingsSchema,
   shouldOpenContingency,
-} from '../../../contingency/contingency-settings.js';
+} from '../../../domain/contingency/contingency-settings.js';
 import { pacAnswered } from '../../../pac/pac-answered.js';
 import { pacResult } from '../../../pac/pac-result.js';
 

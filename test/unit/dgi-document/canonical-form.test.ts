@@ -3,7 +3,7 @@ import { before, describe, it } from 'node:test';
 import { DOMParser } from '@xmldom/xmldom';
 import fc from 'fast-check';
 import { C14nCanonicalization, ExclusiveCanonicalization } from 'xml-crypto';
-import { readRfe, validateDocument, writeCanonicalRfe } from '../../../dgi-document/index.js';
+import { readRfe, validateDocument, writeCanonicalRfe } from '../../../domain/dgi-document/index.js';
 import { fixedSecurityCode, loadExample } from '../../helpers/dgi-fixtures.js';
 
 type Doc = Record<string, any>;

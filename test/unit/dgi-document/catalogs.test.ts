@@ -6,8 +6,8 @@ import {
   CATALOG_SOURCES,
   readCatalogEnumerations,
   readFieldIds,
-} from '../../../dgi-document/catalogs/xsd-enumerations.js';
-import { FIELD_IDS } from '../../../dgi-document/catalogs/generated/field-ids.js';
+} from '../../../domain/dgi-document/catalogs/xsd-enumerations.js';
+import { FIELD_IDS } from '../../../domain/dgi-document/catalogs/generated/field-ids.js';
 import { SHARED_DIR } from '../../helpers/dgi-fixtures.js';
 
 const schemaDir = join(SHARED_DIR, 'dgi-xsd');
@@ -20,7 +20,7 @@ describe('catalogs generated from the DGI schema package', () => {
         source.simpleType,
       );
       const generated = (
-        (await import(`../../../dgi-document/catalogs/generated/${source.module}.js`)) as Record<
+        (await import(`../../../domain/dgi-document/catalogs/generated/${source.module}.js`)) as Record<
           string,
           Record<string, string>
         >
@@ -32,7 +32,7 @@ describe('catalogs generated from the DGI schema package', () => {
   it('has the sizes the spec gives (641 locations, 247 countries, 157 currencies, 56 + 476 CPBS)', async () => {
     const count = async (module: string, constant: string) =>
       Object.keys(
-        ((await import(`../../../dgi-document/catalogs/generated/${module}.js`)) as Record<string, object>)[
+        ((await import(`../../../domain/dgi-document/catalogs/generated/${module}.js`)) as Record<string, object>)[
           constant
         ]!,
       ).length;

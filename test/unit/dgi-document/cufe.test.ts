@@ -7,7 +7,7 @@ import {
   generateSecurityCode,
   parseCufe,
   type CufeFields,
-} from '../../../dgi-document/cufe.js';
+} from '../../../domain/dgi-document/cufe.js';
 
 /** Every CUFE vector of spec §8. */
 const SPEC_VECTORS = [

@@ -12,9 +12,9 @@ import {
   validateDocument,
   writeCanonicalRfe,
   type DgiDocument,
-} from '../../../dgi-document/index.js';
-import { ISC_RATES } from '../../../dgi-document/catalogs/codes.js';
-import { verifySignedRfe } from '../../../signing/verify-rfe.js';
+} from '../../../domain/dgi-document/index.js';
+import { ISC_RATES } from '../../../domain/dgi-document/catalogs/codes.js';
+import { verifySignedRfe } from '../../../domain/signing/verify-rfe.js';
 import { dgiSchemaDir, fixedSecurityCode, loadExample, signForTests } from '../../helpers/dgi-fixtures.js';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { EMAIL_PATTERN } from '../../../dgi-document/schema/primitives.js';
+import { EMAIL_PATTERN } from '../../../domain/dgi-document/schema/primitives.js';
 
 // The XSD's emailType pattern, translated to JavaScript as written (anchored). It backtracks exponentially,
 // so it is only ever run here, on short strings.

@@ -6,8 +6,8 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { buildQrUrl, readRfe, validateDocument, writeCanonicalRfe } from '../../../dgi-document/index.js';
-import { checkAgainstDgiSchema } from '../../../xsd-check/xmllint-schema-check.js';
+import { buildQrUrl, readRfe, validateDocument, writeCanonicalRfe } from '../../../domain/dgi-document/index.js';
+import { checkAgainstDgiSchema } from '../../../platform/xsd-check/xmllint-schema-check.js';
 import {
   dgiSchemaDir,
   exampleFiles,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { Decimal } from 'decimal.js';
 import fc from 'fast-check';
-import { Money, money, round2, text2 } from '../../../dgi-document/money.js';
+import { Money, money, round2, text2 } from '../../../domain/dgi-document/money.js';
 
 /** fepa's BigInt amounts against decimal.js (an independent exact implementation) as the oracle. */
 const D = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF_UP });

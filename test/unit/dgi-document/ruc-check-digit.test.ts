@@ -5,7 +5,7 @@ import {
   computeRucDv,
   RucFormatError,
   type RucType,
-} from '../../../dgi-document/ruc-check-digit.js';
+} from '../../../domain/dgi-document/ruc-check-digit.js';
 
 /** Every DV vector of spec §10.3, plus the fictitious RUCs of the spec's examples. */
 const VECTORS: Array<[string, RucType, string, string]> = [

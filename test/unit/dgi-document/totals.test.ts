@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
-import { validateDocument, type DgiDocument } from '../../../dgi-document/index.js';
+import { validateDocument, type DgiDocument } from '../../../domain/dgi-document/index.js';
 import { loadExample } from '../../helpers/dgi-fixtures.js';
 
 type Doc = Record<string, any>;

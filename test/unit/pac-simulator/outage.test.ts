@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Outage } from '../../../pac-simulator/outage.js';
+import { Outage } from '../../../tools/pac-simulator/outage.js';
 
 test('a simulated PAC outage lasts its duration, then the PAC is up by itself; it can also be ended early', () => {
   let now = Date.parse('2026-12-03T12:00:00Z');

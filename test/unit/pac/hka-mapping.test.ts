@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { validateDocument, type DgiDocument } from '../../../dgi-document/index.js';
+import { validateDocument, type DgiDocument } from '../../../domain/dgi-document/index.js';
 import { dgiIssuesInMessage, hkaDocumentState, hkaSubmitStatus } from '../../../pac/hka/hka-codes.js';
 import { HKA_FIELDS } from '../../../pac/hka/hka-fields.js';
 import { fromHkaDocumento, leaves, segmentsOf, toHkaDocumento } from '../../../pac/hka/hka-mapping.js';

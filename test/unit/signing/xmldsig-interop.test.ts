@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { sign, X509Certificate } from 'node:crypto';
 import { before, describe, it } from 'node:test';
-import { validateDocument, writeCanonicalRfe, type DgiDocument } from '../../../dgi-document/index.js';
-import { SIGNATURE_PROFILE } from '../../../signing/signature-profile.js';
-import { verifySignedRfe } from '../../../signing/verify-rfe.js';
+import { validateDocument, writeCanonicalRfe, type DgiDocument } from '../../../domain/dgi-document/index.js';
+import { SIGNATURE_PROFILE } from '../../../domain/signing/signature-profile.js';
+import { verifySignedRfe } from '../../../domain/signing/verify-rfe.js';
 import { fixedSecurityCode, loadExample, signForTests } from '../../helpers/dgi-fixtures.js';
 import {
   withoutQr,

@@ -1,0 +1,207 @@
+import { Router, type Request, type Response } from 'express';
+import { validateDocument } from '../../domain/dgi-document/index.js';
+import { EDOC_EXTRA_FIELDS, edocEmissionPath } from '../../pac/edoc/edoc-wire.js';
+import type { PacSimulator } from './pac-simulator.js';
+import { underFault } from './call-faults.js';
+import { deliver, serverError } from './delivery.js';
+import type { SimDocument } from './sim-types.js';
+
+const STATUS_STATE: Record<SimDocument['status'], string> = {
+  authorized: '2',
+  pending: '5',
+  rejected: '6',
+  error: '4',
+  annulled: '11',
+};
+const MESSAGES: Record<string, string> = {
+  '2': 'Autorizado',
+  '4': 'Error de procesamiento en eDoc',
+  '5': 'Recibido, sin respuesta de la DGI',
+  '6': 'Devuelto por la DGI por errores en el XML',
+  '7': 'No recibido por la DGI',
+  '10': 'Transitorio',
+  '11': 'Anulado',
+  '20': 'eDoc no puede comunicarse con la DGI; reenviará',
+};
+
+function respuesta(sim: PacSimulator, doc: SimDocument, duplicate = false) {
+  if (duplicate) {
+    return {
+      Estado: '15',
+      CodigoRespuesta: 'DUPLICADO',
+      MensajeRespuesta: 'Documento duplicado',
+      Cufe: doc.cufe,
+      XML: null,
+      UrlCodeQR: null,
+    };
+  }
+  const estado = doc.edocState ?? STATUS_STATE[doc.status];
+  const authorized = estado === '2' || estado === '11';
+  return {
+    Estado: estado,
+    Cufe: doc.cufe,
+    MensajeRespuesta: doc.rejection?.message ?? MESSAGES[estado] ?? `Estado ${estado}`,
+    CodigoRespuesta: null,
+    XML: authorized ? doc.signedXml : null,
+    UrlCodeQR: authorized ? sim.qrUrlFor(doc) : null,
+    Protocolo: authorized ? doc.protocol : null,
+    FechaAutorizacion: authorized ? doc.authorizedAt : null,
+    ErroresDGI: doc.rejection ? [{ Codigo: doc.rejection.code, Mensaje: doc.rejection.message }] : [],
+  };
+}
+
+/** Gurusoft eDoc 4.0 (spec pac-apis §1): Basic → JWT per service, Bearer on every call; eDoc signs. */
+const denied = (res: Response) =>
+  res.status(401).json({ Message: 'Authorization has been denied for this request.' });
+
+export function edocRoutes(sim: PacSimulator): Router {
+  const router = Router();
+
+  router.get('/Autenticacion/Api/ServicioEDOC', (req, res) => {
+    const [scheme, encoded] = (req.get('authorization') ?? '').split(' ');
+    const [user = '', password = ''] =
+      scheme === 'Basic' && encoded ? Buffer.from(encoded, 'base64').toString('utf8').split(':') : [];
+    const service = Number(req.query.Id);
+    const token = sim.issueEdocToken(user, password, service);
+    if (!token)
+      return void res.status(401).json({ codigoError: '401', mensajeRespuesta: 'Credenciales inválidas' });
+    res.json({ ...token, codigoError: null, mensajeRespuesta: 'OK' });
+  });
+
+  const accountOf = (req: Request, res: Response): string | undefined => {
+    const token = (req.get('authorization') ?? '').replace(/^Bearer /, '');
+    const accountId = sim.edocAccountForToken(token);
+    if (!accountId) denied(res);
+    return accountId;
+  };
+
+  const emission = (path: string) =>
+    router.post(path, async (req, res) => {
+      const accountId = accountOf(req, res);
+      if (!accountId) return;
+      const body = { ...(req.body as Record<string, unknown>) };
+      for (const field of EDOC_EXTRA_FIELDS) delete body[field];
+      const valid = validateDocument(body);
+      if (!valid.ok) {
+        return void res.json({
+          Estado: '6',
+          Cufe: null,
+          MensajeRespuesta: 'Documento con errores',
+          ErroresDGI: valid.issues
+            .slice(0, 20)
+            .map((i) => ({ Codigo: '0100', Mensaje: `${i.path}: ${i.message}` })),
+        });
+      }
+      const doc = valid.document;
+      if (edocEmissionPath(doc.gDGen.iDoc) !== path) {
+        return void res.json({
+          Estado: '15',
+          CodigoRespuesta: 'TIPO_DOCUMENTO',
+          MensajeRespuesta: `iDoc ${doc.gDGen.iDoc} no corresponde a ${path}`,
+          Cufe: null,
+        });
+      }
+      if (sim.accounts.get(accountId)?.environment !== doc.gDGen.iAmb) {
+        return void res.json({
+          Estado: '15',
+          CodigoRespuesta: 'CREDENCIALES',
+          MensajeRespuesta: `credenciales de otro ambiente que iAmb ${doc.gDGen.iAmb}`,
+          Cufe: null,
+        });
+      }
+      const { answer, plan } = await sim.submit({
+        pac: 'edoc',
+        accountId,
+        document: doc,
+        receiverName: doc.gDGen.gDatRec.dNombRec,
+      });
+      if (answer.kind === 'abort') {
+        if (answer.reason === 'token-expires-now') return void denied(res);
+        return serverError(res);
+      }
+      await deliver(res, plan, sim.latencyMs(), () => res.json(respuesta(sim, answer.doc, answer.duplicate)));
+    });
+  emission('/Emision/Api/Factura');
+  emission('/Emision/Api/NotaCredito');
+  emission('/Emision/Api/NotaDebito');
+
+  router.get('/Emision/Consulta/Estado/Api/Documento', async (req, res) => {
+    const accountId = accountOf(req, res);
+    if (!accountId) return;
+    const q = req.query as Record<string, string | undefined>;
+    const key = [
+      'edoc',
+      q.Ambiente,
+      q.RucEmisor,
+      q.Sucursal,
+      q.PuntoFacturacion,
+      q.TipoDocumento,
+      q.NumDocumento,
+    ].join('|');
+    await new Promise((r) => setTimeout(r, sim.latencyMs()));
+    const fault = sim.takeCallFault('query', await sim.store.get(key));
+    await underFault(
+      res,
+      fault,
+      () => denied(res),
+      async (missing) => {
+        const doc = missing ? undefined : await sim.query({ key });
+        if (!doc)
+          return () => res.json({ Estado: '18', MensajeRespuesta: 'Documento no encontrado.', Cufe: null });
+        return () => res.json(respuesta(sim, doc));
+      },
+    );
+  });
+
+  router.post('/Emision/Eventos/API/Anulacion', async (req, res) => {
+    if (!accountOf(req, res)) return;
+    const { Cufe } = req.body as { Cufe?: string };
+    const fault = sim.takeCallFault('annul', await sim.store.byCufe(String(Cufe)));
+    await underFault(
+      res,
+      fault,
+      () => denied(res),
+      async (missing) => {
+        const { result, doc } = missing
+          ? { result: 'not-found' as const, doc: undefined }
+          : await sim.annul(String(Cufe));
+        const fecha = doc?.authorizedAt ?? null;
+        if (result === 'not-found')
+          return () =>
+            res.json({
+              estado: '18',
+              mensajeRespuesta: 'Documento no encontrado.',
+              codigoRespuestaDGI: null,
+              fechaAutorizacion: null,
+            });
+        if (result === 'not-authorized')
+          return () =>
+            res.json({
+              estado: '3',
+              mensajeRespuesta: 'Solo se anulan documentos autorizados',
+              codigoRespuestaDGI: null,
+              fechaAutorizacion: fecha,
+            });
+        return () =>
+          res.json({
+            estado: '11',
+            fechaAutorizacion: fecha,
+            codigoRespuestaDGI: result === 'annulled' ? '0600' : '0622',
+            mensajeRespuesta:
+              result === 'annulled'
+                ? 'Evento registrado con éxito'
+                : 'Ya existe un evento de anulación para esta FE',
+          });
+      },
+    );
+  });
+
+  router.get('/Emision/Consulta/Api/DocumentoXml', async (req, res) => {
+    if (!accountOf(req, res)) return;
+    const doc = await sim.store.byCufe(typeof req.query.Cufe === 'string' ? req.query.Cufe : '');
+    if (!doc)
+      return void res.json({ Estado: '18', MensajeRespuesta: 'Documento no encontrado.', Cufe: null });
+    res.json(respuesta(sim, doc));
+  });
+  return router;
+}

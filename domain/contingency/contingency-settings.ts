@@ -76,5 +76,4 @@ export function shouldOpenContingency(
   };
 }
 
-
 export type { ContingencyEvidence };

@@ -5,7 +5,12 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { computeRucDv, readRfe, validateDocument, type DgiDocument } from '../../domain/dgi-document/index.js';
+import {
+  computeRucDv,
+  readRfe,
+  validateDocument,
+  type DgiDocument,
+} from '../../domain/dgi-document/index.js';
 import { HkaAdapter } from '../../pac/hka/hka-adapter.js';
 import type { DocumentRef, Submission } from '../../pac/pac-adapter.js';
 import { verifySignedRfe } from '../../domain/signing/verify-rfe.js';

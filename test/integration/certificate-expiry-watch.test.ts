@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { CertificateService } from '../../app/services/certificate-service.js';
-import { certificateEvents, saveCertificate, activeCertificate } from '../../platform/storage/certificate-store.js';
+import {
+  certificateEvents,
+  saveCertificate,
+  activeCertificate,
+} from '../../platform/storage/certificate-store.js';
 import { ensureCertificateExpirySchedule } from '../../worker/daily-schedules.js';
 import { createTestCompany } from '../helpers/companies.js';
 import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js';

@@ -6,7 +6,10 @@ import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { loadSettings, PROJECT_ROOT, SETTING_NAMES } from '../../platform/config/settings.js';
 import { clusterConfigYaml } from '../../tools/dev-stack/temporal-cluster-config.js';
-import { TEMPORAL_SERVER_VERSION, TEMPORAL_UI_VERSION } from '../../tools/dev-stack/temporal-server-binary.js';
+import {
+  TEMPORAL_SERVER_VERSION,
+  TEMPORAL_UI_VERSION,
+} from '../../tools/dev-stack/temporal-server-binary.js';
 
 interface Service {
   image?: string;

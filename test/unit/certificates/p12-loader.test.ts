@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CertificateError, type CertificateErrorCode } from '../../../domain/certificates/certificate-error.js';
+import {
+  CertificateError,
+  type CertificateErrorCode,
+} from '../../../domain/certificates/certificate-error.js';
 import { checkCertificateCompany } from '../../../domain/certificates/certificate-facts.js';
 import { loadP12 } from '../../../domain/certificates/p12-loader.js';
 import { makeCertificate, makeKeyPair, makeP12, validIssuerP12 } from '../../helpers/p12-factory.js';

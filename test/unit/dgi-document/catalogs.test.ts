@@ -32,9 +32,12 @@ describe('catalogs generated from the DGI schema package', () => {
   it('has the sizes the spec gives (641 locations, 247 countries, 157 currencies, 56 + 476 CPBS)', async () => {
     const count = async (module: string, constant: string) =>
       Object.keys(
-        ((await import(`../../../domain/dgi-document/catalogs/generated/${module}.js`)) as Record<string, object>)[
-          constant
-        ]!,
+        (
+          (await import(`../../../domain/dgi-document/catalogs/generated/${module}.js`)) as Record<
+            string,
+            object
+          >
+        )[constant]!,
       ).length;
     assert.equal(await count('locations', 'LOCATIONS'), 641);
     assert.equal(await count('countries', 'COUNTRIES'), 247);

@@ -6,7 +6,12 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, it } from 'node:test';
-import { buildQrUrl, readRfe, validateDocument, writeCanonicalRfe } from '../../../domain/dgi-document/index.js';
+import {
+  buildQrUrl,
+  readRfe,
+  validateDocument,
+  writeCanonicalRfe,
+} from '../../../domain/dgi-document/index.js';
 import { checkAgainstDgiSchema } from '../../../platform/xsd-check/xmllint-schema-check.js';
 import {
   dgiSchemaDir,

@@ -1,4 +1,5 @@
 import type { DgiIssue } from '../common/dgi-issue.js';
+import { statusWithDgiCodes } from './dgi-codes.js';
 
 export type { DgiIssue };
 import type { PacStatus } from '../common/pac-outcome.js';
@@ -58,6 +59,8 @@ export function pacResult(
     needsHuman?: boolean;
   },
 ): PacResult {
+  // The DGI's own codes mean the same through every PAC (dgi-codes.ts).
+  status = statusWithDgiCodes(status, fields.dgiIssues ?? [], fields.pacCode);
   const traits = STATUS_TRAITS[status];
   return {
     status,

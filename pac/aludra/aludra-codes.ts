@@ -15,12 +15,13 @@ export const ALUDRA_CODES: Readonly<
   },
   '0600': { status: 'annulled', note: 'annulment event registered' },
   '0622': { status: 'annulled', note: 'an annulment already exists (idempotent)' },
-  '1513': { status: 'duplicate', note: 'duplicate fiscal number: reconcile, the first may be authorized' },
-  '1508': { status: 'error-needs-support', note: 'excessive time in contingency' },
   A400: { status: 'rejected-correctable', note: 'gateway/schema validation error' },
 };
 
-/** A 4-digit DGI code not in the table is a rejection to correct (E effect). */
+/**
+ * A 4-digit DGI code not in the table is a rejection; what particular DGI codes mean (1513 duplicate, 1508
+ * support) is decided for every PAC in ../dgi-codes.ts, when the result is made.
+ */
 export function aludraStatusForCode(
   code: string,
 ): { status: PacStatus; needsConfirmation?: true } | undefined {

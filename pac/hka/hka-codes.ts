@@ -1,4 +1,5 @@
 import { dgiIssue, type DgiIssue, type PacStatus } from '../pac-result.js';
+import { statusWithDgiCodes } from '../dgi-codes.js';
 
 /**
  * HKA's `codigo` → unified status, by code (spec hka.md §4; issue #16 §3). Sources disagree on several
@@ -37,7 +38,6 @@ export const HKA_CODES: Readonly<Record<string, { status: PacStatus; todo: strin
 export const HKA_NO_FOLIOS = '119';
 
 /** DGI codes in HKA's `mensaje` that mean "the number is already there": reconcile, then adopt. */
-const DGI_DUPLICATE_CODES = new Set(['1513']);
 
 /**
  * Every DGI issue in a `mensaje`: HKA writes them as `<code>-<text>`, several separated by `|`
@@ -53,14 +53,12 @@ export function dgiIssuesInMessage(mensaje: string | undefined): DgiIssue[] {
 }
 
 /**
- * The unified status of an answer to `Enviar`: by code, a rejection that carries DGI 1513 is a
- * duplicate, and an unknown code is an outcome to reconcile (never a rejection on a guess).
+ * The unified status of an answer to `Enviar`, by code; an unknown code is an outcome to reconcile (never a
+ * rejection on a guess). The DGI codes a rejection carries (1513 duplicate, 1508…) are read for every PAC in
+ * ../dgi-codes.ts when the result is made.
  */
 export function hkaSubmitStatus(codigo: string, issues: DgiIssue[]): PacStatus {
-  const known = HKA_CODES[codigo];
-  if (known?.status === 'rejected-correctable' && issues.some((i) => DGI_DUPLICATE_CODES.has(i.code)))
-    return 'duplicate';
-  return known?.status ?? 'unknown';
+  return statusWithDgiCodes(HKA_CODES[codigo]?.status ?? 'unknown', issues);
 }
 
 /**

@@ -263,6 +263,14 @@ for (const pac of PACS) {
       );
     });
 
+    it('reads the DGI code 1508 (excessive time in contingency) as support, not correct-and-resend, like every PAC', async () => {
+      const doc = nextDocument();
+      await rule(['reject:1508'], doc, pac.name);
+      const result = await pac.adapter().submit(pac.submission(doc));
+      assert.equal(result.status, 'error-needs-support', JSON.stringify(result.dgiIssues));
+      assert.equal(result.needsHuman, true);
+    });
+
     it('answers a second submission of the same number with a different content as a duplicate', async () => {
       const doc = nextDocument();
       assert.equal((await pac.adapter().submit(pac.submission(doc))).status, 'authorized');

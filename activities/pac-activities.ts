@@ -17,11 +17,10 @@ import {
   recordReachability,
 } from '../platform/storage/contingency-store.js';
 import type { Sql } from '../platform/storage/database.js';
-import { hkaCompanySettings, recordFolioReading } from '../platform/storage/hka-store.js';
+import { pacAccountSettings, recordFolioReading } from '../platform/storage/pac-account-store.js';
 import { folioLowEvent } from '../common/folio-alert.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
 import { receiverRucProblem } from './receiver-ruc-check.js';
-import { HKA_NO_FOLIOS } from '../pac/hka/hka-codes.js';
 import {
   loadSubmissionMaterial,
   recordPacExchange,
@@ -176,7 +175,7 @@ export function createPacActivities(deps: PacActivityDeps) {
       reason: 'no-folios',
     });
     log.warn('HKA refused a document: no folios left (code 119); buy a new cycle', { companyId });
-    const { folioAlertThreshold } = await hkaCompanySettings(deps.sql, companyId);
+    const { folioAlertThreshold } = await pacAccountSettings(deps.sql, companyId);
     const event = folioLowEvent(companyId, reading, folioAlertThreshold, 'no-folios');
     try {
       await getClient().workflow.start('webhookDeliveryWorkflow', {
@@ -236,7 +235,7 @@ export function createPacActivities(deps: PacActivityDeps) {
       idempotencyKey: documentId,
       ...(adapter.capabilities.signs === 'fepa' ? { signedXml: material.signedXml ?? '' } : { document }),
     });
-    if (pac.name === 'hka' && result.pacCode === HKA_NO_FOLIOS) await noteNoFolios(material.companyId);
+    if (adapter.account?.alertOf(result) === 'no-folios') await noteNoFolios(material.companyId);
     return withAdvice(
       summary(await keep(documentId, 'submit', pac, result)),
       await reachability(material, result),

@@ -1,10 +1,9 @@
 import { log } from '@temporalio/activity';
 import { RUC_LOOKUP_MAX_AGE_MS } from '../common/pac-account.js';
-import { HkaAdapter } from '../pac/hka/hka-adapter.js';
 import type { PacAdapter } from '../pac/pac-adapter.js';
 import { pacResult, type PacResult } from '../pac/pac-result.js';
 import type { Sql } from '../platform/storage/database.js';
-import { hkaCompanySettings } from '../platform/storage/hka-store.js';
+import { pacAccountSettings } from '../platform/storage/pac-account-store.js';
 import { rucFromRegistry } from './ruc-registry.js';
 
 /** How long a registry answer is trusted, and how long issuing waits for HKA's registry at most. */
@@ -17,7 +16,7 @@ interface ReceiverRuc {
 }
 
 /**
- * For HKA companies that ask for it: a contributor receiver's RUC is looked up (cached) before the
+ * For companies whose PAC account has the DGI's RUC registry (HKA) and that ask for it: a contributor receiver's RUC is looked up (cached) before the
  * document goes out, so a wrong DV or an unregistered RUC is caught before the DGI rejects it. A slow or
  * failing registry never blocks issuing: after RUC_CHECK_WAIT_MS the document goes out unchecked.
  * Answers the result to return instead of submitting, or undefined to submit.
@@ -28,19 +27,20 @@ export async function receiverRucProblem(
   adapter: PacAdapter,
   request: unknown,
 ): Promise<PacResult | undefined> {
-  if (!(adapter instanceof HkaAdapter)) return undefined;
+  const account = adapter.account;
+  if (!account) return undefined;
   const receiver = (request as { gDGen?: { gDatRec?: ReceiverRuc } }).gDGen?.gDatRec;
   const ruc = receiver?.gRucRec;
   const type = ruc?.dTipoRuc;
   if (receiver?.iTipoRec !== '01' || !ruc?.dRuc || (type !== '1' && type !== '2')) return undefined;
-  if (!(await hkaCompanySettings(sql, companyId)).checkReceiverRuc) return undefined;
+  if (!(await pacAccountSettings(sql, companyId)).checkReceiverRuc) return undefined;
 
   const lookup = await Promise.race([
-    rucFromRegistry(sql, companyId, adapter, type, ruc.dRuc, RUC_LOOKUP_MAX_AGE_MS),
+    rucFromRegistry(sql, companyId, account, type, ruc.dRuc, RUC_LOOKUP_MAX_AGE_MS),
     new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), RUC_CHECK_WAIT_MS)),
   ]);
   if (!lookup) {
-    log.warn('HKA RUC registry slow: the document goes out without the receiver check', { companyId });
+    log.warn('the RUC registry is slow: the document goes out without the receiver check', { companyId });
     return undefined;
   }
   const raw = { request: { method: 'POST', url: 'ConsultarRucDV' }, elapsedMs: 0 };

@@ -27,7 +27,7 @@ import { referenceAssets, referenceRoutes } from './routes/reference.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { contingencyRoutes } from './routes/contingency.js';
 import { hkaRoutes } from './routes/hka.js';
-import { HkaService } from '../app/services/hka-service.js';
+import { PacAccountService } from '../app/services/pac-account-service.js';
 import { ContingencyService } from '../app/services/contingency-service.js';
 
 export interface ApiDeps {
@@ -82,7 +82,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
         documents: deps.documents,
       }),
     }),
-    ...hkaRoutes({ hka: new HkaService({ sql: deps.sql, client: deps.client, documents: deps.documents }) }),
+    ...hkaRoutes({ hka: new PacAccountService({ sql: deps.sql, client: deps.client, documents: deps.documents }) }),
     ...documentRoutes({
       documents: deps.documents,
       actions: new DocumentActions({ sql: deps.sql, client: deps.client }),

@@ -4,7 +4,7 @@
  */
 
 /** HKA's folio figures (FoliosRestantes), as numbers where HKA gives them. */
-export interface HkaFolios {
+export interface PrepaidFolios {
   licence?: string;
   cycle?: string;
   cycleEndsAt?: string;
@@ -16,7 +16,7 @@ export interface HkaFolios {
 }
 
 /** A RUC as the DGI's registry knows it (ConsultarRucDV). */
-export interface HkaRucInfo {
+export interface RucRegistryInfo {
   ruc: string;
   type: '1' | '2';
   dv: string;
@@ -31,7 +31,7 @@ export interface FolioReading {
   readAt: string;
   available: number | null;
   cycleAvailable: number | null;
-  figures: HkaFolios | Record<string, never>;
+  figures: PrepaidFolios | Record<string, never>;
   belowThreshold: boolean;
   reason: 'schedule' | 'request' | 'no-folios';
 }
@@ -41,7 +41,7 @@ export type FolioCheck =
   | { ok: false; companyId: string; code: string; message: string };
 
 export type RucLookup =
-  { ok: true; source: 'cache' | 'hka'; info: HkaRucInfo } | { ok: false; code: string; message: string };
+  { ok: true; source: 'cache' | 'hka'; info: RucRegistryInfo } | { ok: false; code: string; message: string };
 
 /** A RUC looked up in the registry is reused for this long. */
 export const RUC_LOOKUP_MAX_AGE_MS = 7 * 86_400_000;

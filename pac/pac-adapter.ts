@@ -1,3 +1,4 @@
+import type { PrepaidFolios, RucRegistryInfo } from '../common/pac-account.js';
 import type { PacResult } from './pac-result.js';
 
 /** The document's business key (spec pac-apis §6.1). */
@@ -38,10 +39,26 @@ export interface PacCapabilities {
   downloadXml: boolean;
 }
 
+/** A call of an account service that gave no usable answer: the unified result says what it means. */
+export type AccountCallFailure = { ok: false; result: PacResult };
+
+/**
+ * What a PAC's account offers besides documents, where it does (HKA today): its prepaid folios, the DGI's RUC
+ * registry, and which answers are alerts about the account. Callers ask the capability, never the PAC's name.
+ */
+export interface PacAccount {
+  remainingFolios(): Promise<{ ok: true; folios: PrepaidFolios } | AccountCallFailure>;
+  rucLookup(type: '1' | '2', ruc: string): Promise<{ ok: true; info: RucRegistryInfo } | AccountCallFailure>;
+  /** `no-folios` when an answer says the account has run out of folios (the document was not taken). */
+  alertOf(result: PacResult): 'no-folios' | undefined;
+}
+
 /** One PAC. Adapters never retry: retrying is the workflow's job. */
 export interface PacAdapter {
   readonly name: string;
   readonly capabilities: PacCapabilities;
+  /** The account services, when the PAC has them. */
+  readonly account?: PacAccount;
   /** Obtains (or reuses) what the PAC needs to authenticate; a no-op for static keys. */
   authenticate(): Promise<void>;
   submit(submission: Submission): Promise<PacResult>;

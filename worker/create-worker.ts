@@ -5,7 +5,7 @@ import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from 
 import { createActivities } from '../activities/index.js';
 import { createPacActivities } from '../activities/pac-activities.js';
 import { PAC_NAMES, pacTaskQueue } from '../common/pac-outcome.js';
-import { createHkaActivities } from '../activities/hka-activities.js';
+import { createPacAccountActivities } from '../activities/pac-account-activities.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
 import type { SecretBox } from '../platform/secrets/secret-box.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
@@ -112,7 +112,7 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
     documentsTaskQueue: options.taskQueue ?? TASK_QUEUES.documents,
   });
   // HKA's account services (folios, RUC registry) share HKA's rate limit.
-  const hkaActivities = createHkaActivities({ sql: options.sql, pacs: options.pacs });
+  const hkaActivities = createPacAccountActivities({ sql: options.sql, pacs: options.pacs });
   const perPac = await Promise.all(
     PAC_NAMES.map((pac) =>
       Worker.create({

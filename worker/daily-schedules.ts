@@ -3,7 +3,7 @@ import { CERTIFICATE_EXPIRY_SCHEDULE_ID, HKA_FOLIO_WATCH_SCHEDULE_ID } from '../
 import { pacTaskQueue } from '../common/pac-outcome.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
 import type { certificateExpiryWatchWorkflow } from '../workflows/certificate-expiry-watch-workflow.js';
-import type { folioWatchWorkflow } from '../workflows/hka-account-workflows.js';
+import type { folioWatchWorkflow } from '../workflows/pac-account-workflows.js';
 
 /**
  * A workflow started every day at a Panama hour. Created when missing; an existing schedule is updated so

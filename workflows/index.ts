@@ -5,4 +5,4 @@ export { certificateExpiryWatchWorkflow } from './certificate-expiry-watch-workf
 export { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';
 export { cafeDeliveryWorkflow } from './cafe-delivery-workflow.js';
 export { contingencyWorkflow } from './contingency-workflow.js';
-export { folioWatchWorkflow, rucLookupWorkflow } from './hka-account-workflows.js';
+export { folioWatchWorkflow, rucLookupWorkflow } from './pac-account-workflows.js';

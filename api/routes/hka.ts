@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FolioView, HkaRefusal, HkaService } from '../../app/services/hka-service.js';
+import type { FolioView, PacAccountRefusal, PacAccountService } from '../../app/services/pac-account-service.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 
@@ -36,7 +36,7 @@ const HkaSettingsRequest = z
 
 const RucQuery = z.strictObject({ type: z.enum(['1', '2']) });
 
-function refusalProblem(companyId: string, r: HkaRefusal): HttpProblem {
+function refusalProblem(companyId: string, r: PacAccountRefusal): HttpProblem {
   switch (r.refused) {
     case 'company-not-found':
       return companyNotFound(companyId);
@@ -64,13 +64,13 @@ function refusalProblem(companyId: string, r: HkaRefusal): HttpProblem {
   }
 }
 
-function answer<T extends object>(companyId: string, done: T | HkaRefusal): T {
+function answer<T extends object>(companyId: string, done: T | PacAccountRefusal): T {
   if ('refused' in done) throw refusalProblem(companyId, done);
   return done;
 }
 
 /** The Factory HKA's account services (docs/pac/hka.md): prepaid folios and the DGI's RUC registry. */
-export function hkaRoutes(deps: { hka: HkaService }): AnyRoute[] {
+export function hkaRoutes(deps: { hka: PacAccountService }): AnyRoute[] {
   return [
     defineRoute({
       method: 'get',

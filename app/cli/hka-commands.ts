@@ -1,4 +1,4 @@
-import type { FolioView } from '../services/hka-service.js';
+import type { FolioView } from '../services/pac-account-service.js';
 import { apiBase, callApi } from './api-call.js';
 import { CliUsageError, type Command } from './command.js';
 

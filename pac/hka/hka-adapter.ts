@@ -1,11 +1,17 @@
 import { readRfe, validateDocument } from '../../domain/dgi-document/index.js';
-import type { HkaFolios, HkaRucInfo } from '../../common/pac-account.js';
+import type { PrepaidFolios, RucRegistryInfo } from '../../common/pac-account.js';
 import type { OutboundFetch } from '../../platform/outbound/outbound-guard.js';
 import { PacRequestError } from '../../common/fepa-error.js';
 import { exchange } from '../http-exchange.js';
-import type { DocumentRef, PacAdapter, Submission } from '../pac-adapter.js';
+import type { DocumentRef, PacAccount, PacAdapter, Submission } from '../pac-adapter.js';
 import { pacResult, type PacResult, type RawExchange } from '../pac-result.js';
-import { dgiIssuesInMessage, HKA_CODES, hkaDocumentState, hkaSubmitStatus } from './hka-codes.js';
+import {
+  dgiIssuesInMessage,
+  HKA_CODES,
+  HKA_NO_FOLIOS,
+  hkaDocumentState,
+  hkaSubmitStatus,
+} from './hka-codes.js';
 import { toHkaDocumento } from './hka-mapping.js';
 import { readSoapMessage } from './hka-soap.js';
 import {
@@ -36,7 +42,9 @@ interface Answered {
 }
 
 /** A call that did not give a usable answer: the unified result says what it means. */
-export type { HkaFolios, HkaRucInfo };
+/** HKA's names for the account shapes every PAC account shares (common/pac-account.ts). */
+export type HkaFolios = PrepaidFolios;
+export type HkaRucInfo = RucRegistryInfo;
 
 export type HkaCallFailure = { ok: false; result: PacResult };
 
@@ -51,6 +59,12 @@ export class HkaAdapter implements PacAdapter {
   readonly name = 'hka';
   static readonly CAPABILITIES = { signs: 'pac', annul: true, downloadXml: true } as const;
   readonly capabilities = HkaAdapter.CAPABILITIES;
+  /** HKA's account services, behind the capability every caller asks for (pac-adapter.ts). */
+  readonly account: PacAccount = {
+    remainingFolios: () => this.remainingFolios(),
+    rucLookup: (type, ruc) => this.rucLookup(type, ruc),
+    alertOf: (result) => (result.pacCode === HKA_NO_FOLIOS ? 'no-folios' : undefined),
+  };
 
   constructor(private readonly options: HkaOptions) {}
 

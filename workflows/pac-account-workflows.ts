@@ -1,11 +1,11 @@
 import { log, ParentClosePolicy, proxyActivities, startChild, workflowInfo } from '@temporalio/workflow';
-import type { FolioCheck, HkaActivities, RucLookup } from '../activities/hka-activities.js';
+import type { FolioCheck, PacAccountActivities, RucLookup } from '../activities/pac-account-activities.js';
 import { folioLowEvent } from '../common/folio-alert.js';
 import { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';
 
 /** HKA calls run on HKA's rate-limited task queue (named in the input: test workers use a prefix). */
-const hkaActivities = (pacTaskQueue: string) =>
-  proxyActivities<HkaActivities>({
+const accountActivities = (pacTaskQueue: string) =>
+  proxyActivities<PacAccountActivities>({
     taskQueue: pacTaskQueue,
     startToCloseTimeout: '1m',
     retry: { initialInterval: '5s', maximumInterval: '2m', maximumAttempts: 6 },
@@ -23,7 +23,7 @@ export interface FolioWatchInput {
  * company's threshold it is logged and announced to the company's webhook (`folios.low`).
  */
 export async function folioWatchWorkflow(input: FolioWatchInput): Promise<FolioCheck[]> {
-  const acts = hkaActivities(input.pacTaskQueue);
+  const acts = accountActivities(input.pacTaskQueue);
   const companies = input.companyId ? [input.companyId] : await acts.hkaCompanies();
   const checks: FolioCheck[] = [];
   for (const companyId of companies) {
@@ -54,5 +54,5 @@ export async function rucLookupWorkflow(input: {
   maxAgeMs: number;
 }): Promise<RucLookup> {
   const { pacTaskQueue, ...lookup } = input;
-  return hkaActivities(pacTaskQueue).lookUpRuc(lookup);
+  return accountActivities(pacTaskQueue).lookUpRuc(lookup);
 }

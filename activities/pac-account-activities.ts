@@ -1,18 +1,18 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { FolioCheck, RucLookup } from '../common/pac-account.js';
-import { HkaAdapter } from '../pac/hka/hka-adapter.js';
+import type { PacAccount } from '../pac/pac-adapter.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
 import type { PacResult } from '../pac/pac-result.js';
 import type { Sql } from '../platform/storage/database.js';
 import {
-  hkaCompanyIds,
-  hkaCompanySettings,
+  pacAccountCompanyIds,
+  pacAccountSettings,
   recordFolioReading,
   type FolioReading,
-} from '../platform/storage/hka-store.js';
+} from '../platform/storage/pac-account-store.js';
 import { rucFromRegistry } from './ruc-registry.js';
 
-export interface HkaActivityDeps {
+export interface PacAccountActivityDeps {
   sql: Sql;
   pacs: PacRegistry;
 }
@@ -34,27 +34,28 @@ function retryUnlessFinal(result: PacResult): { code: string; message: string } 
 }
 
 /** HKA's account services (folios, RUC registry): they run on HKA's rate-limited task queue. */
-export function createHkaActivities(deps: HkaActivityDeps) {
-  async function hkaOf(companyId: string): Promise<HkaAdapter> {
+export function createPacAccountActivities(deps: PacAccountActivityDeps) {
+  /** The company's PAC account services; a PAC without them is refused for good. */
+  async function accountOf(companyId: string): Promise<PacAccount> {
     const { adapter } = await deps.pacs.resolve(companyId);
-    if (!(adapter instanceof HkaAdapter))
+    if (!adapter.account)
       throw ApplicationFailure.nonRetryable(
-        `company ${companyId} does not use The Factory HKA`,
+        `company ${companyId}'s PAC has no account services (folios, RUC registry)`,
         'NotHkaCompany',
       );
-    return adapter;
+    return adapter.account;
   }
 
   return {
     async hkaCompanies(): Promise<string[]> {
-      return hkaCompanyIds(deps.sql);
+      return pacAccountCompanyIds(deps.sql);
     },
 
     /** FoliosRestantes for one company: recorded, and warned about when under the company's threshold. */
     async readHkaFolios(input: { companyId: string; reason: FolioReading['reason'] }): Promise<FolioCheck> {
-      const answer = await (await hkaOf(input.companyId)).remainingFolios();
+      const answer = await (await accountOf(input.companyId)).remainingFolios();
       if (!answer.ok) return { ok: false, companyId: input.companyId, ...retryUnlessFinal(answer.result) };
-      const { folioAlertThreshold } = await hkaCompanySettings(deps.sql, input.companyId);
+      const { folioAlertThreshold } = await pacAccountSettings(deps.sql, input.companyId);
       const available = answer.folios.available ?? answer.folios.cycleAvailable ?? null;
       const reading = await recordFolioReading(deps.sql, {
         companyId: input.companyId,
@@ -81,10 +82,17 @@ export function createHkaActivities(deps: HkaActivityDeps) {
       maxAgeMs: number;
     }): Promise<RucLookup> {
       const { companyId, type, ruc, maxAgeMs } = input;
-      const found = await rucFromRegistry(deps.sql, companyId, await hkaOf(companyId), type, ruc, maxAgeMs);
+      const found = await rucFromRegistry(
+        deps.sql,
+        companyId,
+        await accountOf(companyId),
+        type,
+        ruc,
+        maxAgeMs,
+      );
       return found.ok ? found : { ok: false, ...retryUnlessFinal(found.result) };
     },
   };
 }
 
-export type HkaActivities = ReturnType<typeof createHkaActivities>;
+export type PacAccountActivities = ReturnType<typeof createPacAccountActivities>;

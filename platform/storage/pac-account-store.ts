@@ -1,15 +1,15 @@
-import type { FolioReading, HkaFolios, HkaRucInfo } from '../../common/pac-account.js';
+import type { FolioReading, PrepaidFolios, RucRegistryInfo } from '../../common/pac-account.js';
 import type { Sql } from './database.js';
 
 export type { FolioReading };
 
 /** The HKA choices of a company: the folio alert threshold and the receiver RUC check. */
-export interface HkaCompanySettings {
+export interface PacAccountSettings {
   folioAlertThreshold: number;
   checkReceiverRuc: boolean;
 }
 
-export async function hkaCompanySettings(sql: Sql, companyId: string): Promise<HkaCompanySettings> {
+export async function pacAccountSettings(sql: Sql, companyId: string): Promise<PacAccountSettings> {
   const [row] = await sql<Array<{ folio_alert_threshold: number; check_receiver_ruc: boolean }>>`
     select folio_alert_threshold, check_receiver_ruc from company_pac_settings where company_id = ${companyId}`;
   return {
@@ -19,10 +19,10 @@ export async function hkaCompanySettings(sql: Sql, companyId: string): Promise<H
 }
 
 /** Updates the HKA choices given; false when the company has no PAC settings yet. */
-export async function saveHkaCompanySettings(
+export async function savePacAccountSettings(
   sql: Sql,
   companyId: string,
-  settings: Partial<HkaCompanySettings>,
+  settings: Partial<PacAccountSettings>,
 ): Promise<boolean> {
   const rows = await sql`
     update company_pac_settings set
@@ -34,7 +34,7 @@ export async function saveHkaCompanySettings(
 }
 
 /** Companies whose PAC is HKA (the daily folio watch reads each). */
-export async function hkaCompanyIds(sql: Sql): Promise<string[]> {
+export async function pacAccountCompanyIds(sql: Sql): Promise<string[]> {
   const rows = await sql<Array<{ company_id: string }>>`
     select company_id from company_pac_settings where pac = 'hka' order by company_id`;
   return rows.map((r) => r.company_id);
@@ -58,7 +58,7 @@ export async function latestFolioReading(sql: Sql, companyId: string): Promise<F
       read_at: Date;
       available: number | null;
       cycle_available: number | null;
-      figures: HkaFolios;
+      figures: PrepaidFolios;
       below_threshold: boolean;
       reason: FolioReading['reason'];
     }>
@@ -84,7 +84,7 @@ export async function cachedRucLookup(
   type: '1' | '2',
   ruc: string,
   maxAgeMs: number,
-): Promise<(HkaRucInfo & { lookedUpAt: string }) | undefined> {
+): Promise<(RucRegistryInfo & { lookedUpAt: string }) | undefined> {
   const [row] = await sql<Array<{ dv: string; name: string; enrolled: boolean; looked_up_at: Date }>>`
     select dv, name, enrolled, looked_up_at from ruc_lookups
     where company_id = ${companyId} and ruc_type = ${Number(type)} and ruc = ${ruc}
@@ -100,7 +100,7 @@ export async function cachedRucLookup(
   };
 }
 
-export async function saveRucLookup(sql: Sql, companyId: string, info: HkaRucInfo): Promise<void> {
+export async function saveRucLookup(sql: Sql, companyId: string, info: RucRegistryInfo): Promise<void> {
   await sql`
     insert into ruc_lookups (company_id, ruc_type, ruc, dv, name, enrolled)
     values (${companyId}, ${Number(info.type)}, ${info.ruc}, ${info.dv}, ${info.name}, ${info.enrolled})

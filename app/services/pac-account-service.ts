@@ -4,14 +4,14 @@ import { TASK_QUEUES } from '../../common/task-queues.js';
 import { findCompany } from '../../platform/storage/company-store.js';
 import type { Sql } from '../../platform/storage/database.js';
 import {
-  hkaCompanySettings,
+  pacAccountSettings,
   latestFolioReading,
-  saveHkaCompanySettings,
+  savePacAccountSettings,
   type FolioReading,
-  type HkaCompanySettings,
-} from '../../platform/storage/hka-store.js';
+  type PacAccountSettings,
+} from '../../platform/storage/pac-account-store.js';
 import { findPacSettings } from '../../platform/storage/pac-settings-store.js';
-import type { folioWatchWorkflow, rucLookupWorkflow } from '../../workflows/hka-account-workflows.js';
+import type { folioWatchWorkflow, rucLookupWorkflow } from '../../workflows/pac-account-workflows.js';
 import type { DocumentService } from './document-service.js';
 
 export interface FolioView {
@@ -22,7 +22,7 @@ export interface FolioView {
   latest?: FolioReading;
 }
 
-export type HkaRefusal =
+export type PacAccountRefusal =
   | { refused: 'company-not-found' }
   | { refused: 'not-hka'; pac: string }
   | { refused: 'hka-said'; code: string; message: string }
@@ -36,19 +36,19 @@ const HKA_WAIT_MS = 20_000;
  * the folio alert threshold and receiver check, and RUC look-ups. HKA is called by the worker, on HKA's
  * rate-limited task queue, through short workflows.
  */
-export class HkaService {
+export class PacAccountService {
   constructor(private readonly deps: { sql: Sql; client: Client; documents: DocumentService }) {}
 
-  private async hkaCompany(companyId: string): Promise<HkaRefusal | undefined> {
+  private async hkaCompany(companyId: string): Promise<PacAccountRefusal | undefined> {
     if (!(await findCompany(this.deps.sql, companyId))) return { refused: 'company-not-found' };
     const { pac } = await findPacSettings(this.deps.sql, companyId);
     return pac === 'hka' ? undefined : { refused: 'not-hka', pac };
   }
 
-  async folios(companyId: string): Promise<FolioView | HkaRefusal> {
+  async folios(companyId: string): Promise<FolioView | PacAccountRefusal> {
     const refusal = await this.hkaCompany(companyId);
     if (refusal) return refusal;
-    const { folioAlertThreshold } = await hkaCompanySettings(this.deps.sql, companyId);
+    const { folioAlertThreshold } = await pacAccountSettings(this.deps.sql, companyId);
     const latest = await latestFolioReading(this.deps.sql, companyId);
     return {
       companyId,
@@ -59,7 +59,7 @@ export class HkaService {
   }
 
   /** Reads the folios now (FoliosRestantes), recorded and alerted like the daily read. */
-  async readFoliosNow(companyId: string): Promise<FolioView | HkaRefusal> {
+  async readFoliosNow(companyId: string): Promise<FolioView | PacAccountRefusal> {
     const refusal = await this.hkaCompany(companyId);
     if (refusal) return refusal;
     const done = await this.run<typeof folioWatchWorkflow, FolioCheck[]>(
@@ -79,19 +79,19 @@ export class HkaService {
 
   async saveSettings(
     companyId: string,
-    settings: Partial<HkaCompanySettings>,
-  ): Promise<HkaCompanySettings | HkaRefusal> {
+    settings: Partial<PacAccountSettings>,
+  ): Promise<PacAccountSettings | PacAccountRefusal> {
     const refusal = await this.hkaCompany(companyId);
     if (refusal) return refusal;
-    await saveHkaCompanySettings(this.deps.sql, companyId, settings);
-    return hkaCompanySettings(this.deps.sql, companyId);
+    await savePacAccountSettings(this.deps.sql, companyId, settings);
+    return pacAccountSettings(this.deps.sql, companyId);
   }
 
   async lookUpRuc(
     companyId: string,
     type: '1' | '2',
     ruc: string,
-  ): Promise<Extract<RucLookup, { ok: true }> | HkaRefusal> {
+  ): Promise<Extract<RucLookup, { ok: true }> | PacAccountRefusal> {
     const refusal = await this.hkaCompany(companyId);
     if (refusal) return refusal;
     const done = await this.run<typeof rucLookupWorkflow, RucLookup>(
@@ -116,7 +116,7 @@ export class HkaService {
     workflowType: string,
     idPrefix: string,
     input: Parameters<W>[0],
-  ): Promise<{ result: R } | HkaRefusal> {
+  ): Promise<{ result: R } | PacAccountRefusal> {
     const handle = await this.deps.client.workflow.start(workflowType, {
       taskQueue: this.deps.documents.taskQueue ?? TASK_QUEUES.documents,
       workflowId: `${idPrefix}:${Date.now()}`,

@@ -2,7 +2,7 @@
 // test file against them with node:test, cleans up, and ends with "N passed, N failed".
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createLogger } from '../../platform/config/logger.js';
@@ -53,6 +53,8 @@ const temporal = await startTemporalDevServer({
 // The tests' temporary files go to a folder of this run, removed at the end: a test that forgets to clean
 // up (or dies) leaves nothing in the system temp directory, and the run says which test did.
 const runTmp = await mkdtemp(join(tmpdir(), 'fepa-test-run-'));
+// Others must pass through it: the chaos test's throwaway PostgreSQL runs as the postgres user.
+await chmod(runTmp, 0o755);
 let exitCode: number;
 try {
   await ensureDatabaseExists(testDbUrl.toString());

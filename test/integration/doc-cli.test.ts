@@ -58,15 +58,19 @@ describe('fepa doc: support from the terminal', () => {
 
   async function fepa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await exec(join(PROJECT_ROOT, 'bin', 'fepa.js'), ['doc', ...args], {
-        cwd: PROJECT_ROOT,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          FEPA_API_URL: api.url,
-          FEPA_API_KEY: operatorKey,
+      const { stdout, stderr } = await exec(
+        join(PROJECT_ROOT, 'app', 'cli', 'bin', 'fepa.js'),
+        ['doc', ...args],
+        {
+          cwd: PROJECT_ROOT,
+          env: {
+            PATH: process.env.PATH,
+            HOME: process.env.HOME,
+            FEPA_API_URL: api.url,
+            FEPA_API_KEY: operatorKey,
+          },
         },
-      });
+      );
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };
@@ -169,6 +173,7 @@ describe('fepa doc: support from the terminal', () => {
   it("the ERP's own references: returned by the API, fepa doc and webhooks, unique per company, searchable", async () => {
     const call = await api.clientFor(company.id, 'integrator');
     const hooks = await startWebhookReceiver();
+    after(() => hooks.close()); // also when an assertion fails: an open server would keep the file running
     const admin = await api.clientFor(company.id, 'admin');
     assert.equal((await admin('PUT', `/v1/companies/${company.id}/webhook`, { url: hooks.url })).status, 200);
     const erp = {
@@ -244,7 +249,6 @@ describe('fepa doc: support from the terminal', () => {
       ),
     );
     assert.deepEqual(event.erp, erp);
-    await hooks.close();
   });
 
   it("the Temporal UI's current details follow the document: status, CUFE, the PAC's answer, the next step", async () => {

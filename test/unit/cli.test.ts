@@ -12,7 +12,7 @@ import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js
 import { decodeQrCodes, pdfText } from '../helpers/pdf-tools.js';
 
 const exec = promisify(execFile);
-const FEPA = join(PROJECT_ROOT, 'bin', 'fepa.js');
+const FEPA = join(PROJECT_ROOT, 'app', 'cli', 'bin', 'fepa.js');
 
 async function fepa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return fepaWith({}, ...args);

@@ -82,7 +82,9 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
         documents: deps.documents,
       }),
     }),
-    ...hkaRoutes({ hka: new PacAccountService({ sql: deps.sql, client: deps.client, documents: deps.documents }) }),
+    ...hkaRoutes({
+      hka: new PacAccountService({ sql: deps.sql, client: deps.client, documents: deps.documents }),
+    }),
     ...documentRoutes({
       documents: deps.documents,
       actions: new DocumentActions({ sql: deps.sql, client: deps.client }),

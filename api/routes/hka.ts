@@ -1,5 +1,9 @@
 import { z } from 'zod';
-import type { FolioView, PacAccountRefusal, PacAccountService } from '../../app/services/pac-account-service.js';
+import type {
+  FolioView,
+  PacAccountRefusal,
+  PacAccountService,
+} from '../../app/services/pac-account-service.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
 

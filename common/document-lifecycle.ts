@@ -17,6 +17,13 @@ export type DocumentStatus =
   | 'annulled'
   | 'cancelled';
 
+/**
+ * The document workflow's phases: build (and sign), hold (issued in contingency, until it ends), submit,
+ * ask (what the PAC holds: state.asking says why), person (an operator decides), annul-window (authorized,
+ * open to an annulment), done.
+ */
+export type DocumentPhase = 'build' | 'hold' | 'submit' | 'ask' | 'person' | 'annul-window' | 'done';
+
 export interface DocumentEvent {
   at: string;
   status: DocumentStatus;
@@ -54,7 +61,17 @@ export interface DocumentState {
     delayMs: number;
     authFailures: number;
     action?: { actor: string; reason?: string };
+    /** Wait (with backoff) before the next query; false: ask at once. */
+    waitNext?: boolean;
+    /** After a first "not found": wait this long once, then ask again before believing it. */
+    settleFirstMs?: number;
+    /** The second round of asking after an unknown outcome ("not found" must hold). */
+    confirming?: boolean;
   };
+  /** Where the document workflow stands (workflows/document-workflow.ts: one step per phase). */
+  phase?: DocumentPhase;
+  /** The submission's retries while the PAC cannot be reached or refuses the credentials. */
+  retry?: { offlineDelayMs: number; authFailures: number };
   /** When the annulment window closes (measured from the authorization). */
   annulWindowEndsAt?: string;
   submissions: number;

@@ -35,6 +35,9 @@ export async function startLiveStack(name: string): Promise<LiveStack> {
         FEPA_API_PORT: String(apiPort),
         FEPA_SIMULATOR_PORT: String(simulatorPort),
         FEPA_EMBEDDED_PG_PORT: String(pgPort),
+        // Every port its own: another stack (or test run) on this machine must not collide with it.
+        FEPA_SMTP_SINK_PORT: String(await freePort()),
+        FEPA_SMTP_SINK_WEB_PORT: String(await freePort()),
         TEMPORAL_ADDRESS: harnessSetting('FEPA_TEST_TEMPORAL_ADDRESS'),
       },
     },

@@ -37,6 +37,9 @@ async function startFepa(env: Record<string, string>, dataDir: string): Promise<
     FEPA_API_PORT: String(apiPort),
     FEPA_EMBEDDED_PG_PORT: String(await freePort()),
     FEPA_SIMULATOR_PORT: String(await freePort()),
+    FEPA_SMTP_SINK_PORT: String(await freePort()),
+    FEPA_SMTP_SINK_WEB_PORT: String(await freePort()),
+    TEMPORAL_UI_PORT: String(await freePort()),
     ...env,
   };
   const child = spawnManaged(

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, condition, log, proxyActivities, sleep } from '@temporalio/workflow';
 import type { PacActivities } from '../../activities/pac-activities.js';
 import type { DocumentState } from '../../common/document-lifecycle.js';
 import {
@@ -39,7 +39,25 @@ export interface DocumentContext {
   };
   /** PAC queries and offline retries in this run (continue-as-new after `maxPollsPerRun`). */
   run: { polls: number };
+  /**
+   * Durable waits and the workflow's log: Temporal's in a workflow; the phase tests give their own, so every
+   * phase runs as a plain function (test/unit/workflow/phases.test.ts).
+   */
+  waits: Waits;
 }
+
+export interface Waits {
+  sleep(ms: number): Promise<void>;
+  /** Until `done()` holds (true), or `ms` passed first (false). */
+  until(done: () => boolean, ms?: number): Promise<boolean>;
+  warn(message: string, fields: Record<string, unknown>): void;
+}
+
+export const TEMPORAL_WAITS: Waits = {
+  sleep: (ms) => sleep(ms),
+  until: (done, ms) => (ms === undefined ? condition(done).then(() => true) : condition(done, ms)),
+  warn: (message, fields) => log.warn(message, fields),
+};
 
 export function createContext(input: DocumentWorkflowInput): DocumentContext {
   const t: DocumentTimings = { ...DEFAULT_TIMINGS, ...input.timings };
@@ -80,6 +98,7 @@ export function createContext(input: DocumentWorkflowInput): DocumentContext {
       ...(input.carriedInbox?.contingencyEnded ? { contingencyEnded: true } : {}),
     },
     run: { polls: 0 },
+    waits: TEMPORAL_WAITS,
   };
 }
 

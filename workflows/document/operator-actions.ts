@@ -34,8 +34,8 @@ const ALLOWED: Record<ActionKind, DocumentStatus[]> = {
   cancel: ['awaiting_submission', 'queued_offline', 'rejected', 'needs_support'],
 };
 
-/** Why an action cannot be taken now, or undefined when it can. */
-function refusal(ctx: DocumentContext, kind: ActionKind, action: unknown): string | undefined {
+/** Why an action cannot be taken now, or undefined when it can (the Update validators' one rule). */
+export function refusal(ctx: DocumentContext, kind: ActionKind, action: unknown): string | undefined {
   const { state, inbox } = ctx;
   const a = action as Partial<CorrectionAction> | undefined;
   if (!a || typeof a.actor !== 'string' || a.actor.trim() === '') return 'actor (who acts) is required';
@@ -122,7 +122,7 @@ export function registerOperatorHandlers(ctx: DocumentContext): void {
 
 /** Waits for a person's action and takes it from the inbox. */
 export async function waitForPerson(ctx: DocumentContext): Promise<Pending> {
-  await condition(() => ctx.inbox.pending !== undefined);
+  await ctx.waits.until(() => ctx.inbox.pending !== undefined);
   return takePending(ctx);
 }
 
@@ -147,7 +147,7 @@ export function refuseAction(
   note: string,
 ): void {
   ctx.state.actions.push({ at: new Date().toISOString(), kind, actor: action.actor, accepted: false, note });
-  log.warn('operator action refused', { kind, note });
+  ctx.waits.warn('operator action refused', { kind, note });
   if (ctx.inbox.current?.kind === kind) ctx.inbox.current.result = { refused: true, note };
   ctx.inbox.current = undefined;
 }

@@ -1,8 +1,6 @@
-import { condition, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { DocumentPhase, DocumentState } from '../../common/document-lifecycle.js';
 import type { OperatorAction } from '../../common/document-messages.js';
 import type { PacOutcome } from '../../common/pac-outcome.js';
-import { Contingency } from '../../common/search-attributes.js';
 import { failureOf, jittered, type DocumentContext } from './context.js';
 import { decide } from './decide.js';
 import { refuseAction, takePending, waitForPerson } from './operator-actions.js';
@@ -151,7 +149,7 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
   const build = async (): Promise<DocumentPhase> => {
     const built = await buildAndSign();
     if (built === 'ok' && state.contingency) {
-      upsertSearchAttributes([{ key: Contingency, value: state.contingency.id }]);
+      tr.markContingency(state.contingency.id);
       await tr.moveTo(
         'issued_in_contingency',
         'fepa',
@@ -173,7 +171,7 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
     const contingencyId = state.contingency!.id;
     if (ctx.inbox.contingencyEnded) return 'submit';
     if ((await ctx.local.contingencyHasEnded({ contingencyId })).ended) return 'submit';
-    if (await condition(() => ctx.inbox.contingencyEnded === true, t.contingencyCheckMs)) return 'submit';
+    if (await ctx.waits.until(() => ctx.inbox.contingencyEnded === true, t.contingencyCheckMs)) return 'submit';
     ctx.run.polls++;
     return 'hold';
   };
@@ -203,7 +201,7 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
           'fepa',
           'the PAC cannot be reached; the signed document is kept and sent when it answers',
         );
-      if (await condition(() => ctx.inbox.pending?.kind === 'cancel', jittered(ctx, retry.offlineDelayMs))) {
+      if (await ctx.waits.until(() => ctx.inbox.pending?.kind === 'cancel', jittered(ctx, retry.offlineDelayMs))) {
         delete state.retry;
         return 'person';
       }
@@ -224,7 +222,7 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
       }
       ctx.run.polls++;
     } else if (outcome.status === 'auth-failed') {
-      await sleep(jittered(ctx, t.offlineRetryInitialMs));
+      await ctx.waits.sleep(jittered(ctx, t.offlineRetryInitialMs));
     }
     return 'submit';
   };
@@ -245,10 +243,10 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
     const asking = state.asking!;
     const { purpose } = asking;
     if (asking.settleFirstMs) {
-      await sleep(asking.settleFirstMs);
+      await ctx.waits.sleep(asking.settleFirstMs);
       delete asking.settleFirstMs;
     } else if (asking.waitNext) {
-      await sleep(jittered(ctx, asking.delayMs));
+      await ctx.waits.sleep(jittered(ctx, asking.delayMs));
       asking.delayMs = Math.min(asking.delayMs * 2, t.pollMaxMs);
     }
     asking.waitNext = true;
@@ -375,7 +373,7 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
    */
   const annulWindow = async (): Promise<DocumentPhase> => {
     const remaining = Date.parse(state.annulWindowEndsAt!) - Date.now();
-    if (remaining <= 0 || !(await condition(() => ctx.inbox.pending !== undefined, remaining))) return 'done';
+    if (remaining <= 0 || !(await ctx.waits.until(() => ctx.inbox.pending !== undefined, remaining))) return 'done';
     const { kind, action } = takePending(ctx);
     if (kind !== 'annul') {
       // Accepted in an earlier state and never taken (never read as an annulment).

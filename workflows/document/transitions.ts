@@ -10,7 +10,7 @@ import { documentDetails } from '../../common/document-guidance.js';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DocumentStatus } from '../../common/document-lifecycle.js';
 import type { PacOutcome } from '../../common/pac-outcome.js';
-import { Cufe, DocStatus, NeedsPerson } from '../../common/search-attributes.js';
+import { Contingency, Cufe, DocStatus, NeedsPerson } from '../../common/search-attributes.js';
 import { documentLinks } from '../../common/document-links.js';
 import type { DocumentWebhookEvent } from '../../common/webhook-event.js';
 import { webhookDeliveryWorkflow } from '../webhook-delivery-workflow.js';
@@ -193,7 +193,12 @@ export function createTransitions(ctx: DocumentContext) {
     showDetails();
   };
 
+  /** The contingency a document was issued under, findable in the Temporal UI. */
+  const markContingency = (contingencyId: string) =>
+    upsertSearchAttributes([{ key: Contingency, value: contingencyId }]);
+
   return {
+    markContingency,
     showDetails,
     moveTo,
     needPerson,

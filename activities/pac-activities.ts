@@ -140,8 +140,6 @@ export function createPacActivities(deps: PacActivityDeps) {
         result = {
           ...result,
           status: 'error-needs-support',
-          terminal: true,
-          needsHuman: true,
           pacMessage: `the PAC's signed XML does not verify: ${verified.reason}`,
         };
     }

@@ -18,20 +18,26 @@ export type PacStatus =
   | 'not-found';
 
 /**
- * What a PAC activity tells the workflow: the unified result without the raw exchange (stored apart).
- * What a status means for the document is decided in one place, the workflow's decision table
- * (workflows/document/decide.ts), not by flags carried here.
+ * What a PAC said, in the one shape every adapter answers with (pac/pac-result.ts adds the raw exchange for
+ * audit). What it means for the document is decided in one place, the workflow's decision table
+ * (workflows/document/decide.ts): no flag here says what to do.
  */
-export interface PacOutcome {
+export interface PacAnswer {
   status: PacStatus;
-  needsConfirmation?: boolean;
+  /** The request never left (connection refused, DNS): resending is safe without a status query. */
   notSent?: boolean;
+  /** Aludra 0260: authorized, to be confirmed later (spec pac-apis §3.5, uncertain). */
+  needsConfirmation?: boolean;
   cufe?: string;
   protocol?: string;
   authorizedAt?: string;
   pacCode?: string;
   pacMessage?: string;
   dgiIssues: DgiIssue[];
+}
+
+/** What a PAC activity tells the workflow: the PAC's answer (its raw exchange is stored apart). */
+export interface PacOutcome extends PacAnswer {
   /**
    * The PAC has not answered the company's calls for long enough that its settings say to open a contingency
    * (none is open yet): the evidence, and when the outage started.

@@ -2,11 +2,9 @@ import type { DgiIssue } from '../common/dgi-issue.js';
 import { statusWithDgiCodes } from './dgi-codes.js';
 
 export type { DgiIssue };
-import type { PacStatus } from '../common/pac-outcome.js';
+import type { PacAnswer, PacStatus } from '../common/pac-outcome.js';
 
 export type { PacStatus };
-
-export type RetryAdvice = 'auto' | 'after-reconcile' | 'never';
 
 /** What was sent and received, for audit (credentials and tokens are never included). */
 export interface RawExchange {
@@ -16,58 +14,24 @@ export interface RawExchange {
   elapsedMs: number;
 }
 
-export interface PacResult {
-  status: PacStatus;
-  terminal: boolean;
-  retry: RetryAdvice;
-  needsHuman: boolean;
-  /** The request never left (connection refused, DNS): resending is safe without a status query. */
-  notSent?: boolean;
-  /** Aludra 0260: authorized, to be confirmed later (spec pac-apis §3.5, uncertain). */
-  needsConfirmation?: boolean;
-  cufe?: string;
+/** What a PAC said (common/pac-outcome.ts `PacAnswer`), with what only the PAC layer and the audit need. */
+export interface PacResult extends PacAnswer {
   qrUrl?: string;
-  protocol?: string;
   receivedAt?: string;
-  authorizedAt?: string;
-  pacCode?: string;
-  pacMessage?: string;
-  dgiIssues: DgiIssue[];
   /** The XML returned by a PAC that signs (eDoc). */
   signedXml?: string;
   raw: RawExchange;
 }
 
-/** Terminal / retry / human flags per status, from the unified model's table. */
-const STATUS_TRAITS: Record<PacStatus, Pick<PacResult, 'terminal' | 'retry' | 'needsHuman'>> = {
-  authorized: { terminal: true, retry: 'never', needsHuman: false },
-  pending: { terminal: false, retry: 'never', needsHuman: false },
-  unknown: { terminal: false, retry: 'after-reconcile', needsHuman: false },
-  'rejected-correctable': { terminal: true, retry: 'never', needsHuman: true },
-  duplicate: { terminal: false, retry: 'after-reconcile', needsHuman: false },
-  'error-needs-support': { terminal: true, retry: 'never', needsHuman: true },
-  'auth-failed': { terminal: false, retry: 'auto', needsHuman: false },
-  transient: { terminal: false, retry: 'auto', needsHuman: false },
-  annulled: { terminal: true, retry: 'never', needsHuman: false },
-  'not-found': { terminal: true, retry: 'never', needsHuman: false },
-};
-
 export function pacResult(
   status: PacStatus,
-  fields: Omit<PacResult, 'status' | 'terminal' | 'retry' | 'needsHuman' | 'dgiIssues'> & {
-    dgiIssues?: DgiIssue[];
-    needsHuman?: boolean;
-  },
+  fields: Omit<PacResult, 'status' | 'dgiIssues'> & { dgiIssues?: DgiIssue[] },
 ): PacResult {
   // The DGI's own codes mean the same through every PAC (dgi-codes.ts).
-  status = statusWithDgiCodes(status, fields.dgiIssues ?? [], fields.pacCode);
-  const traits = STATUS_TRAITS[status];
   return {
-    status,
-    ...traits,
     ...fields,
+    status: statusWithDgiCodes(status, fields.dgiIssues ?? [], fields.pacCode),
     dgiIssues: fields.dgiIssues ?? [],
-    needsHuman: fields.needsHuman ?? traits.needsHuman,
   };
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { meaning } from '../helpers/pac-meaning.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -134,8 +135,8 @@ describe('PAC contract: The Factory HKA (SOAP) against the simulator over HTTP',
     await rule(['reject:2007+2152'], doc);
     const result = await company.adapter.submit(submission(doc));
     assert.deepEqual(
-      [result.status, result.pacCode, result.needsHuman],
-      ['rejected-correctable', '109', true],
+      [result.status, result.pacCode, meaning(result)],
+      ['rejected-correctable', '109', 'person'],
     );
     assert.deepEqual(
       result.dgiIssues.map((i) => i.code),
@@ -150,7 +151,10 @@ describe('PAC contract: The Factory HKA (SOAP) against the simulator over HTTP',
     const first = await company.adapter.submit(submission(doc));
     assert.equal(first.status, 'authorized');
     const again = await company.adapter.submit(submission(doc));
-    assert.deepEqual([again.status, again.pacCode, again.retry], ['duplicate', '102', 'after-reconcile']);
+    assert.deepEqual(
+      [again.status, again.pacCode, meaning(again)],
+      ['duplicate', '102', 'reconcile-duplicate'],
+    );
     assert.deepEqual(
       again.dgiIssues.map((i) => i.code),
       ['1513'],
@@ -168,8 +172,8 @@ describe('PAC contract: The Factory HKA (SOAP) against the simulator over HTTP',
     await rule(['pac-code:201'], doc);
     const ambiguous = await company.adapter.submit(submission(doc));
     assert.deepEqual(
-      [ambiguous.status, ambiguous.pacCode, ambiguous.retry],
-      ['unknown', '201', 'after-reconcile'],
+      [ambiguous.status, ambiguous.pacCode, meaning(ambiguous)],
+      ['unknown', '201', 'reconcile-unknown'],
     );
     assert.match(ambiguous.cufe ?? '', /^FE01/);
     const found = await company.adapter.queryStatus(refOf(doc, ambiguous.cufe));
@@ -194,7 +198,7 @@ describe('PAC contract: The Factory HKA (SOAP) against the simulator over HTTP',
     const doc = documentOf(company);
     await rule(['refuse:300'], doc);
     const result = await company.adapter.submit(submission(doc));
-    assert.deepEqual([result.status, result.retry, result.pacCode], ['transient', 'auto', '300']);
+    assert.deepEqual([result.status, meaning(result), result.pacCode], ['transient', 'poll', '300']);
   });
 
   it('no folios left: 119 goes to support, and FoliosRestantes shows the figures', async () => {
@@ -204,8 +208,8 @@ describe('PAC contract: The Factory HKA (SOAP) against the simulator over HTTP',
     const doc = documentOf(company);
     const refused = await company.adapter.submit(submission(doc));
     assert.deepEqual(
-      [refused.status, refused.pacCode, refused.terminal],
-      ['error-needs-support', '119', true],
+      [refused.status, refused.pacCode, meaning(refused)],
+      ['error-needs-support', '119', 'person'],
     );
     assert.equal(await submissionsOf(doc), 0);
     const folios = await company.adapter.remainingFolios();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { meaning } from '../helpers/pac-meaning.js';
 import { after, before, describe, it } from 'node:test';
 import { parseCufe, readRfe, validateDocument, type DgiDocument } from '../../domain/dgi-document/index.js';
 import { panamaDateTime, requestInContingency } from '../../domain/contingency/contingency-emission.js';
@@ -164,8 +165,7 @@ for (const pac of PACS) {
       const doc = nextDocument();
       const result = await pac.adapter().submit(pac.submission(doc));
       assert.equal(result.status, 'authorized', JSON.stringify(result));
-      assert.equal(result.terminal, true);
-      assert.equal(result.needsHuman, false);
+      assert.equal(meaning(result), 'authorized');
       assert.equal(result.needsConfirmation, undefined);
       expectCufe(pac, result, doc);
       assert.match(result.protocol ?? '', /^[0-9]{20}$/);
@@ -203,7 +203,10 @@ for (const pac of PACS) {
       await simulator.admin('/outage', { durationMs: 60_000, mode: 'reset' });
       try {
         const during = await adapter.submit(pac.submission(doc));
-        assert.ok(!during.terminal, `nothing is final while the PAC is down: ${during.status}`);
+        assert.ok(
+          !['authorized', 'annulled', 'person'].includes(meaning(during)),
+          `nothing is final while the PAC is down: ${during.status}`,
+        );
       } finally {
         await simulator.admin('/outage', undefined, 'DELETE');
       }
@@ -234,14 +237,10 @@ for (const pac of PACS) {
         );
       else if (pac.name === 'hka')
         assert.deepEqual(
-          [first.status, first.terminal, first.retry, first.pacCode],
-          ['unknown', false, 'after-reconcile', '202'],
+          [first.status, meaning(first), first.pacCode],
+          ['unknown', 'reconcile-unknown', '202'],
         );
-      else
-        assert.deepEqual(
-          [first.status, first.terminal, first.retry, first.pacCode],
-          ['pending', false, 'never', '5'],
-        );
+      else assert.deepEqual([first.status, meaning(first), first.pacCode], ['pending', 'poll', '5']);
       const ref = { ...refOf(doc), ...(first.cufe ? { cufe: first.cufe } : {}) };
       const second = await adapter.queryStatus(ref);
       assert.ok(second.status === 'pending' || second.needsConfirmation, JSON.stringify(second.pacCode));
@@ -256,7 +255,7 @@ for (const pac of PACS) {
       await rule(['reject:1601'], doc, pac.name);
       const result = await pac.adapter().submit(pac.submission(doc));
       assert.equal(result.status, 'rejected-correctable');
-      assert.equal(result.needsHuman, true);
+      assert.equal(meaning(result), 'person');
       assert.deepEqual(
         result.dgiIssues.map((i) => [i.code, i.effect]),
         [['1601', 'E']],
@@ -268,7 +267,7 @@ for (const pac of PACS) {
       await rule(['reject:1508'], doc, pac.name);
       const result = await pac.adapter().submit(pac.submission(doc));
       assert.equal(result.status, 'error-needs-support', JSON.stringify(result.dgiIssues));
-      assert.equal(result.needsHuman, true);
+      assert.equal(meaning(result), 'person');
     });
 
     it('answers a second submission of the same number with a different content as a duplicate', async () => {
@@ -280,15 +279,15 @@ for (const pac of PACS) {
       });
       const again = await pac.adapter().submit(pac.submission(changed));
       assert.equal(again.status, 'duplicate');
-      assert.equal(again.retry, 'after-reconcile');
+      assert.equal(meaning(again), 'reconcile-duplicate');
     });
 
     it('refuses bad credentials (HKA: code 100, for support, never retried blindly)', async () => {
       const result = await pac.adapter({ badCredentials: true }).submit(pac.submission(nextDocument()));
       if (pac.name === 'hka')
         assert.deepEqual(
-          [result.status, result.pacCode, result.terminal],
-          ['error-needs-support', '100', true],
+          [result.status, result.pacCode, meaning(result)],
+          ['error-needs-support', '100', 'person'],
         );
       else assert.equal(result.status, 'auth-failed');
     });
@@ -299,7 +298,7 @@ for (const pac of PACS) {
       const adapter = pac.adapter();
       const lost = await adapter.submit(pac.submission(doc));
       assert.equal(lost.status, 'unknown');
-      assert.equal(lost.retry, 'after-reconcile');
+      assert.equal(meaning(lost), 'reconcile-unknown');
       const found = await adapter.queryStatus(refOf(doc));
       assert.equal(found.status, 'authorized');
       assert.equal(await submissionsOf(doc), 1);

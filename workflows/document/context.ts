@@ -1,4 +1,11 @@
-import { ActivityFailure, ApplicationFailure, condition, log, proxyActivities, sleep } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  sleep,
+} from '@temporalio/workflow';
 import type { PacActivities } from '../../activities/pac-activities.js';
 import type { DocumentState } from '../../common/document-lifecycle.js';
 import {

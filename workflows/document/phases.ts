@@ -171,7 +171,8 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
     const contingencyId = state.contingency!.id;
     if (ctx.inbox.contingencyEnded) return 'submit';
     if ((await ctx.local.contingencyHasEnded({ contingencyId })).ended) return 'submit';
-    if (await ctx.waits.until(() => ctx.inbox.contingencyEnded === true, t.contingencyCheckMs)) return 'submit';
+    if (await ctx.waits.until(() => ctx.inbox.contingencyEnded === true, t.contingencyCheckMs))
+      return 'submit';
     ctx.run.polls++;
     return 'hold';
   };
@@ -201,7 +202,9 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
           'fepa',
           'the PAC cannot be reached; the signed document is kept and sent when it answers',
         );
-      if (await ctx.waits.until(() => ctx.inbox.pending?.kind === 'cancel', jittered(ctx, retry.offlineDelayMs))) {
+      if (
+        await ctx.waits.until(() => ctx.inbox.pending?.kind === 'cancel', jittered(ctx, retry.offlineDelayMs))
+      ) {
         delete state.retry;
         return 'person';
       }
@@ -373,7 +376,8 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
    */
   const annulWindow = async (): Promise<DocumentPhase> => {
     const remaining = Date.parse(state.annulWindowEndsAt!) - Date.now();
-    if (remaining <= 0 || !(await ctx.waits.until(() => ctx.inbox.pending !== undefined, remaining))) return 'done';
+    if (remaining <= 0 || !(await ctx.waits.until(() => ctx.inbox.pending !== undefined, remaining)))
+      return 'done';
     const { kind, action } = takePending(ctx);
     if (kind !== 'annul') {
       // Accepted in an earlier state and never taken (never read as an annulment).

@@ -1,4 +1,5 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { PACS_WITH_ACCOUNT_SERVICES } from '../pac/pac-registry.js';
 import type { FolioCheck, RucLookup } from '../common/pac-account.js';
 import type { PacAccount } from '../pac/pac-adapter.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
@@ -27,8 +28,8 @@ export type { FolioCheck, RucLookup };
 function retryUnlessFinal(result: PacResult): { code: string; message: string } {
   if (result.status === 'transient' || result.status === 'unknown')
     throw ApplicationFailure.retryable(
-      `HKA did not answer: ${result.pacMessage ?? result.status}`,
-      'HkaUnavailable',
+      `the PAC did not answer: ${result.pacMessage ?? result.status}`,
+      'PacAccountUnavailable',
     );
   return { code: result.pacCode ?? result.status, message: result.pacMessage ?? '' };
 }
@@ -41,18 +42,21 @@ export function createPacAccountActivities(deps: PacAccountActivityDeps) {
     if (!adapter.account)
       throw ApplicationFailure.nonRetryable(
         `company ${companyId}'s PAC has no account services (folios, RUC registry)`,
-        'NotHkaCompany',
+        'NoPacAccountServices',
       );
     return adapter.account;
   }
 
   return {
-    async hkaCompanies(): Promise<string[]> {
-      return pacAccountCompanyIds(deps.sql);
+    async accountCompanies(): Promise<string[]> {
+      return pacAccountCompanyIds(deps.sql, PACS_WITH_ACCOUNT_SERVICES);
     },
 
     /** FoliosRestantes for one company: recorded, and warned about when under the company's threshold. */
-    async readHkaFolios(input: { companyId: string; reason: FolioReading['reason'] }): Promise<FolioCheck> {
+    async readAccountFolios(input: {
+      companyId: string;
+      reason: FolioReading['reason'];
+    }): Promise<FolioCheck> {
       const answer = await (await accountOf(input.companyId)).remainingFolios();
       if (!answer.ok) return { ok: false, companyId: input.companyId, ...retryUnlessFinal(answer.result) };
       const { folioAlertThreshold } = await pacAccountSettings(deps.sql, input.companyId);
@@ -66,7 +70,7 @@ export function createPacAccountActivities(deps: PacAccountActivityDeps) {
         reason: input.reason,
       });
       if (reading.belowThreshold)
-        log.warn('HKA folios below the alert threshold: buy a new cycle before documents are refused', {
+        log.warn('prepaid folios below the alert threshold: buy a new cycle before documents are refused', {
           companyId: input.companyId,
           available,
           threshold: folioAlertThreshold,

@@ -172,7 +172,7 @@ export function createPacActivities(deps: PacActivityDeps) {
       belowThreshold: true,
       reason: 'no-folios',
     });
-    log.warn('HKA refused a document: no folios left (code 119); buy a new cycle', { companyId });
+    log.warn('the PAC refused a document: the account has no folios left; buy a new cycle', { companyId });
     const { folioAlertThreshold } = await pacAccountSettings(deps.sql, companyId);
     const event = folioLowEvent(companyId, reading, folioAlertThreshold, 'no-folios');
     try {

@@ -15,7 +15,7 @@ export async function rucFromRegistry(
   type: '1' | '2',
   ruc: string,
   maxAgeMs: number,
-): Promise<{ ok: true; source: 'cache' | 'hka'; info: RucRegistryInfo } | { ok: false; result: PacResult }> {
+): Promise<{ ok: true; source: 'cache' | 'pac'; info: RucRegistryInfo } | { ok: false; result: PacResult }> {
   const cached = await cachedRucLookup(sql, companyId, type, ruc, maxAgeMs);
   if (cached) {
     const { lookedUpAt: _at, ...info } = cached;
@@ -24,5 +24,5 @@ export async function rucFromRegistry(
   const answer = await account.rucLookup(type, ruc);
   if (!answer.ok) return answer;
   await saveRucLookup(sql, companyId, answer.info);
-  return { ok: true, source: 'hka', info: answer.info };
+  return { ok: true, source: 'pac', info: answer.info };
 }

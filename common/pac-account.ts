@@ -41,7 +41,7 @@ export type FolioCheck =
   | { ok: false; companyId: string; code: string; message: string };
 
 export type RucLookup =
-  { ok: true; source: 'cache' | 'hka'; info: RucRegistryInfo } | { ok: false; code: string; message: string };
+  { ok: true; source: 'cache' | 'pac'; info: RucRegistryInfo } | { ok: false; code: string; message: string };
 
 /** A RUC looked up in the registry is reused for this long. */
 export const RUC_LOOKUP_MAX_AGE_MS = 7 * 86_400_000;

@@ -137,3 +137,18 @@ export function documentIssuesForPac(pac: PacName, doc: DgiDocument): DocumentIs
   const mapped = toHkaDocumento(doc);
   return mapped.ok ? [] : mapped.issues;
 }
+
+/** Which PACs have account services (adapter `account`: prepaid folios, RUC registry), by name. */
+const ACCOUNT_SERVICES: Readonly<Record<PacName, boolean>> = {
+  sandbox: false,
+  aludra: false,
+  edoc: false,
+  hka: true,
+};
+
+export const hasAccountServices = (pac: PacName): boolean => ACCOUNT_SERVICES[pac];
+
+/** The PACs with account services (the daily folio watch reads their companies). */
+export const PACS_WITH_ACCOUNT_SERVICES = (Object.keys(ACCOUNT_SERVICES) as PacName[]).filter(
+  hasAccountServices,
+);

@@ -24,13 +24,13 @@ export interface FolioWatchInput {
  */
 export async function folioWatchWorkflow(input: FolioWatchInput): Promise<FolioCheck[]> {
   const acts = accountActivities(input.pacTaskQueue);
-  const companies = input.companyId ? [input.companyId] : await acts.hkaCompanies();
+  const companies = input.companyId ? [input.companyId] : await acts.accountCompanies();
   const checks: FolioCheck[] = [];
   for (const companyId of companies) {
-    const check = await acts.readHkaFolios({ companyId, reason: input.reason });
+    const check = await acts.readAccountFolios({ companyId, reason: input.reason });
     checks.push(check);
     if (!check.ok) {
-      log.warn('HKA folios could not be read', { companyId, code: check.code, message: check.message });
+      log.warn('prepaid folios could not be read', { companyId, code: check.code, message: check.message });
       continue;
     }
     if (!check.reading.belowThreshold) continue;
@@ -41,7 +41,7 @@ export async function folioWatchWorkflow(input: FolioWatchInput): Promise<FolioC
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   }
-  log.info('HKA folios read', { workflowId: workflowInfo().workflowId, companies: companies.length });
+  log.info('prepaid folios read', { workflowId: workflowInfo().workflowId, companies: companies.length });
   return checks;
 }
 

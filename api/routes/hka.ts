@@ -23,7 +23,9 @@ const RucInfoSchema = z
     dv: z.string(),
     name: z.string(),
     enrolled: z.boolean(),
-    source: z.enum(['cache', 'hka']),
+    source: z
+      .enum(['cache', 'pac'])
+      .describe("'pac': asked through the company's PAC account now; 'cache': a recent answer"),
   })
   .meta({ id: 'RucLookup' });
 
@@ -44,21 +46,21 @@ function refusalProblem(companyId: string, r: PacAccountRefusal): HttpProblem {
   switch (r.refused) {
     case 'company-not-found':
       return companyNotFound(companyId);
-    case 'not-hka':
+    case 'no-account-services':
       return new HttpProblem({
         type: 'not-hka',
         title: 'The company does not use The Factory HKA',
         status: 409,
         detail: `Its PAC is ${r.pac}; folios and RUC look-ups go through an HKA account.`,
       });
-    case 'hka-said':
+    case 'pac-said':
       return new HttpProblem({
         type: 'hka-refused',
         title: 'The Factory HKA refused the request',
         status: r.code === '102' ? 404 : 502,
         detail: `HKA ${r.code}: ${r.message}`,
       });
-    case 'hka-unavailable':
+    case 'pac-unavailable':
       return new HttpProblem({
         type: 'hka-unavailable',
         title: 'The Factory HKA did not answer',

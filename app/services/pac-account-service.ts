@@ -1,4 +1,6 @@
 import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { hasAccountServices } from '../../pac/pac-registry.js';
+import type { PacName } from '../../platform/storage/pac-settings-store.js';
 import { RUC_LOOKUP_MAX_AGE_MS, type FolioCheck, type RucLookup } from '../../common/pac-account.js';
 import { TASK_QUEUES } from '../../common/task-queues.js';
 import { findCompany } from '../../platform/storage/company-store.js';
@@ -24,12 +26,13 @@ export interface FolioView {
 
 export type PacAccountRefusal =
   | { refused: 'company-not-found' }
-  | { refused: 'not-hka'; pac: string }
-  | { refused: 'hka-said'; code: string; message: string }
-  | { refused: 'hka-unavailable'; message: string };
+  /** The company's PAC has no account services (folios, RUC registry). */
+  | { refused: 'no-account-services'; pac: string }
+  | { refused: 'pac-said'; code: string; message: string }
+  | { refused: 'pac-unavailable'; message: string };
 
 /** How long the API waits for HKA (through the worker) before answering 504. */
-const HKA_WAIT_MS = 20_000;
+const PAC_WAIT_MS = 20_000;
 
 /**
  * HKA's account services for people and integrators: the folio figures (latest reading, or read now),
@@ -39,15 +42,16 @@ const HKA_WAIT_MS = 20_000;
 export class PacAccountService {
   constructor(private readonly deps: { sql: Sql; client: Client; documents: DocumentService }) {}
 
-  private async hkaCompany(companyId: string): Promise<PacAccountRefusal | undefined> {
+  /** The company's PAC, when it has account services. */
+  private async accountPac(companyId: string): Promise<{ pac: PacName } | PacAccountRefusal> {
     if (!(await findCompany(this.deps.sql, companyId))) return { refused: 'company-not-found' };
     const { pac } = await findPacSettings(this.deps.sql, companyId);
-    return pac === 'hka' ? undefined : { refused: 'not-hka', pac };
+    return hasAccountServices(pac) ? { pac } : { refused: 'no-account-services', pac };
   }
 
   async folios(companyId: string): Promise<FolioView | PacAccountRefusal> {
-    const refusal = await this.hkaCompany(companyId);
-    if (refusal) return refusal;
+    const account = await this.accountPac(companyId);
+    if ('refused' in account) return account;
     const { folioAlertThreshold } = await pacAccountSettings(this.deps.sql, companyId);
     const latest = await latestFolioReading(this.deps.sql, companyId);
     return {
@@ -60,20 +64,20 @@ export class PacAccountService {
 
   /** Reads the folios now (FoliosRestantes), recorded and alerted like the daily read. */
   async readFoliosNow(companyId: string): Promise<FolioView | PacAccountRefusal> {
-    const refusal = await this.hkaCompany(companyId);
-    if (refusal) return refusal;
+    const account = await this.accountPac(companyId);
+    if ('refused' in account) return account;
     const done = await this.run<typeof folioWatchWorkflow, FolioCheck[]>(
       'folioWatchWorkflow',
       `folios:${companyId}`,
       {
-        pacTaskQueue: this.deps.documents.pacTaskQueueOf('hka'),
+        pacTaskQueue: this.deps.documents.pacTaskQueueOf(account.pac),
         companyId,
         reason: 'request',
       },
     );
     if ('refused' in done) return done;
     const check = done.result[0];
-    if (check && !check.ok) return { refused: 'hka-said', code: check.code, message: check.message };
+    if (check && !check.ok) return { refused: 'pac-said', code: check.code, message: check.message };
     return this.folios(companyId);
   }
 
@@ -81,8 +85,8 @@ export class PacAccountService {
     companyId: string,
     settings: Partial<PacAccountSettings>,
   ): Promise<PacAccountSettings | PacAccountRefusal> {
-    const refusal = await this.hkaCompany(companyId);
-    if (refusal) return refusal;
+    const account = await this.accountPac(companyId);
+    if ('refused' in account) return account;
     await savePacAccountSettings(this.deps.sql, companyId, settings);
     return pacAccountSettings(this.deps.sql, companyId);
   }
@@ -92,13 +96,13 @@ export class PacAccountService {
     type: '1' | '2',
     ruc: string,
   ): Promise<Extract<RucLookup, { ok: true }> | PacAccountRefusal> {
-    const refusal = await this.hkaCompany(companyId);
-    if (refusal) return refusal;
+    const account = await this.accountPac(companyId);
+    if ('refused' in account) return account;
     const done = await this.run<typeof rucLookupWorkflow, RucLookup>(
       'rucLookupWorkflow',
       `ruc-lookup:${companyId}:${type}:${ruc}`,
       {
-        pacTaskQueue: this.deps.documents.pacTaskQueueOf('hka'),
+        pacTaskQueue: this.deps.documents.pacTaskQueueOf(account.pac),
         companyId,
         type,
         ruc,
@@ -108,10 +112,10 @@ export class PacAccountService {
     if ('refused' in done) return done;
     return done.result.ok
       ? done.result
-      : { refused: 'hka-said', code: done.result.code, message: done.result.message };
+      : { refused: 'pac-said', code: done.result.code, message: done.result.message };
   }
 
-  /** Runs one short workflow and waits for it (at most HKA_WAIT_MS: a slow HKA is a 504, not a hang). */
+  /** Runs one short workflow and waits for it (at most PAC_WAIT_MS: a slow HKA is a 504, not a hang). */
   private async run<W extends (input: never) => Promise<unknown>, R>(
     workflowType: string,
     idPrefix: string,
@@ -124,16 +128,19 @@ export class PacAccountService {
       workflowExecutionTimeout: '5m',
     });
     const timeout = new Promise<'timeout'>((resolve) =>
-      setTimeout(() => resolve('timeout'), HKA_WAIT_MS).unref(),
+      setTimeout(() => resolve('timeout'), PAC_WAIT_MS).unref(),
     );
     try {
       const result = await Promise.race([handle.result() as Promise<R>, timeout]);
       if (result === 'timeout')
-        return { refused: 'hka-unavailable', message: `HKA did not answer within ${HKA_WAIT_MS / 1000} s` };
+        return {
+          refused: 'pac-unavailable',
+          message: `the PAC did not answer within ${PAC_WAIT_MS / 1000} s`,
+        };
       return { result };
     } catch (err) {
       if (err instanceof WorkflowFailedError)
-        return { refused: 'hka-unavailable', message: err.cause?.message ?? err.message };
+        return { refused: 'pac-unavailable', message: err.cause?.message ?? err.message };
       throw err;
     }
   }

@@ -34,9 +34,10 @@ export async function savePacAccountSettings(
 }
 
 /** Companies whose PAC is HKA (the daily folio watch reads each). */
-export async function pacAccountCompanyIds(sql: Sql): Promise<string[]> {
+/** The companies whose PAC is one of `pacs` (those with account services: the caller knows which). */
+export async function pacAccountCompanyIds(sql: Sql, pacs: readonly string[]): Promise<string[]> {
   const rows = await sql<Array<{ company_id: string }>>`
-    select company_id from company_pac_settings where pac = 'hka' order by company_id`;
+    select company_id from company_pac_settings where pac = any(${pacs as string[]}) order by company_id`;
   return rows.map((r) => r.company_id);
 }
 
@@ -45,7 +46,7 @@ export async function recordFolioReading(
   reading: Omit<FolioReading, 'readAt'>,
 ): Promise<FolioReading> {
   const [row] = await sql<Array<{ read_at: Date }>>`
-    insert into hka_folio_readings (company_id, available, cycle_available, figures, below_threshold, reason)
+    insert into pac_folio_readings (company_id, available, cycle_available, figures, below_threshold, reason)
     values (${reading.companyId}, ${reading.available}, ${reading.cycleAvailable},
             ${sql.json(reading.figures as never)}, ${reading.belowThreshold}, ${reading.reason})
     returning read_at`;
@@ -63,7 +64,7 @@ export async function latestFolioReading(sql: Sql, companyId: string): Promise<F
       reason: FolioReading['reason'];
     }>
   >`
-    select read_at, available, cycle_available, figures, below_threshold, reason from hka_folio_readings
+    select read_at, available, cycle_available, figures, below_threshold, reason from pac_folio_readings
     where company_id = ${companyId} order by read_at desc, id desc limit 1`;
   if (!row) return undefined;
   return {

@@ -1,13 +1,8 @@
 import type { SecretBox } from '../secrets/secret-box.js';
 import type { Sql } from './database.js';
+import type { PacCredentials, PacName } from '../../common/pac-settings.js';
 
-export type PacName = 'sandbox' | 'aludra' | 'edoc' | 'hka';
-
-export interface PacCredentials {
-  aludra?: { apiKey: string; companyCode: string; subscriptionKey?: string | undefined };
-  edoc?: { user: string; password: string };
-  hka?: { tokenEmpresa: string; tokenPassword: string };
-}
+export type { PacCredentials, PacName };
 
 export interface PacSettings {
   companyId: string;

@@ -187,7 +187,7 @@ describe("HKA's account services: folios, RUC look-up, receiver check (real dev 
     assert.equal(found.status, 200, JSON.stringify(found.body));
     assert.deepEqual(
       [found.body.dv, found.body.enrolled, found.body.source],
-      [computeRucDv(stranger.ruc, '2'), false, 'hka'],
+      [computeRucDv(stranger.ruc, '2'), false, 'pac'],
     );
     const again = await integrator('GET', `/v1/companies/${company.id}/ruc/${stranger.ruc}?type=2`);
     assert.equal(again.body.source, 'cache');

@@ -26,7 +26,7 @@ describe('database schema', () => {
   });
 
   it('applies every migration once, even when two processes migrate at the same moment', async () => {
-    const files = (await readdir(join(PROJECT_ROOT, 'storage', 'migrations')))
+    const files = (await readdir(join(PROJECT_ROOT, 'platform', 'storage', 'migrations')))
       .filter((f) => f.endsWith('.ts'))
       .sort();
     const [first, second] = await Promise.all([runMigrations(url.toString()), runMigrations(url.toString())]);

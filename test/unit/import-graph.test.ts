@@ -90,4 +90,23 @@ describe('the import graph (docs/architecture.md)', () => {
       .map((e) => e.name);
     assert.ok(folders.length <= 14, folders.join(', '));
   });
+
+  it('keeps PAC names out of activities, workflows, services and storage (code, not comments)', async () => {
+    const found: string[] = [];
+    for (const folder of ['activities', 'workflows', 'app/services', 'platform/storage']) {
+      for (const file of await readdir(join(PROJECT_ROOT, folder), { recursive: true })) {
+        // Migrations are history: they keep the names they had.
+        if (!file.endsWith('.ts') || file.startsWith('migrations')) continue;
+        const lines = (await readFile(join(PROJECT_ROOT, folder, file), 'utf8')).split('\n');
+        lines.forEach((line, i) => {
+          const code = line
+            .replace(/\/\/.*$/, '')
+            .replace(/^\s*\*.*$/, '')
+            .replace(/\/\*.*?\*\//g, '');
+          if (/\b(aludra|edoc|hka)\b/i.test(code)) found.push(`${folder}/${file}:${i + 1}: ${line.trim()}`);
+        });
+      }
+    }
+    assert.deepEqual(found, []);
+  });
 });

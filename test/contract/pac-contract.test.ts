@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { until } from '../helpers/workflow-waits.js';
 import { meaning } from '../helpers/pac-meaning.js';
 import { after, before, describe, it } from 'node:test';
 import { parseCufe, readRfe, validateDocument, type DgiDocument } from '../../domain/dgi-document/index.js';
@@ -349,8 +350,12 @@ for (const pac of PACS) {
       const result = await pac.adapter({ timeoutMs: 300 }).submit(pac.submission(doc));
       assert.equal(result.status, 'unknown');
       assert.match(result.pacMessage ?? '', /no answer in time/);
-      await new Promise((r) => setTimeout(r, 1600));
-      assert.equal((await pac.adapter().queryStatus(refOf(doc))).status, 'authorized');
+      // The PAC finishes the request it was still working on: a status query finds it authorized.
+      const found = await until('the PAC holds it as authorized', async () => {
+        const answer = await pac.adapter().queryStatus(refOf(doc));
+        return answer.status === 'authorized' ? answer : undefined;
+      });
+      assert.equal(found.status, 'authorized');
     });
 
     for (const form of ['html', 'empty', 'json'] as const) {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getDocumentState } from '../../common/document-messages.js';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -379,7 +380,11 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
         : undefined,
     );
     // Several offline retries later (300 ms apart) it is still the same 01.
-    await new Promise((r) => setTimeout(r, 2_000));
+    const handle = (await testTemporal()).client.workflow.getHandle(queued.workflowId as string);
+    const triedBefore = (await handle.query(getDocumentState)).submissions;
+    await until('three more offline retries', async () =>
+      (await handle.query(getDocumentState)).submissions >= triedBefore + 3 ? true : undefined,
+    );
     const still = (await call('GET', doc.links.self)).body;
     assert.equal(still.status, 'queued_offline');
     assert.equal(still.cufe, queued.cufe);

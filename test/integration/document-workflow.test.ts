@@ -32,7 +32,7 @@ import { PROJECT_ROOT } from '../../platform/config/settings.js';
 import { spawnManaged } from '../../tools/dev-stack/managed-process.js';
 import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
-import { waitForStatus } from '../helpers/workflow-waits.js';
+import { until, waitForStatus } from '../helpers/workflow-waits.js';
 import { documentScenarios, FAST, saveRecordedHistories } from '../helpers/document-scenarios.js';
 import { freePort } from '../harness/free-port.js';
 import type { documentWorkflow } from '../../workflows/document-workflow.js';
@@ -159,7 +159,10 @@ describe('the document workflow on the real dev server, with the PAC simulator o
     const c = await company({ pac: 'edoc' });
     const { handle } = await issue(c, '0000000004', { script: ['edoc-state:4'] });
     await waitForStatus(handle, 'needs_support');
-    await new Promise((r) => setTimeout(r, 500));
+    // Waiting for a person: nothing can be sent again before an operator acts.
+    await until('the workflow waits for a person', async () =>
+      (await handle.query(getDocumentState)).phase === 'person' ? true : undefined,
+    );
     assert.equal(await submissions(c, '0000000004'), 1, 'not resent automatically');
     const answer = await handle.executeUpdate(resubmitUpdate, {
       args: [{ actor: 'soporte@fepa', reason: 'eDoc fixed its queue' }],

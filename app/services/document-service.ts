@@ -93,8 +93,6 @@ export class DocumentService {
       /** Prefix of the per-PAC activity task queues (tests use their own). */
       pacTaskQueuePrefix?: string;
       timings?: Partial<DocumentTimings>;
-      /** Fault hook for tests: runs after the row commits and before the workflow starts (a crash there). */
-      afterRowCommitted?: (documentId: string) => void | Promise<void>;
     },
   ) {}
 
@@ -196,7 +194,6 @@ export class DocumentService {
           return (await this.resumeByIdempotencyKey(company, options.idempotencyKey, hash))!;
         throw err;
       }
-      await this.deps.afterRowCommitted?.(inserted.id);
       await this.startWorkflow(
         inserted.id,
         company,
@@ -230,7 +227,6 @@ export class DocumentService {
       await this.startWorkflow(existing.id, company, key, workflowId, existing.erpCode); // a crash may have happened between insert and start
       return { outcome: 'existing', documentId: existing.id, workflowId };
     }
-    await this.deps.afterRowCommitted?.(documentId);
     await this.startWorkflow(documentId, company, key, workflowId, erp?.uniqueCode);
     return { outcome: 'created', documentId, workflowId };
   }

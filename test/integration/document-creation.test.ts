@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { Client } from '@temporalio/client';
 import { after, before, describe, it } from 'node:test';
 import type { documentWorkflow } from '../../workflows/document-workflow.js';
 import { DocumentService } from '../../app/services/document-service.js';
@@ -31,19 +32,30 @@ describe('document creation survives a crash between the number and the workflow
     await closeTestStack();
   });
 
-  const service = async (afterRowCommitted?: () => void) =>
+  const service = async (client?: Client) =>
     new DocumentService({
       sql: testDatabase(),
-      client: (await testTemporal()).client,
+      client: client ?? (await testTemporal()).client,
       taskQueue: worker.taskQueue,
       pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
       timings: FAST,
-      ...(afterRowCommitted ? { afterRowCommitted } : {}),
     });
-  const crashing = () =>
-    service(() => {
-      throw new Error('simulated crash after the number was committed');
+  /** A process that dies after the row (and its number) is committed, before the workflow starts. */
+  const crashing = async () => {
+    const { client } = await testTemporal();
+    const workflow = new Proxy(client.workflow, {
+      get: (target, name) =>
+        name === 'start'
+          ? () => Promise.reject(new Error('simulated crash after the number was committed'))
+          : (Reflect.get(target, name, target) as unknown),
     });
+    return service(
+      new Proxy(client, {
+        get: (target, name) =>
+          name === 'workflow' ? workflow : (Reflect.get(target, name, target) as unknown),
+      }),
+    );
+  };
   const row = async (id: string) =>
     (
       await testDatabase()<Array<{ number: string; status: string; started: boolean }>>`

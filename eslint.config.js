@@ -61,7 +61,7 @@ export default tseslint.config(
   {
     languageOptions: {
       parserOptions: {
-        projectService: { allowDefaultProject: ['*.js', 'app/cli/bin/*.js', 'tools/dev-stack/*.js'] },
+        projectService: { allowDefaultProject: ['*.js', 'bin/*.js', 'tools/dev-stack/*.js'] },
         tsconfigRootDir: import.meta.dirname,
       },
     },

@@ -45,7 +45,7 @@ export async function benchApi() {
   const { company, key } = await createBenchCompany(db.sql, { ruc, name: 'BENCH', role: 'admin' });
   const headers = { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
   const invalid = JSON.parse(
-    readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),
+    readFileSync(join(PROJECT_ROOT, 'docs/examples/invoice-spec-example.json'), 'utf8'),
   ) as {
     gTot: Record<string, unknown>;
   };

@@ -27,7 +27,7 @@ export async function benchCli(runs = 10) {
   try {
     const big = join(dir, 'invoice-500-items.json');
     await writeFile(big, JSON.stringify(invoiceWithItems(500)));
-    const fepa = join(PROJECT_ROOT, 'app', 'cli', 'bin', 'fepa.js');
+    const fepa = join(PROJECT_ROOT, 'bin', 'fepa.js');
     const tsxCli = ['--import', 'tsx', join(PROJECT_ROOT, 'app', 'cli', 'main.ts')];
     wallMs([fepa, 'ruc-dv', '155123456-2-2023']); // compiles dist/ if it must: not measured
     const commands: Record<string, string[]> = {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PROJECT_ROOT } from '../platform/config/settings.js';
 
 const base = JSON.parse(
-  readFileSync(join(PROJECT_ROOT, 'examples', 'invoice-spec-example.json'), 'utf8'),
+  readFileSync(join(PROJECT_ROOT, 'docs', 'examples', 'invoice-spec-example.json'), 'utf8'),
 ) as {
   gDGen: Record<string, unknown>;
   gItem: unknown[];

@@ -77,7 +77,7 @@ export async function benchWorkflow() {
     certificates,
   });
   const example = JSON.parse(
-    readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),
+    readFileSync(join(PROJECT_ROOT, 'docs/examples/invoice-spec-example.json'), 'utf8'),
   ) as { gDGen: Record<string, unknown> };
   let number = 0;
   const issueOne = async (): Promise<number> => {

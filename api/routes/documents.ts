@@ -65,7 +65,7 @@ const ListQuery = z.strictObject({
 
 /** The spec's sample invoice, as the reference's example body. */
 const INVOICE_EXAMPLE: unknown = JSON.parse(
-  readFileSync(join(PROJECT_ROOT, 'examples/invoice-spec-example.json'), 'utf8'),
+  readFileSync(join(PROJECT_ROOT, 'docs/examples/invoice-spec-example.json'), 'utf8'),
 );
 
 /**

@@ -6,7 +6,7 @@ import { buildQrUrl, writeCanonicalRfe, type DgiDocument } from '../../domain/dg
 import { assembleSignedRfe, signCanonicalRfe } from '../../domain/signing/sign-rfe.js';
 import { testCertificate } from './test-certificate.js';
 
-export const EXAMPLES_DIR = join(PROJECT_ROOT, 'examples');
+export const EXAMPLES_DIR = join(PROJECT_ROOT, 'docs', 'examples');
 export const SHARED_DIR = resolve(PROJECT_ROOT, '..', 'shared');
 
 /** The DGI's schemas (xmllint-compatible copy), read where they are published: never copied here. */

@@ -58,19 +58,15 @@ describe('fepa doc: support from the terminal', () => {
 
   async function fepa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
     try {
-      const { stdout, stderr } = await exec(
-        join(PROJECT_ROOT, 'app', 'cli', 'bin', 'fepa.js'),
-        ['doc', ...args],
-        {
-          cwd: PROJECT_ROOT,
-          env: {
-            PATH: process.env.PATH,
-            HOME: process.env.HOME,
-            FEPA_API_URL: api.url,
-            FEPA_API_KEY: operatorKey,
-          },
+      const { stdout, stderr } = await exec(join(PROJECT_ROOT, 'bin', 'fepa.js'), ['doc', ...args], {
+        cwd: PROJECT_ROOT,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          FEPA_API_URL: api.url,
+          FEPA_API_KEY: operatorKey,
         },
-      );
+      });
       return { code: 0, stdout, stderr };
     } catch (err) {
       const e = err as { code: number; stdout: string; stderr: string };

@@ -12,7 +12,7 @@ const exec = promisify(execFile);
 
 async function fepa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await exec(join(PROJECT_ROOT, 'app', 'cli', 'bin', 'fepa.js'), args, {
+    const { stdout, stderr } = await exec(join(PROJECT_ROOT, 'bin', 'fepa.js'), args, {
       cwd: PROJECT_ROOT,
       env: {
         PATH: process.env.PATH,

@@ -12,7 +12,7 @@ import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js
 import { decodeQrCodes, pdfText } from '../helpers/pdf-tools.js';
 
 const exec = promisify(execFile);
-const FEPA = join(PROJECT_ROOT, 'app', 'cli', 'bin', 'fepa.js');
+const FEPA = join(PROJECT_ROOT, 'bin', 'fepa.js');
 
 async function fepa(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return fepaWith({}, ...args);
@@ -33,32 +33,32 @@ async function fepaWith(
 
 describe('the fepa command', () => {
   it('validates a good document and prints no CUFE until dSeg is fixed', async () => {
-    const r = await fepa('validate', 'examples/credit-note.json');
+    const r = await fepa('validate', 'docs/examples/credit-note.json');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^valid: iDoc 04 number 0000000001, total 53\.50, CUFE assigned at build time/);
     assert.doesNotMatch(r.stdout, /FE04/);
   });
 
   it('prints the CUFE that build writes when --seg fixes dSeg', async () => {
-    const validated = await fepa('validate', 'examples/credit-note.json', '--seg', '246813579');
-    const built = await fepa('build', 'examples/credit-note.json', '--seg', '246813579');
+    const validated = await fepa('validate', 'docs/examples/credit-note.json', '--seg', '246813579');
+    const built = await fepa('build', 'docs/examples/credit-note.json', '--seg', '246813579');
     assert.equal(validated.code, 0, validated.stderr);
     const cufe = /CUFE (FE04\S{62})$/m.exec(validated.stdout)?.[1];
     assert.ok(cufe, validated.stdout);
     assert.ok(built.stdout.includes(`<dSeg>246813579</dSeg>`));
     assert.ok(built.stdout.includes(`<dId>${cufe}</dId>`), 'build writes the CUFE validate printed');
-    const refused = await fepa('build', 'examples/credit-note.json', '--seg', '12x45');
+    const refused = await fepa('build', 'docs/examples/credit-note.json', '--seg', '12x45');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /gDGen\.dSeg \(B09\): must be 9 digits/);
   });
 
   it('accepts the post-2025 codes by default and refuses them with FEPA_DGI_CODE_LISTS=2019', async () => {
-    const current = await fepa('validate', 'examples/foreign-operation-invoice.json');
+    const current = await fepa('validate', 'docs/examples/foreign-operation-invoice.json');
     assert.equal(current.code, 0, current.stderr);
     const old = await fepaWith(
       { FEPA_DGI_CODE_LISTS: '2019' },
       'validate',
-      'examples/foreign-operation-invoice.json',
+      'docs/examples/foreign-operation-invoice.json',
     );
     assert.equal(old.code, 1);
     assert.match(old.stderr, /gDGen\.iDoc \(B06\): .*rule enum \[value: "10"\]/);
@@ -75,7 +75,7 @@ describe('the fepa command', () => {
   });
 
   it('builds the XML of a document on stdout', async () => {
-    const r = await fepa('build', 'examples/invoice-spec-example.json');
+    const r = await fepa('build', 'docs/examples/invoice-spec-example.json');
     assert.equal(r.code, 0, r.stderr);
     assert.match(
       r.stdout,
@@ -130,7 +130,7 @@ describe('the fepa certificate commands', () => {
       join(dir, 'good.p12'),
       makeP12({ keyPem: keys.privateKeyPem, certificatesPem: [makeCertificate({ keys })], password }),
     );
-    const build = await fepa('build', 'examples/credit-note.json');
+    const build = await fepa('build', 'docs/examples/credit-note.json');
     await writeFile(join(dir, 'doc.xml'), build.stdout);
   });
 
@@ -212,7 +212,7 @@ describe('fepa cafe', () => {
   });
 
   it('refuses an unknown format and an unsigned document, naming what is wrong', async () => {
-    const bad = await fepa('cafe', 'examples/credit-note.json', '--format', 'a4', '--out', '/dev/null');
+    const bad = await fepa('cafe', 'docs/examples/credit-note.json', '--format', 'a4', '--out', '/dev/null');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--format must be one of roll, roll58, letter, not "a4"/);
     const dir = await tempDir('fepa-cli-cafe-');

@@ -30,7 +30,7 @@ export async function buildCompiled(log: Logger): Promise<void> {
     child.on('exit', (c) => resolve(c ?? 1));
   });
   if (code !== 0) throw new Error(`npm run build failed:\n${output.join('').slice(0, 4000)}`);
-  // The same stamp app/cli/bin/compiled.js reads: the `fepa` command then knows dist/ is current.
+  // The same stamp bin/compiled.js reads: the `fepa` command then knows dist/ is current.
   const stamp = join(PROJECT_ROOT, 'dist', '.build-stamp');
   await writeFile(stamp, new Date(started).toISOString());
   await utimes(stamp, started / 1000, started / 1000);

@@ -21,9 +21,9 @@ import { testCertificate } from '../../helpers/test-certificate.js';
  * verify with the published totals given, and with every computed amount left to fepa.
  */
 const run = promisify(execFile);
-const FEPA = join(PROJECT_ROOT, 'app', 'cli', 'bin', 'fepa.js');
+const FEPA = join(PROJECT_ROOT, 'bin', 'fepa.js');
 const REAL = [
-  join(PROJECT_ROOT, 'examples', 'invoice-pos-6-decimals.json'),
+  join(PROJECT_ROOT, 'docs', 'examples', 'invoice-pos-6-decimals.json'),
   join(PROJECT_ROOT, 'test', 'fixtures', 'documents', 'real', 'weighed-and-taxed.json'),
 ];
 const TOTALS = ['dTotNeto', 'dTotITBMS', 'dTotGravado', 'dVTot', 'dTotRec', 'dVuelto', 'dVTotItems'] as const;

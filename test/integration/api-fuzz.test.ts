@@ -9,6 +9,8 @@ import { createTestCompany, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
 import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
+import { until } from '../helpers/workflow-waits.js';
+import { CompanyId } from '../../common/search-attributes.js';
 
 interface BadRequest {
   kind: string;
@@ -362,12 +364,22 @@ describe('fuzzing the API with thousands of bad requests', () => {
     assert.deepEqual(Object.keys(summary['mutated document']!), ['400']);
 
     assert.deepEqual(await rowCounts([owner.id, stranger.id]), countsBefore, 'no row written');
-    await new Promise((r) => setTimeout(r, 1500)); // visibility is eventually consistent
-    assert.equal(
-      (await env.client.workflow.count(`CompanyId = "${owner.id}"`)).count,
-      0,
-      'no workflow started',
-    );
+    // Visibility is eventually consistent: a marker workflow of the company, started now, shows when the
+    // index has caught up; then it must be the company's only one.
+    const marker = await env.client.workflow.start('fuzzMarker', {
+      taskQueue: `fuzz-marker-${randomUUID()}`,
+      workflowId: `fuzz-marker-${randomUUID()}`,
+      typedSearchAttributes: [{ key: CompanyId, value: owner.id }],
+    });
+    try {
+      const count = await until('the marker is visible', async () => {
+        const n = (await env.client.workflow.count(`CompanyId = "${owner.id}"`)).count;
+        return n >= 1 ? n : undefined;
+      });
+      assert.equal(count, 1, 'no workflow started but the marker');
+    } finally {
+      await marker.terminate('fuzz check done');
+    }
     assert.equal(
       (await strangerHandle.describe()).historyLength,
       strangerHistoryBefore,

@@ -1,5 +1,5 @@
 import type { PrepaidFolios, RucRegistryInfo } from '../common/pac-account.js';
-import type { PacResult } from './pac-result.js';
+import type { PacResult, RawExchange } from './pac-result.js';
 
 /** The document's business key (spec pac-apis §6.1). */
 export interface DocumentKey {
@@ -53,12 +53,42 @@ export interface PacAccount {
   alertOf(result: PacResult): 'no-folios' | undefined;
 }
 
+/** What a PAC said about an event it was given (the receiver's manifestation). */
+export interface EventAnswer {
+  outcome: 'accepted' | 'refused' | 'transient';
+  code?: string;
+  message: string;
+  raw: RawExchange;
+}
+
+export interface ManifestationEvent {
+  /** The signed `rEvManifRecep`. */
+  signedXml: string;
+  cufe: string;
+  environment: '1' | '2';
+  code: string;
+  reason?: string | undefined;
+}
+
+/**
+ * What the PAC offers for documents other emitters issued to the company (receiving, docs/receiving.md).
+ * Absent: the PAC cannot tell fepa whether a supplier's document is registered (it stays `unconfirmed`).
+ */
+export interface PacReception {
+  /** The DGI's status of any emitter's document, by CUFE. */
+  statusByCufe(cufe: string, environment: '1' | '2'): Promise<PacResult>;
+  /** Sends the receiver's manifestation; absent when the PAC has no event service for it. */
+  sendManifestation?(event: ManifestationEvent): Promise<EventAnswer>;
+}
+
 /** One PAC. Adapters never retry: retrying is the workflow's job. */
 export interface PacAdapter {
   readonly name: string;
   readonly capabilities: PacCapabilities;
   /** The account services, when the PAC has them. */
   readonly account?: PacAccount;
+  /** The receiving services, when the PAC has them. */
+  readonly reception?: PacReception;
   /** Obtains (or reuses) what the PAC needs to authenticate; a no-op for static keys. */
   authenticate(): Promise<void>;
   submit(submission: Submission): Promise<PacResult>;

@@ -61,7 +61,11 @@ function canonicalize(node: Element, algorithm: string): string {
  * an unexpected algorithm, a missing certificate. `gNoFirm` (the QR, outside the signature) is removed
  * first, as the DGI and the PACs do. With `certificate`, the signer must be that certificate.
  */
-export function verifySignedRfe(xml: string, options: { certificate?: X509Certificate } = {}): VerifyResult {
+export function verifySignedRfe(
+  xml: string,
+  options: { certificate?: X509Certificate; rootName?: string } = {},
+): VerifyResult {
+  const rootName = options.rootName ?? 'rFE';
   let root: Element | null;
   try {
     root = new DOMParser({
@@ -72,10 +76,10 @@ export function verifySignedRfe(xml: string, options: { certificate?: X509Certif
   } catch (err) {
     return fail('not-xml', `not well-formed XML: ${(err as Error).message.split('\n')[0]}`);
   }
-  if (!root || root.localName !== 'rFE' || root.namespaceURI !== DGI_NAMESPACE)
-    return fail('not-xml', 'the root is not rFE');
+  if (!root || root.localName !== rootName || root.namespaceURI !== DGI_NAMESPACE)
+    return fail('not-xml', `the root is not ${rootName}`);
   const signature = child(root, 'Signature');
-  if (!signature) return fail('no-signature', 'rFE has no Signature element');
+  if (!signature) return fail('no-signature', `${rootName} has no Signature element`);
   const signedInfo = child(signature, 'SignedInfo');
   const reference = signedInfo && child(signedInfo, 'Reference');
   if (!signedInfo || !reference) return fail('no-signature', 'Signature has no SignedInfo/Reference');

@@ -1,4 +1,5 @@
-import type { DocumentRef, PacAdapter, Submission } from '../pac-adapter.js';
+import type { DocumentRef, PacAdapter, PacReception, Submission } from '../pac-adapter.js';
+import { eventAnswerOf } from '../event-answer.js';
 import type { OutboundFetch } from '../../platform/outbound/outbound-guard.js';
 import {
   dgiIssue,
@@ -12,6 +13,7 @@ import { aludraStatusForCode } from './aludra-codes.js';
 import {
   ALUDRA_PATHS,
   aludraCufeBody,
+  aludraEventBody,
   aludraHeaders,
   aludraSubmitBody,
   type AludraCredentials,
@@ -34,6 +36,23 @@ export class AludraAdapter implements PacAdapter {
   readonly capabilities = AludraAdapter.CAPABILITIES;
 
   constructor(private readonly options: AludraOptions) {}
+
+  /** Aludra passes the DGI's feConsFE (any CUFE) and feRecepEvento (any signed event) through. */
+  readonly reception: PacReception = {
+    statusByCufe: async (cufe, environment) =>
+      this.interpret(
+        await this.post(ALUDRA_PATHS.query, aludraCufeBody(this.options.credentials, environment, cufe)),
+        'query',
+      ),
+    sendManifestation: async (event) => {
+      const body = aludraEventBody(this.options.credentials, event.environment, event.signedXml);
+      const outcome = await this.post(ALUDRA_PATHS.event, body, {
+        ...body,
+        dEvReg: `[signed rEvManifRecep, ${event.signedXml.length} chars]`,
+      });
+      return eventAnswerOf(this.interpret(outcome, 'annul'));
+    },
+  };
 
   async authenticate(): Promise<void> {
     // Static API key: nothing to obtain.

@@ -7,6 +7,8 @@ export const ALUDRA_PATHS = {
   submit: '/mdl18/feRecepFEDGI',
   query: '/mdl18/feConsFE',
   annul: '/mdl18/feRecepEventoDGI',
+  /** Any other signed event (the receiver's manifestation): the DGI's feRecepEvento passed through [U]. */
+  event: '/mdl18/feRecepEventoDGI',
   download: '/mdl18/feDescFE',
 } as const;
 
@@ -71,5 +73,13 @@ export const aludraCufeBody = (
   iAmb,
   dCufe: cufe,
   ...extra,
+  gExtra: { gCompanyCode: c.companyCode },
+});
+
+/** A signed event for the DGI's feRecepEvento (`rEnviEventoFe.dEvReg`), as fepa assumes Aludra takes it [U]. */
+export const aludraEventBody = (c: AludraCredentials, iAmb: string, signedEvent: string) => ({
+  dVerForm: '1.00',
+  iAmb,
+  dEvReg: signedEvent,
   gExtra: { gCompanyCode: c.companyCode },
 });

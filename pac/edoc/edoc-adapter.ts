@@ -1,4 +1,5 @@
-import type { DocumentRef, PacAdapter, Submission } from '../pac-adapter.js';
+import type { DocumentRef, PacAdapter, PacReception, Submission } from '../pac-adapter.js';
+import { eventAnswerOf } from '../event-answer.js';
 import type { OutboundFetch } from '../../platform/outbound/outbound-guard.js';
 import { dgiIssue, pacResult, type PacResult } from '../pac-result.js';
 import { exchange, type HttpOutcome } from '../http-exchange.js';
@@ -40,6 +41,28 @@ export class EdocAdapter implements PacAdapter {
 
   constructor(private readonly options: EdocOptions) {}
 
+  /** eDoc's reception services: 4 (reception query, by CUFE) and 15 (receiver manifest) [U shapes, edoc-wire.ts]. */
+  readonly reception: PacReception = {
+    statusByCufe: async (cufe, environment) =>
+      this.interpret(
+        await this.call(
+          'receptionQuery',
+          'GET',
+          `${EDOC_PATHS.receptionStatus}?${new URLSearchParams({ Cufe: cufe, Ambiente: environment }).toString()}`,
+        ),
+        'query',
+      ),
+    sendManifestation: async (event) => {
+      const outcome = await this.call('manifest', 'POST', EDOC_PATHS.manifest, {
+        Cufe: event.cufe,
+        CodigoManifestacion: event.code,
+        ...(event.reason ? { MotivoManifestacion: event.reason } : {}),
+        EventoFirmado: event.signedXml,
+      });
+      return eventAnswerOf(this.annulmentLike(outcome, event.cufe));
+    },
+  };
+
   async authenticate(): Promise<void> {
     await this.token('emission');
   }
@@ -74,6 +97,11 @@ export class EdocAdapter implements PacAdapter {
       Cufe: ref.cufe,
       MotivoAnulacion: reason,
     });
+    return this.annulmentLike(outcome, ref.cufe);
+  }
+
+  /** Answers of eDoc's event services (annulment, manifest): `{estado, codigoRespuestaDGI, mensajeRespuesta}`. */
+  private annulmentLike(outcome: HttpOutcome | PacResult, cufe: string): PacResult {
     if (isPacResult(outcome) || outcome.kind !== 'response' || outcome.status !== 200)
       return this.interpret(outcome, 'annul');
     const answer = (outcome.json ?? {}) as RespuestaAnulacion;
@@ -84,7 +112,7 @@ export class EdocAdapter implements PacAdapter {
       raw: outcome.raw,
       pacCode: estado,
       pacMessage: answer.mensajeRespuesta ?? '',
-      cufe: ref.cufe,
+      cufe,
       ...(answer.fechaAutorizacion ? { authorizedAt: answer.fechaAutorizacion } : {}),
       dgiIssues:
         dgiCode && !['0600', '0622'].includes(dgiCode)

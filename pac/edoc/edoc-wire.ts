@@ -4,7 +4,7 @@
  * follow the simulator's contract. `CodigoRespuesta` (sub-code of Estado 15) is fepa's assumption too:
  * it lets state 15 be classified by code instead of by message text.
  */
-export const EDOC_SERVICE = { emission: 1, query: 3, annulment: 16 } as const;
+export const EDOC_SERVICE = { emission: 1, query: 3, receptionQuery: 4, manifest: 15, annulment: 16 } as const;
 export type EdocService = keyof typeof EDOC_SERVICE;
 
 export const EDOC_PATHS = {
@@ -15,6 +15,10 @@ export const EDOC_PATHS = {
   annul: '/Emision/Eventos/API/Anulacion',
   status: '/Emision/Consulta/Estado/Api/Documento',
   xml: '/Emision/Consulta/Api/DocumentoXml',
+  /** Service 4, reception query: the DGI's status of any emitter's document by CUFE [U: path and shape]. */
+  receptionStatus: '/Recepcion/Consulta/Api/Documento',
+  /** Service 15, receiver manifest (`ManifiestoReceptor` in the emp docs) [U: path and body]. */
+  manifest: '/Recepcion/Eventos/Api/ManifiestoReceptor',
 } as const;
 
 /** Emission endpoint by document type: notes have their own. */

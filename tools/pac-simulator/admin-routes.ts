@@ -5,6 +5,7 @@ import { EmitterSchema } from '../../domain/dgi-document/schema/parties.js';
 import { parseBody } from '../../api/validation.js';
 import type { PacSimulator } from './pac-simulator.js';
 import { ScenarioError } from './scenario-script.js';
+import { deliverSupplierMail } from './supplier-mail.js';
 
 const AccountRequest = z.discriminatedUnion('pac', [
   z.strictObject({
@@ -54,8 +55,34 @@ const OutageRequest = z.strictObject({
   mode: z.enum(['reset', 'unavailable']).optional(),
 });
 
+const SupplierDocumentRequest = z.strictObject({
+  receiver: z.strictObject({
+    ruc: z.string().min(5).max(20),
+    dv: z.string().regex(/^[0-9]{2}$/),
+    rucType: z.enum(['1', '2']).optional(),
+    name: z.string().min(2).max(100).optional(),
+  }),
+  environment: z.enum(['1', '2']).optional(),
+  items: z.number().int().min(1).max(1000).optional(),
+  registered: z.boolean().optional(),
+});
+
+const SupplierMailRequest = z.strictObject({
+  mailbox: z.strictObject({
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+    secure: z.boolean().optional(),
+    user: z.string().min(1),
+    password: z.string().min(1),
+    folder: z.string().optional(),
+  }),
+  to: z.string().min(3),
+  documents: z.array(z.strictObject({ name: z.string().min(1).max(100), xml: z.string().min(1) })).min(1).max(60),
+  zip: z.boolean().optional(),
+});
+
 const CallFaultRequest = z.strictObject({
-  operation: z.enum(['query', 'annul']),
+  operation: z.enum(['query', 'annul', 'manifest']),
   match: z.strictObject({ ruc: z.string().optional(), number: z.string().optional() }),
   steps: z.array(z.string()).min(1).max(500),
 });
@@ -186,6 +213,30 @@ export function adminRoutes(sim: PacSimulator): Router {
     sim.unregisteredRucs.add(ruc);
     res.status(204).end();
   });
+  // Receiving: documents other emitters issue to a company, their later annulment, mail delivery, events.
+  router.post('/_sim/supplier-documents', async (req, res) => {
+    res.status(201).json(await sim.suppliers.issue(parseBody(SupplierDocumentRequest, req.body)));
+  });
+  router.post('/_sim/supplier-documents/:cufe/annul', async (req, res) => {
+    const done = await sim.suppliers.annul(req.params.cufe);
+    res.status(done ? 200 : 404).json({ annulled: done });
+  });
+  router.post('/_sim/supplier-mail', async (req, res) => {
+    const body = parseBody(SupplierMailRequest, req.body);
+    res.status(201).json(
+      await deliverSupplierMail(body.mailbox, {
+        from: `facturacion@proveedor-simulado.test`,
+        to: body.to,
+        subject: `Factura electrónica de PROVEEDOR SIMULADO, S.A.`,
+        documents: body.documents,
+        ...(body.zip ? { zip: true } : {}),
+      }),
+    );
+  });
+  router.get('/_sim/manifestations', (_req, res) => {
+    res.json(sim.suppliers.manifestations);
+  });
+
   router.post('/_sim/reset', async (_req, res) => {
     await sim.reset();
     res.status(204).end();

@@ -150,6 +150,28 @@ export function aludraRoutes(sim: PacSimulator): Router {
       );
     }),
   );
+  // A signed event in dEvReg (the receiver's manifestation) rather than an annulment by CUFE.
+  router.post('/mdl18/feRecepEventoDGI', async (req, res, next) => {
+    const event = (req.body as { dEvReg?: unknown }).dEvReg;
+    if (typeof event !== 'string') return next();
+    if (!accountOf(req, res)) return;
+    const cufe = /<dCufe>([^<]*)<\/dCufe>/.exec(event)?.[1];
+    const protocol = /<dProtAut>([^<]*)<\/dProtAut>/.exec(event)?.[1];
+    const target = cufe
+      ? await sim.store.byCufe(cufe)
+      : (await sim.store.list()).find((d) => protocol !== undefined && d.protocol === protocol);
+    await underFault(
+      res,
+      sim.takeCallFault('manifest', target),
+      () => accessDenied(res),
+      async (missing) => {
+        if (missing) return () => notFound(res);
+        const answer = await sim.suppliers.manifest(event, 'aludra');
+        const gResProc = { dCodRes: answer.code, dMsgRes: answer.message };
+        return () => res.json(envelope([{ gResProc, gResProcList: [gResProc] }]));
+      },
+    );
+  });
   router.post(
     '/mdl18/feRecepEventoDGI',
     byCufe(async (_req, res, cufe) => {

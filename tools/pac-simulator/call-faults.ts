@@ -16,7 +16,7 @@ export type CallFault =
   | { kind: 'not-found' }
   | { kind: 'hang'; ms: number };
 
-export type CallOperation = 'query' | 'annul';
+export type CallOperation = 'query' | 'annul' | 'manifest';
 
 export interface CallFaultRule {
   id: string;

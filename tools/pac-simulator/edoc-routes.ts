@@ -196,6 +196,50 @@ export function edocRoutes(sim: PacSimulator): Router {
     );
   });
 
+  // Service 4: the DGI's status of any emitter's document, by CUFE (the receiving side).
+  router.get('/Recepcion/Consulta/Api/Documento', async (req, res) => {
+    if (!accountOf(req, res)) return;
+    const cufe = typeof req.query.Cufe === 'string' ? req.query.Cufe : '';
+    await new Promise((r) => setTimeout(r, sim.latencyMs()));
+    await underFault(
+      res,
+      sim.takeCallFault('query', await sim.store.byCufe(cufe)),
+      () => denied(res),
+      async (missing) => {
+        const doc = missing ? undefined : await sim.query({ cufe });
+        if (!doc)
+          return () => res.json({ Estado: '18', MensajeRespuesta: 'Documento no encontrado.', Cufe: null });
+        return () => res.json({ ...respuesta(sim, doc), XML: null });
+      },
+    );
+  });
+
+  // Service 15: the receiver's manifestation, signed by the receiver.
+  router.post('/Recepcion/Eventos/Api/ManifiestoReceptor', async (req, res) => {
+    if (!accountOf(req, res)) return;
+    const { Cufe, EventoFirmado } = req.body as { Cufe?: string; EventoFirmado?: string };
+    if (typeof EventoFirmado !== 'string' || typeof Cufe !== 'string')
+      return void res.json({ estado: '3', mensajeRespuesta: 'Cufe y EventoFirmado son requeridos' });
+    await underFault(
+      res,
+      sim.takeCallFault('manifest', await sim.store.byCufe(Cufe)),
+      () => denied(res),
+      async (missing) => {
+        if (missing)
+          return () => res.json({ estado: '18', mensajeRespuesta: 'Documento no encontrado.' });
+        const answer = await sim.suppliers.manifest(EventoFirmado, 'edoc');
+        const accepted = answer.code === '0600' || answer.code === '0622';
+        return () =>
+          res.json({
+            estado: accepted ? '11' : '3',
+            codigoRespuestaDGI: answer.code,
+            mensajeRespuesta: answer.message,
+            fechaAutorizacion: null,
+          });
+      },
+    );
+  });
+
   router.get('/Emision/Consulta/Api/DocumentoXml', async (req, res) => {
     if (!accountOf(req, res)) return;
     const doc = await sim.store.byCufe(typeof req.query.Cufe === 'string' ? req.query.Cufe : '');

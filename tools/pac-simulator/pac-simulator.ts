@@ -1,5 +1,6 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { Outage } from './outage.js';
+import { SupplierSide } from './supplier-side.js';
 import { makeSelfSignedCertificate } from '../../domain/certificates/self-signed-certificate.js';
 import { buildQrUrl, type DgiDocument } from '../../domain/dgi-document/index.js';
 import { writeCanonicalRfe } from '../../domain/dgi-document/xml/write-rfe.js';
@@ -60,6 +61,8 @@ export class PacSimulator {
   settings: SimSettings;
   /** A scheduled outage of both PAC APIs (`/_sim/outage`): down for a while, then up by itself. */
   readonly outage = new Outage();
+  /** Other emitters issuing to fepa's companies, and the receivers' manifestations (receiving). */
+  readonly suppliers: SupplierSide;
 
   constructor(
     readonly store: SimStore,
@@ -73,6 +76,7 @@ export class PacSimulator {
       ...settings,
     };
     this.pacKey = makePacSigningKey();
+    this.suppliers = new SupplierSide(store);
     this.applyRandom();
   }
 
@@ -145,6 +149,7 @@ export class PacSimulator {
     this.tokens.clear();
     this.outage.end();
     this.unregisteredRucs.clear();
+    this.suppliers.manifestations.length = 0;
     await this.store.reset();
   }
 

@@ -1,0 +1,94 @@
+import type { Element } from '@xmldom/xmldom';
+import { strictRootElement } from '../dgi-document/xml/strict-dom.js';
+import { DGI_NAMESPACE } from '../dgi-document/xml/layout.js';
+import { parseCufe } from '../dgi-document/cufe.js';
+import { RECEIVED_LIMITS } from './received-limits.js';
+
+/** Why a text is not a received document fepa can keep at all (nothing is stored for it). */
+export interface IntakeRefusal {
+  path: string;
+  rule: string;
+  message: string;
+}
+
+/** What names and files a received document: enough to store it and start its workflow. */
+export interface ReceivedIdentity {
+  cufe: string;
+  environment: '1' | '2';
+  docType: string;
+  supplierRuc: string;
+  supplierName: string;
+  receiverRuc: string | undefined;
+  number: string;
+  pointOfSale: string;
+  /** `dFechaEm` as written (Panama local time with offset). */
+  issuedAt: string;
+  /** `gTot/dVTot` as written. */
+  total: string;
+  itbms: string;
+}
+
+export type IdentifyResult = { ok: true; identity: ReceivedIdentity } | { ok: false; refusal: IntakeRefusal };
+
+const refuse = (path: string, rule: string, message: string): IdentifyResult => ({
+  ok: false,
+  refusal: { path, rule, message },
+});
+
+function child(parent: Element | undefined, name: string): Element | undefined {
+  for (let n = parent?.firstChild; n; n = n.nextSibling) {
+    if (n.nodeType === 1 && (n as Element).localName === name) return n as Element;
+  }
+  return undefined;
+}
+const textAt = (root: Element, ...path: string[]): string => {
+  let at: Element | undefined = root;
+  for (const name of path) at = child(at, name);
+  return (at?.textContent ?? '').trim();
+};
+
+/**
+ * The strict first look at a received XML: its size, no DTD (no entities to expand), well-formed, an
+ * `rFE` of the DGI's namespace with a CUFE whose layout and check digit hold. What it cannot read is
+ * refused with the path and rule; everything else (signature, addressee, arithmetic) is the verification's.
+ */
+export function identifyReceived(xml: string): IdentifyResult {
+  const bytes = Buffer.byteLength(xml, 'utf8');
+  if (bytes === 0) return refuse('(document)', 'required', 'the XML document is empty');
+  if (bytes > RECEIVED_LIMITS.documentBytes)
+    return refuse(
+      '(document)',
+      'max-size',
+      `the XML is ${bytes} bytes; a received document may have at most ${RECEIVED_LIMITS.documentBytes}`,
+    );
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml))
+    return refuse('(document)', 'no-dtd', 'a DTD or entity declaration is not allowed in an rFE');
+  let root: Element | null;
+  try {
+    root = strictRootElement(xml);
+  } catch (err) {
+    return refuse('(document)', 'well-formed', `not well-formed XML: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (!root || root.localName !== 'rFE' || root.namespaceURI !== DGI_NAMESPACE)
+    return refuse('rFE', 'root', `the root must be rFE in namespace ${DGI_NAMESPACE}`);
+  const cufe = textAt(root, 'dId');
+  const parsed = parseCufe(cufe);
+  if (!parsed.ok) return refuse('dId', 'cufe-layout', `the CUFE "${cufe.slice(0, 80)}" is not valid: ${parsed.reason}`);
+  const environment = textAt(root, 'gDGen', 'iAmb');
+  return {
+    ok: true,
+    identity: {
+      cufe,
+      environment: environment === '1' ? '1' : '2',
+      docType: textAt(root, 'gDGen', 'iDoc') || parsed.fields.iDoc,
+      supplierRuc: textAt(root, 'gDGen', 'gEmis', 'gRucEmi', 'dRuc') || parsed.fields.dRuc,
+      supplierName: textAt(root, 'gDGen', 'gEmis', 'dNombEm').slice(0, 200),
+      receiverRuc: textAt(root, 'gDGen', 'gDatRec', 'gRucRec', 'dRuc') || undefined,
+      number: textAt(root, 'gDGen', 'dNroDF') || parsed.fields.dNroDF,
+      pointOfSale: textAt(root, 'gDGen', 'dPtoFacDF') || parsed.fields.dPtoFacDF,
+      issuedAt: textAt(root, 'gDGen', 'dFechaEm'),
+      total: textAt(root, 'gTot', 'dVTot') || '0',
+      itbms: textAt(root, 'gTot', 'dTotITBMS') || '0',
+    },
+  };
+}

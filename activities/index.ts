@@ -6,6 +6,7 @@ import { createDiagnosticActivities, type DiagnosticDeps } from './diagnostic-ac
 import { createDocumentActivities, type DocumentActivityDeps } from './document-activities.js';
 import { createPacActivities, type PacActivityDeps } from './pac-activities.js';
 import { createRecordActivities } from './record-activities.js';
+import { createReceivingActivities } from './receiving-activities.js';
 import { createWebhookActivities } from './webhook-activities.js';
 
 export type ActivityDeps = DiagnosticDeps &
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createWebhookActivities(deps),
     ...createDeliveryActivities(deps),
     ...createContingencyActivities(deps),
+    ...createReceivingActivities(deps),
     // Only the signature mode runs here; PAC calls run on the per-PAC task queues.
     pacSignatureMode: (input: { companyId: string }) => pac.pacSignatureMode(input),
   };

@@ -44,3 +44,16 @@ export const receivedLinks = (companyId: string, id: string) => {
   const self = `/v1/companies/${companyId}/received/${id}`;
   return { self, xml: `${self}/xml`, cafe: `${self}/cafe`, manifest: `${self}/manifest` };
 };
+
+/**
+ * The receiver's manifestation codes (evManifRecep_v1.00.xsd). Meanings from one public emitter of the
+ * event [PAC, one source] (spec dgi-fe §13.4); 1005's text is cut in that source.
+ */
+export const MANIFESTATION_CODES = {
+  '1001': 'Confirmación de los datos de la operación',
+  '1002': 'Confirmación de la operación',
+  '1003': 'Confirmación de la transacción',
+  '1004': 'Cancelación del negocio',
+  '1005': 'Desconocimiento de la operación',
+} as const;
+export type ManifestationCode = keyof typeof MANIFESTATION_CODES;

@@ -19,6 +19,9 @@ export const Contingency = defineSearchAttributeKey('Contingency', SearchAttribu
 /** The integrator's own unique code of the document (its `erp.uniqueCode`). */
 export const ErpCode = defineSearchAttributeKey('ErpCode', SearchAttributeType.KEYWORD);
 
+/** A received document's supplier (the emitter's RUC of a document addressed to the company). */
+export const SupplierRuc = defineSearchAttributeKey('SupplierRuc', SearchAttributeType.KEYWORD);
+
 export const ALL_SEARCH_ATTRIBUTES = [
   DocStatus,
   EmitterRuc,
@@ -30,6 +33,7 @@ export const ALL_SEARCH_ATTRIBUTES = [
   NeedsPerson,
   Contingency,
   ErpCode,
+  SupplierRuc,
 ] as const;
 
 const cliTypeNames: Record<string, string> = {

@@ -61,4 +61,37 @@ export interface FolioWebhookEvent {
   at: string;
 }
 
-export type WebhookEvent = DocumentWebhookEvent | ContingencyWebhookEvent | FolioWebhookEvent;
+/** What fepa POSTs when a supplier's document is accepted, found invalid, annulled later, or manifested. */
+export interface ReceivedWebhookEvent {
+  /** Unique per received document and change: receivers deduplicate on it. */
+  eventId: string;
+  type:
+    | 'received.accepted'
+    | 'received.invalid'
+    | 'received.annulled'
+    | 'received.manifested'
+    | 'received.unconfirmed'
+    | 'received.not_at_dgi';
+  received: {
+    id: string;
+    cufe: string;
+    status: string;
+    supplierRuc: string;
+    supplierName: string;
+    docType: string;
+    number: string;
+    total: string;
+    issuedAt: string | null;
+    /** Why it is invalid, unconfirmed or not at the DGI: each with the path and the rule. */
+    reasons?: Array<{ path: string; rule: string; message: string }>;
+    manifestation?: { code: string; status: string; message?: string };
+  };
+  links: { self: string; xml: string };
+  at: string;
+}
+
+export type WebhookEvent =
+  | DocumentWebhookEvent
+  | ContingencyWebhookEvent
+  | FolioWebhookEvent
+  | ReceivedWebhookEvent;

@@ -4,6 +4,7 @@ import { resolve } from 'node:path';
 import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import { createPacActivities } from '../activities/pac-activities.js';
+import { createReceivingPacActivities } from '../activities/receiving-activities.js';
 import { PAC_NAMES, pacTaskQueue } from '../common/pac-outcome.js';
 import { createPacAccountActivities } from '../activities/pac-account-activities.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
@@ -104,6 +105,7 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
       mail: options.mail?.sender ?? smtpMailSender(NO_MAIL),
       mailSettings: { from: options.mail?.from ?? NO_MAIL.from, replyTo: options.mail?.replyTo },
       cafePacLegends: options.cafePacLegends ?? {},
+      documentsTaskQueue: options.taskQueue ?? TASK_QUEUES.documents,
     }),
   });
   const pacActivities = createPacActivities({
@@ -111,14 +113,22 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
     pacs: options.pacs,
     documentsTaskQueue: options.taskQueue ?? TASK_QUEUES.documents,
   });
-  // HKA's account services (folios, RUC registry) share HKA's rate limit.
+  // HKA's account services (folios, RUC registry) share HKA's rate limit; so do receiving's PAC calls.
   const hkaActivities = createPacAccountActivities({ sql: options.sql, pacs: options.pacs });
+  const receivingActivities = createReceivingPacActivities({
+    sql: options.sql,
+    pacs: options.pacs,
+    signingKeys: options.signingKeys,
+  });
   const perPac = await Promise.all(
     PAC_NAMES.map((pac) =>
       Worker.create({
         ...common,
         taskQueue: `${options.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`,
-        activities: pac === 'hka' ? { ...pacActivities, ...hkaActivities } : pacActivities,
+        activities:
+          pac === 'hka'
+            ? { ...pacActivities, ...hkaActivities, ...receivingActivities }
+            : { ...pacActivities, ...receivingActivities },
         maxTaskQueueActivitiesPerSecond: options.pacMaxCallsPerSecond ?? 20,
         ...activityLimit,
       }),

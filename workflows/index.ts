@@ -6,3 +6,4 @@ export { webhookDeliveryWorkflow } from './webhook-delivery-workflow.js';
 export { cafeDeliveryWorkflow } from './cafe-delivery-workflow.js';
 export { contingencyWorkflow } from './contingency-workflow.js';
 export { folioWatchWorkflow, rucLookupWorkflow } from './pac-account-workflows.js';
+export { receivedDocumentWorkflow } from './received-document-workflow.js';

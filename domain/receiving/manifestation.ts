@@ -4,18 +4,9 @@ import { DGI_NAMESPACE } from '../dgi-document/xml/layout.js';
 import { XML_DECLARATION } from '../dgi-document/xml/write-rfe.js';
 import { signCanonicalRfe, type SigningKey } from '../signing/sign-rfe.js';
 
-/**
- * The receiver's manifestation codes (evManifRecep_v1.00.xsd). Meanings from one public emitter of the
- * event [PAC, one source] (spec dgi-fe §13.4); 1005's text is cut in that source.
- */
-export const MANIFESTATION_CODES = {
-  '1001': 'Confirmación de los datos de la operación',
-  '1002': 'Confirmación de la operación',
-  '1003': 'Confirmación de la transacción',
-  '1004': 'Cancelación del negocio',
-  '1005': 'Desconocimiento de la operación',
-} as const;
-export type ManifestationCode = keyof typeof MANIFESTATION_CODES;
+import { MANIFESTATION_CODES, type ManifestationCode } from '../../common/received-document.js';
+
+export { MANIFESTATION_CODES, type ManifestationCode };
 export const isManifestationCode = (code: string): code is ManifestationCode => code in MANIFESTATION_CODES;
 
 /**

@@ -1,4 +1,4 @@
-import { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { z } from 'zod';
 import type { SecretBox } from '../platform/secrets/secret-box.js';
 import type { ApiKeyService } from '../app/services/api-key-service.js';
@@ -18,6 +18,13 @@ export interface MountDeps {
   limiter: RateLimiter;
   bodyLimitBytes: number;
 }
+
+const XML_TYPES = ['application/xml', 'text/xml'];
+
+const mediaTypes = (route: AnyRoute): string[] => [
+  ...(route.xmlBody ? XML_TYPES : ['application/json']),
+  ...(route.multipart ? ['multipart/form-data'] : []),
+];
 
 /** A route without query parameters refuses any, as bodies refuse unknown fields. */
 const NO_QUERY = z.strictObject({});
@@ -67,12 +74,11 @@ export function mountRoutes(routes: AnyRoute[], deps: MountDeps): Router {
     if (route.access === 'public') chain.push(byAddress);
     else chain.push(auth, byKey, authorize(route.access), scopeToCallerCompany);
     if (route.method === 'post' || route.method === 'put') {
-      chain.push(
-        requireMediaType(
-          route.multipart ? ['application/json', 'multipart/form-data'] : ['application/json'],
-        ),
-      );
-      chain.push(body, ...(route.before ?? []));
+      chain.push(requireMediaType(mediaTypes(route)));
+      if (route.xmlBody)
+        chain.push(express.text({ type: XML_TYPES, limit: route.xmlBody.limitBytes, defaultCharset: 'utf-8' }));
+      else chain.push(body);
+      chain.push(...(route.before ?? []));
       if (needsBody(route)) chain.push(requireBody);
     }
     if (route.method === 'post' && route.access !== 'public') chain.push(idempotent);

@@ -17,7 +17,7 @@ function commonProblems(route: AnyRoute): Record<number, string> {
     });
     if (route.path.includes(':companyId')) problems[404] = 'Not found (or not this key’s company)';
   }
-  if (route.body || route.documentedBody || route.query || route.multipart)
+  if (route.body || route.documentedBody || route.query || route.multipart || route.xmlBody)
     problems[400] = 'Validation failed';
   if (route.method === 'post' || route.method === 'put') {
     Object.assign(problems, { 413: 'Body too large', 415: 'Body is not JSON' });
@@ -90,6 +90,14 @@ function parameters(route: AnyRoute, registry: SchemaRegistry): JsonSchema[] {
 }
 
 function requestBody(route: AnyRoute, registry: SchemaRegistry): JsonSchema | undefined {
+  if (route.xmlBody) {
+    const content: JsonSchema = {
+      'application/xml': { schema: { type: 'string', description: route.xmlBody.description } },
+    };
+    if (route.multipart)
+      content['multipart/form-data'] = { schema: registry.convert(route.multipart, 'input') };
+    return { required: true, content };
+  }
   const json = route.documentedBody ?? route.body;
   if (!json) return undefined;
   const content: JsonSchema = {

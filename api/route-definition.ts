@@ -43,6 +43,8 @@ export interface ApiRoute<B = unknown, Q = unknown> {
   example?: unknown;
   /** Other accepted request media types (documented as such), parsed by `before`. */
   multipart?: z.ZodType;
+  /** The body is an XML document (application/xml or text/xml), read as text up to `limitBytes`. */
+  xmlBody?: { description: string; limitBytes: number };
   query?: z.ZodType<Q>;
   /** Route-specific middleware after authentication (e.g. the multipart parser). */
   before?: RequestHandler[];

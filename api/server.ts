@@ -27,6 +27,8 @@ import { referenceAssets, referenceRoutes } from './routes/reference.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { contingencyRoutes } from './routes/contingency.js';
 import { hkaRoutes } from './routes/hka.js';
+import { receivedRoutes } from './routes/received.js';
+import { ReceivedService } from '../app/services/received-service.js';
 import { PacAccountService } from '../app/services/pac-account-service.js';
 import { ContingencyService } from '../app/services/contingency-service.js';
 
@@ -49,6 +51,8 @@ export interface ApiDeps {
   webhookSecretOverlapHours: number;
   /** The legend each PAC requires on CAFEs (FEPA_CAFE_PAC_LEGENDS). */
   cafePacLegends?: Partial<Record<string, string>>;
+  /** Receiving's workflows: the PAC task queues' prefix and shorter timings (tests). */
+  received?: ReceivedService;
   /** Express's `trust proxy`: whose `X-Forwarded-For` gives the caller's address (rate limits by address). */
   trustProxy?: boolean | number | string;
 }
@@ -84,6 +88,11 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
     }),
     ...hkaRoutes({
       hka: new PacAccountService({ sql: deps.sql, client: deps.client, documents: deps.documents }),
+    }),
+    ...receivedRoutes({
+      received:
+        deps.received ??
+        new ReceivedService({ sql: deps.sql, client: deps.client, taskQueue: deps.documents.taskQueue }),
     }),
     ...documentRoutes({
       documents: deps.documents,

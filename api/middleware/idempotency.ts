@@ -21,6 +21,7 @@ function requestFingerprint(req: Request): Buffer {
     hash.update(req.file.buffer);
     hash.update(JSON.stringify(Object.entries((req.body ?? {}) as object).sort()));
   } else if (req.rawBody) hash.update(req.rawBody);
+  else if (typeof req.body === 'string') hash.update(req.body, 'utf8');
   return hash.digest();
 }
 

@@ -26,8 +26,8 @@ import {
 import { loadSignedXml } from '../../platform/storage/document-store.js';
 
 export type OperatorActionKind = 'submit' | 'resubmit' | 'annul' | 'cancel';
-export type ActionOutcome =
-  | { outcome: 'done'; state: DocumentState }
+export type ActionOutcome<S = DocumentState> =
+  | { outcome: 'done'; state: S }
   | { outcome: 'refused'; reason: string }
   | { outcome: 'not-found' };
 
@@ -37,13 +37,13 @@ const UPDATES = { submit: submitUpdate, resubmit: resubmitUpdate, annul: annulUp
  * Runs an operator action as the workflow's Update; a refusal (the validator's reason, or a closed
  * document) is an answer, not an error. The one place that maps a refused update.
  */
-export async function applyUpdate<A extends OperatorAction>(
+export async function applyUpdate<A, S = DocumentState>(
   client: Client,
   handle: WorkflowHandle,
-  update: UpdateDefinition<DocumentState, [A]>,
+  update: UpdateDefinition<S, [A]>,
   action: A,
   options: { updateId?: string } = {},
-): Promise<ActionOutcome> {
+): Promise<ActionOutcome<S>> {
   try {
     const state = await client.connection.withDeadline(Date.now() + 15_000, () =>
       handle.executeUpdate(update, { args: [action], ...options }),

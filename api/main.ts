@@ -36,6 +36,7 @@ const app = buildApp({
   rateLimit: { perMinute: settings.apiRateLimitPerMinute, burst: settings.apiRateLimitBurst },
   webhookAllowedHosts: settings.webhookAllowedHosts,
   pacAllowedHosts: settings.pacAllowedHosts,
+  mailAllowedHosts: settings.mailAllowedHosts,
   webhookSecretOverlapHours: settings.webhookSecretOverlapHours,
   trustProxy: settings.apiTrustProxy,
   cafePacLegends: settings.cafePacLegends,

@@ -28,6 +28,8 @@ import { webhookRoutes } from './routes/webhooks.js';
 import { contingencyRoutes } from './routes/contingency.js';
 import { hkaRoutes } from './routes/hka.js';
 import { receivedRoutes } from './routes/received.js';
+import { mailboxRoutes } from './routes/mailbox.js';
+import { MailboxService } from '../app/services/mailbox-service.js';
 import { ReceivedService } from '../app/services/received-service.js';
 import { PacAccountService } from '../app/services/pac-account-service.js';
 import { ContingencyService } from '../app/services/contingency-service.js';
@@ -51,8 +53,11 @@ export interface ApiDeps {
   webhookSecretOverlapHours: number;
   /** The legend each PAC requires on CAFEs (FEPA_CAFE_PAC_LEGENDS). */
   cafePacLegends?: Partial<Record<string, string>>;
-  /** Receiving's workflows: the PAC task queues' prefix and shorter timings (tests). */
+  /** FEPA_MAIL_ALLOWED_HOSTS (known providers' IMAP hosts are always allowed). */
+  mailAllowedHosts?: readonly string[];
+  /** Receiving's services (tests give their own: a PAC task queue prefix, short timings). */
   received?: ReceivedService;
+  mailboxes?: MailboxService;
   /** Express's `trust proxy`: whose `X-Forwarded-For` gives the caller's address (rate limits by address). */
   trustProxy?: boolean | number | string;
 }
@@ -93,6 +98,17 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
       received:
         deps.received ??
         new ReceivedService({ sql: deps.sql, client: deps.client, taskQueue: deps.documents.taskQueue }),
+    }),
+    ...mailboxRoutes({
+      mailboxes:
+        deps.mailboxes ??
+        new MailboxService({
+          sql: deps.sql,
+          box: deps.box,
+          client: deps.client,
+          mailAllowedHosts: deps.mailAllowedHosts ?? [],
+          taskQueue: deps.documents.taskQueue,
+        }),
     }),
     ...documentRoutes({
       documents: deps.documents,

@@ -5,6 +5,7 @@ import { Worker, type NativeConnection, type WorkflowBundleWithSourceMap } from 
 import { createActivities } from '../activities/index.js';
 import { createPacActivities } from '../activities/pac-activities.js';
 import { createReceivingPacActivities } from '../activities/receiving-activities.js';
+import { createMailboxActivities } from '../activities/mailbox-activities.js';
 import { PAC_NAMES, pacTaskQueue } from '../common/pac-outcome.js';
 import { createPacAccountActivities } from '../activities/pac-account-activities.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
@@ -36,6 +37,8 @@ export interface FepaWorkerOptions {
   box: SecretBox;
   /** Hosts webhooks may be delivered to (FEPA_WEBHOOK_ALLOWED_HOSTS). */
   webhookAllowedHosts: readonly string[];
+  /** Hosts a company's mailbox may use beside the known providers (FEPA_MAIL_ALLOWED_HOSTS). */
+  mailAllowedHosts?: readonly string[];
   /** Prefix of the per-PAC task queues (tests use their own). */
   pacTaskQueuePrefix?: string;
   /** Calls per second to each PAC, across every worker (server-side task-queue rate limit). */
@@ -93,7 +96,14 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: WORKFLOWS_PATH }),
-    activities: createActivities({
+    activities: {
+      ...createMailboxActivities({
+        sql: options.sql,
+        box: options.box,
+        mailAllowedHosts: options.mailAllowedHosts ?? [],
+        documentsTaskQueue: options.taskQueue ?? TASK_QUEUES.documents,
+      }),
+      ...createActivities({
       sql: options.sql,
       workerIdentity: identity,
       signingKeys: options.signingKeys,
@@ -106,7 +116,8 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
       mailSettings: { from: options.mail?.from ?? NO_MAIL.from, replyTo: options.mail?.replyTo },
       cafePacLegends: options.cafePacLegends ?? {},
       documentsTaskQueue: options.taskQueue ?? TASK_QUEUES.documents,
-    }),
+      }),
+    },
   });
   const pacActivities = createPacActivities({
     sql: options.sql,

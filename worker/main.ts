@@ -70,6 +70,7 @@ const createWorkers = () =>
     }),
     box,
     webhookAllowedHosts: settings.webhookAllowedHosts,
+    mailAllowedHosts: settings.mailAllowedHosts,
     pacMaxCallsPerSecond: settings.pacMaxCallsPerSecond,
     maxCachedWorkflows: settings.workerMaxCachedWorkflows,
     maxConcurrentWorkflowTasks: settings.workerMaxConcurrentWorkflowTasks,

@@ -7,3 +7,4 @@ export { cafeDeliveryWorkflow } from './cafe-delivery-workflow.js';
 export { contingencyWorkflow } from './contingency-workflow.js';
 export { folioWatchWorkflow, rucLookupWorkflow } from './pac-account-workflows.js';
 export { receivedDocumentWorkflow } from './received-document-workflow.js';
+export { mailboxReadWorkflow } from './mailbox-read-workflow.js';

@@ -68,6 +68,7 @@ const SettingsSchema = z.object({
   FEPA_API_TRUST_PROXY: z.string().default(''),
   FEPA_WEBHOOK_ALLOWED_HOSTS: z.string().default(''),
   FEPA_PAC_ALLOWED_HOSTS: z.string().default(''),
+  FEPA_MAIL_ALLOWED_HOSTS: z.string().default(''),
   FEPA_WEBHOOK_SECRET_OVERLAP_HOURS: z.coerce.number().min(0).max(720).default(24),
   // Temporal stores membership ports (base + 10…13) as a PostgreSQL smallint: they must stay below 32768.
   FEPA_WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).default(1000),
@@ -157,6 +158,8 @@ export interface Settings {
   webhookAllowedHosts: string[];
   /** Hosts a company's PAC address may use beside the PACs' published ones (FEPA_PAC_ALLOWED_HOSTS). */
   pacAllowedHosts: string[];
+  /** Hosts a company's mailbox (IMAP) may use beside the known providers (FEPA_MAIL_ALLOWED_HOSTS). */
+  mailAllowedHosts: string[];
   /** After a webhook secret is rotated, the old one also signs for this long. */
   webhookSecretOverlapHours: number;
   /** Workflows a worker keeps in memory between tasks; beyond it they are evicted and replayed. */
@@ -235,6 +238,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     apiTrustProxy: trustProxy(s.FEPA_API_TRUST_PROXY),
     webhookAllowedHosts: hostList(s.FEPA_WEBHOOK_ALLOWED_HOSTS),
     pacAllowedHosts: hostList(s.FEPA_PAC_ALLOWED_HOSTS),
+    mailAllowedHosts: hostList(s.FEPA_MAIL_ALLOWED_HOSTS),
     webhookSecretOverlapHours: s.FEPA_WEBHOOK_SECRET_OVERLAP_HOURS,
     workerMaxCachedWorkflows: s.FEPA_WORKER_MAX_CACHED_WORKFLOWS,
     workerMaxConcurrentWorkflowTasks: workflowTasks ?? Math.min(40, s.FEPA_WORKER_MAX_CACHED_WORKFLOWS),

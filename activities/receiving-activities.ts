@@ -4,6 +4,7 @@ import type { DgiConfirmation, ManifestationState, ReceivedStatus } from '../com
 import { receivedLinks } from '../common/received-document.js';
 import type { ReceivedWebhookEvent } from '../common/webhook-event.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
+import type { PacStatus } from '../common/pac-outcome.js';
 import { PacConfigurationError } from '../common/fepa-error.js';
 import {
   isManifestationCode,
@@ -22,6 +23,23 @@ import {
   saveReceivedState,
 } from '../platform/storage/received-store.js';
 import { checkAgainstDgiSchema } from '../platform/xsd-check/xmllint-schema-check.js';
+
+/**
+ * What the PAC's answer about another emitter's document says the DGI holds. Anything but the DGI's own
+ * "authorized", "annulled" or "not found" is no verdict yet: ask again later.
+ */
+const DGI_ANSWER: Record<PacStatus, DgiConfirmation['answer']> = {
+  authorized: 'authorized',
+  annulled: 'annulled',
+  'not-found': 'not-found',
+  pending: 'no-answer',
+  unknown: 'no-answer',
+  transient: 'no-answer',
+  'rejected-correctable': 'no-answer',
+  duplicate: 'no-answer',
+  'error-needs-support': 'no-answer',
+  'auth-failed': 'no-answer',
+};
 
 export interface ReceivedVerdict {
   verdict: 'valid' | 'invalid';
@@ -52,7 +70,13 @@ export function createReceivingActivities(deps: {
         const schema = await checkAgainstDgiSchema(xml, deps.dgiSchemaDir);
         if (!schema.ok)
           for (const error of schema.errors.slice(0, 20))
-            report.findings.push({ check: 'schema', severity: 'error', path: '(document)', rule: 'dgi-schema', message: error });
+            report.findings.push({
+              check: 'schema',
+              severity: 'error',
+              path: '(document)',
+              rule: 'dgi-schema',
+              message: error,
+            });
         if (!schema.ok) report.verdict = 'invalid';
       }
       const status: ReceivedStatus = report.verdict === 'valid' ? 'confirming' : 'invalid';
@@ -149,9 +173,14 @@ export interface ManifestationOutcome {
 }
 
 /** Receiving's PAC calls: they run on the company PAC's rate-limited task queue. */
-export function createReceivingPacActivities(deps: { sql: Sql; pacs: PacRegistry; signingKeys: SigningKeyCache }) {
+export function createReceivingPacActivities(deps: {
+  sql: Sql;
+  pacs: PacRegistry;
+  signingKeys: SigningKeyCache;
+}) {
   const refused = (err: unknown): string => {
-    if (err instanceof PacConfigurationError || err instanceof OutboundRefused) return `${err.code}: ${err.message}`;
+    if (err instanceof PacConfigurationError || err instanceof OutboundRefused)
+      return `${err.code}: ${err.message}`;
     throw err;
   };
   return {
@@ -186,16 +215,10 @@ export function createReceivingPacActivities(deps: { sql: Sql; pacs: PacRegistry
         checkedAt,
       };
       log.info('received document asked at the DGI', { receivedId: input.receivedId, status: result.status });
-      switch (result.status) {
-        case 'authorized':
-          return { answer: 'authorized', ...facts };
-        case 'annulled':
-          return { answer: 'annulled', ...facts };
-        case 'not-found':
-          return { answer: 'not-found', ...facts };
-        default:
-          return { answer: 'no-answer', ...facts, message: `${result.status}: ${facts.message}`.slice(0, 300) };
-      }
+      const answer = DGI_ANSWER[result.status];
+      return answer === 'no-answer'
+        ? { answer, ...facts, message: `${result.status}: ${facts.message}`.slice(0, 300) }
+        : { answer, ...facts };
     },
 
     /** Builds the receiver's rEvManifRecep, signs it with the company's certificate, sends it through its PAC. */
@@ -205,7 +228,8 @@ export function createReceivingPacActivities(deps: { sql: Sql; pacs: PacRegistry
       reason?: string;
     }): Promise<ManifestationOutcome> {
       const { row, companyRuc } = await loadReceivedWork(deps.sql, input.receivedId);
-      if (!isManifestationCode(input.code)) return { outcome: 'refused', message: `unknown code ${input.code}` };
+      if (!isManifestationCode(input.code))
+        return { outcome: 'refused', message: `unknown code ${input.code}` };
       let resolved;
       try {
         resolved = await deps.pacs.resolve(row.companyId);
@@ -214,7 +238,10 @@ export function createReceivingPacActivities(deps: { sql: Sql; pacs: PacRegistry
       }
       const { adapter, settings } = resolved;
       if (!adapter.reception?.sendManifestation)
-        return { outcome: 'not-offered', message: `the receiver's manifestation is not offered by ${settings.pac}` };
+        return {
+          outcome: 'not-offered',
+          message: `the receiver's manifestation is not offered by ${settings.pac}`,
+        };
       let signedXml: string;
       try {
         signedXml = signManifestation(
@@ -230,7 +257,10 @@ export function createReceivingPacActivities(deps: { sql: Sql; pacs: PacRegistry
         );
       } catch (err) {
         if (err instanceof ManifestationError) return { outcome: 'refused', message: err.message };
-        return { outcome: 'refused', message: `the company's certificate cannot sign: ${(err as Error).message}` };
+        return {
+          outcome: 'refused',
+          message: `the company's certificate cannot sign: ${(err as Error).message}`,
+        };
       }
       try {
         const answer = await adapter.reception.sendManifestation({

@@ -1,4 +1,10 @@
-import express, { Router, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, {
+  Router,
+  type NextFunction,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { z } from 'zod';
 import type { SecretBox } from '../platform/secrets/secret-box.js';
 import type { ApiKeyService } from '../app/services/api-key-service.js';
@@ -76,7 +82,9 @@ export function mountRoutes(routes: AnyRoute[], deps: MountDeps): Router {
     if (route.method === 'post' || route.method === 'put') {
       chain.push(requireMediaType(mediaTypes(route)));
       if (route.xmlBody)
-        chain.push(express.text({ type: XML_TYPES, limit: route.xmlBody.limitBytes, defaultCharset: 'utf-8' }));
+        chain.push(
+          express.text({ type: XML_TYPES, limit: route.xmlBody.limitBytes, defaultCharset: 'utf-8' }),
+        );
       else chain.push(body);
       chain.push(...(route.before ?? []));
       if (needsBody(route)) chain.push(requireBody);

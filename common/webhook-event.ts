@@ -91,7 +91,4 @@ export interface ReceivedWebhookEvent {
 }
 
 export type WebhookEvent =
-  | DocumentWebhookEvent
-  | ContingencyWebhookEvent
-  | FolioWebhookEvent
-  | ReceivedWebhookEvent;
+  DocumentWebhookEvent | ContingencyWebhookEvent | FolioWebhookEvent | ReceivedWebhookEvent;

@@ -1,5 +1,18 @@
 import type { EventAnswer } from './pac-adapter.js';
-import type { PacResult } from './pac-result.js';
+import type { PacResult, PacStatus } from './pac-result.js';
+
+const EVENT_OUTCOME: Record<PacStatus, EventAnswer['outcome']> = {
+  annulled: 'accepted',
+  authorized: 'accepted',
+  transient: 'transient',
+  unknown: 'transient',
+  pending: 'transient',
+  'not-found': 'refused',
+  'rejected-correctable': 'refused',
+  duplicate: 'refused',
+  'error-needs-support': 'refused',
+  'auth-failed': 'refused',
+};
 
 /**
  * An event call's unified result as the event's answer: the DGI's 0600 "event registered" (and 0622, one
@@ -12,15 +25,5 @@ export function eventAnswerOf(result: PacResult): EventAnswer {
     message: result.dgiIssues[0]?.message ?? result.pacMessage ?? '',
     raw: result.raw,
   };
-  switch (result.status) {
-    case 'annulled':
-    case 'authorized':
-      return { outcome: 'accepted', ...base };
-    case 'transient':
-    case 'unknown':
-    case 'pending':
-      return { outcome: 'transient', ...base };
-    default:
-      return { outcome: 'refused', ...base };
-  }
+  return { outcome: EVENT_OUTCOME[result.status], ...base };
 }

@@ -57,7 +57,9 @@ export async function receivedDocumentWorkflow(input: ReceivedWorkflowInput): Pr
       [
         `**Received ${state.status}** — CUFE ${input.cufe}, supplier ${input.supplierRuc}`,
         state.reason ? `Why: ${state.reason}` : '',
-        state.dgi ? `DGI: ${state.dgi.answer}${state.dgi.protocol ? ` (protocol ${state.dgi.protocol})` : ''}` : '',
+        state.dgi
+          ? `DGI: ${state.dgi.answer}${state.dgi.protocol ? ` (protocol ${state.dgi.protocol})` : ''}`
+          : '',
         state.manifestation ? `Manifestation ${state.manifestation.code}: ${state.manifestation.status}` : '',
       ]
         .filter(Boolean)
@@ -75,7 +77,8 @@ export async function receivedDocumentWorkflow(input: ReceivedWorkflowInput): Pr
       ...(state.dgi ? { dgi: state.dgi } : {}),
     });
     const type = EVENT_OF[status];
-    if (type) await local.announceReceived({ companyId: input.companyId, receivedId: input.receivedId, type });
+    if (type)
+      await local.announceReceived({ companyId: input.companyId, receivedId: input.receivedId, type });
   };
 
   const manifest = async (request: ManifestRequest): Promise<ReceivedState> => {
@@ -88,13 +91,21 @@ export async function receivedDocumentWorkflow(input: ReceivedWorkflowInput): Pr
     };
     state.manifestation = sending;
     show();
-    await local.saveReceivedStatus({ receivedId: input.receivedId, status: state.status, manifestation: sending });
+    await local.saveReceivedStatus({
+      receivedId: input.receivedId,
+      status: state.status,
+      manifestation: sending,
+    });
     let outcome = await pac.sendReceivedManifestation({
       receivedId: input.receivedId,
       code: request.code,
       ...(request.reason ? { reason: request.reason } : {}),
     });
-    for (let attempt = 1; outcome.outcome === 'transient' && attempt < timings.manifestationAttempts; attempt++) {
+    for (
+      let attempt = 1;
+      outcome.outcome === 'transient' && attempt < timings.manifestationAttempts;
+      attempt++
+    ) {
       await sleep(Math.min(timings.maxRetryMs, timings.firstRetryMs * 2 ** attempt));
       outcome = await pac.sendReceivedManifestation({
         receivedId: input.receivedId,
@@ -112,7 +123,11 @@ export async function receivedDocumentWorkflow(input: ReceivedWorkflowInput): Pr
     state.manifestation = done;
     show();
     log.info('manifestation answered', { code: done.code, status: done.status, pacCode: done.pacCode });
-    await local.saveReceivedStatus({ receivedId: input.receivedId, status: state.status, manifestation: done });
+    await local.saveReceivedStatus({
+      receivedId: input.receivedId,
+      status: state.status,
+      manifestation: done,
+    });
     if (done.status === 'accepted')
       await local.announceReceived({
         companyId: input.companyId,
@@ -125,7 +140,7 @@ export async function receivedDocumentWorkflow(input: ReceivedWorkflowInput): Pr
 
   setHandler(getReceivedState, () => state);
   setHandler(manifestUpdate, manifest, {
-    validator: (request) => {
+    validator: (request: ManifestRequest) => {
       const refusal = manifestRefusal(state, request, Object.keys(MANIFESTATION_CODES));
       if (refusal) throw new Error(refusal);
     },

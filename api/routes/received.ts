@@ -92,22 +92,31 @@ export function receivedRoutes(deps: { received: ReceivedService }): AnyRoute[] 
       summary: "Receive a supplier's document (its signed XML)",
       description:
         "The supplier's signed rFE as `application/xml`, or multipart with the XML in `xml` (and its CAFE PDF in " +
-        '`cafe`). fepa verifies it and confirms it with the DGI through the company\'s PAC in the background. ' +
+        "`cafe`). fepa verifies it and confirms it with the DGI through the company's PAC in the background. " +
         'The same CUFE again (by any door: API, mailbox, PAC) answers 200 with the first record.',
       xmlBody: {
         description: "The supplier's signed rFE",
         limitBytes: RECEIVED_LIMITS.documentBytes,
       },
       multipart: MultipartIntake,
-      before: [upload.fields([{ name: 'xml', maxCount: 1 }, { name: 'cafe', maxCount: 1 }])],
+      before: [
+        upload.fields([
+          { name: 'xml', maxCount: 1 },
+          { name: 'cafe', maxCount: 1 },
+        ]),
+      ],
       responses: {
-        202: { description: 'Received: verification and the DGI check run in the background', schema: ReceivedSummary },
+        202: {
+          description: 'Received: verification and the DGI check run in the background',
+          schema: ReceivedSummary,
+        },
         200: { description: 'This CUFE was already received: the first record', schema: ReceivedSummary },
         400: { description: 'Not a document fepa can read (not XML, a DTD, no valid CUFE): nothing is kept' },
       },
       async handle({ req, res, params }) {
         const files = req.files as Record<string, Express.Multer.File[] | undefined> | undefined;
-        const xml = files?.xml?.[0]?.buffer.toString('utf8') ?? (typeof req.body === 'string' ? req.body : '');
+        const xml =
+          files?.xml?.[0]?.buffer.toString('utf8') ?? (typeof req.body === 'string' ? req.body : '');
         if (!xml.trim())
           throw new HttpProblem({
             type: 'validation',
@@ -144,7 +153,12 @@ export function receivedRoutes(deps: { received: ReceivedService }): AnyRoute[] 
       tag: 'Received documents',
       summary: 'List received documents, newest first (supplier, period, status, type, amount)',
       query: ListQuery,
-      responses: { 200: { description: 'A page', schema: z.object({ items: z.array(ReceivedSummary), nextCursor: z.string().nullable() }) } },
+      responses: {
+        200: {
+          description: 'A page',
+          schema: z.object({ items: z.array(ReceivedSummary), nextCursor: z.string().nullable() }),
+        },
+      },
       async handle({ res, query, params }) {
         const bounds = query.period ? periodBounds(query.period) : undefined;
         let after: { createdAt: string; id: string } | undefined;
@@ -189,7 +203,8 @@ export function receivedRoutes(deps: { received: ReceivedService }): AnyRoute[] 
       path: '/v1/companies/:companyId/received/:receivedId',
       access: 'integrator',
       tag: 'Received documents',
-      summary: 'One received document: its verification report, the DGI answer, its manifestation (by id or CUFE)',
+      summary:
+        'One received document: its verification report, the DGI answer, its manifestation (by id or CUFE)',
       responses: { 200: { description: 'The record and the live state', schema: ReceivedSummary } },
       async handle({ res, params }) {
         const row = await deps.received.find(params.companyId!, params.receivedId!);
@@ -237,11 +252,18 @@ export function receivedRoutes(deps: { received: ReceivedService }): AnyRoute[] 
       path: '/v1/companies/:companyId/received/:receivedId/manifest',
       access: 'operator',
       tag: 'Received documents',
-      summary: "The receiver's manifestation (rEvManifRecep), signed with the company's certificate and sent through its PAC",
+      summary:
+        "The receiver's manifestation (rEvManifRecep), signed with the company's certificate and sent through its PAC",
       body: ManifestBody,
       responses: {
-        200: { description: 'The PAC answered; the manifestation and where it stands', schema: z.looseObject({ status: z.string() }) },
-        409: { description: 'Refused (not accepted yet, already registered, being sent, the workflow has finished)' },
+        200: {
+          description: 'The PAC answered; the manifestation and where it stands',
+          schema: z.looseObject({ status: z.string() }),
+        },
+        409: {
+          description:
+            'Refused (not accepted yet, already registered, being sent, the workflow has finished)',
+        },
       },
       async handle({ res, body, params, caller }) {
         const done = await deps.received.manifest(params.companyId!, params.receivedId!, {
@@ -251,7 +273,12 @@ export function receivedRoutes(deps: { received: ReceivedService }): AnyRoute[] 
         });
         if (done.outcome === 'not-found') throw notFound(params.receivedId!);
         if (done.outcome === 'refused')
-          throw new HttpProblem({ type: 'action-refused', title: 'Manifestation refused', status: 409, detail: done.reason });
+          throw new HttpProblem({
+            type: 'action-refused',
+            title: 'Manifestation refused',
+            status: 409,
+            detail: done.reason,
+          });
         res.json(done.state);
       },
     }),

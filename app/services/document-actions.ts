@@ -27,9 +27,7 @@ import { loadSignedXml } from '../../platform/storage/document-store.js';
 
 export type OperatorActionKind = 'submit' | 'resubmit' | 'annul' | 'cancel';
 export type ActionOutcome<S = DocumentState> =
-  | { outcome: 'done'; state: S }
-  | { outcome: 'refused'; reason: string }
-  | { outcome: 'not-found' };
+  { outcome: 'done'; state: S } | { outcome: 'refused'; reason: string } | { outcome: 'not-found' };
 
 const UPDATES = { submit: submitUpdate, resubmit: resubmitUpdate, annul: annulUpdate, cancel: cancelUpdate };
 

@@ -1,4 +1,9 @@
-import { ScheduleAlreadyRunning, ScheduleNotFoundError, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import {
+  ScheduleAlreadyRunning,
+  ScheduleNotFoundError,
+  ScheduleOverlapPolicy,
+  type Client,
+} from '@temporalio/client';
 import type { MailboxReadInput, MailboxReadSummary } from '../../common/mailbox.js';
 import type { ReceivedTimings } from '../../common/received-messages.js';
 import { mailboxScheduleId } from '../../common/schedules.js';
@@ -59,11 +64,18 @@ export class MailboxService {
 
   async save(companyId: string, input: MailboxInput): Promise<MailboxSaveOutcome> {
     const check = checkMailboxAddress(input, this.deps.mailAllowedHosts);
-    if (!check.ok) return { outcome: 'invalid', issues: [{ path: 'host', rule: check.rule, message: check.message }] };
+    if (!check.ok)
+      return { outcome: 'invalid', issues: [{ path: 'host', rule: check.rule, message: check.message }] };
     if (input.whenDone === 'move' && !input.doneFolder)
       return {
         outcome: 'invalid',
-        issues: [{ path: 'doneFolder', rule: 'required', message: 'whenDone "move" needs the folder to move read messages to' }],
+        issues: [
+          {
+            path: 'doneFolder',
+            rule: 'required',
+            message: 'whenDone "move" needs the folder to move read messages to',
+          },
+        ],
       };
     await saveMailbox(this.deps.sql, this.deps.box, {
       companyId,
@@ -88,11 +100,14 @@ export class MailboxService {
 
   /** Reads the mailbox now and answers what came of it. */
   async readNow(companyId: string): Promise<MailboxReadSummary> {
-    return this.deps.client.workflow.execute('mailboxReadWorkflow', {
-      taskQueue: this.deps.taskQueue ?? TASK_QUEUES.documents,
-      workflowId: `mailbox-read:${companyId}:${Date.now()}`,
-      args: [this.readInput(companyId)],
-    });
+    return this.deps.client.workflow.execute<(input: MailboxReadInput) => Promise<MailboxReadSummary>>(
+      'mailboxReadWorkflow',
+      {
+        taskQueue: this.deps.taskQueue ?? TASK_QUEUES.documents,
+        workflowId: `mailbox-read:${companyId}:${Date.now()}`,
+        args: [this.readInput(companyId)],
+      },
+    );
   }
 
   receivingSettings(companyId: string) {
@@ -121,7 +136,12 @@ export class MailboxService {
       args: [this.readInput(companyId)],
     };
     try {
-      await this.deps.client.schedule.create({ scheduleId, spec, action, policies: { overlap: ScheduleOverlapPolicy.SKIP } });
+      await this.deps.client.schedule.create({
+        scheduleId,
+        spec,
+        action,
+        policies: { overlap: ScheduleOverlapPolicy.SKIP },
+      });
     } catch (err) {
       if (!(err instanceof ScheduleAlreadyRunning)) throw err;
       await handle.update((previous) => ({ ...previous, spec, action }));

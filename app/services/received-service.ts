@@ -1,6 +1,10 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ReceivedSource } from '../../common/received-document.js';
-import { intakeReceived, type IntakeDeps, type ReceiveOutcome } from '../../platform/temporal/received-intake.js';
+import {
+  intakeReceived,
+  type IntakeDeps,
+  type ReceiveOutcome,
+} from '../../platform/temporal/received-intake.js';
 import {
   getReceivedState,
   manifestUpdate,
@@ -9,7 +13,6 @@ import {
 } from '../../common/received-messages.js';
 import { CafeError, cafeModel } from '../../domain/cafe/cafe-model.js';
 import { formatOfSignedXml, renderCafe, type CafeFormat } from '../../domain/cafe/render-cafe.js';
-import type { Sql } from '../../platform/storage/database.js';
 import {
   findReceived,
   listReceived,
@@ -60,7 +63,11 @@ export class ReceivedService {
   }
 
   /** The receiver's manifestation, through the document's workflow (refused with the reason when it cannot be). */
-  async manifest(companyId: string, id: string, request: ManifestRequest): Promise<ActionOutcome<ReceivedState>> {
+  async manifest(
+    companyId: string,
+    id: string,
+    request: ManifestRequest,
+  ): Promise<ActionOutcome<ReceivedState>> {
     const row = await findReceived(this.deps.sql, companyId, id);
     if (!row) return { outcome: 'not-found' };
     const outcome = await applyUpdate(
@@ -82,7 +89,11 @@ export class ReceivedService {
     companyId: string,
     id: string,
     format?: CafeFormat,
-  ): Promise<{ outcome: 'not-found' } | { outcome: 'unreadable'; reason: string } | { outcome: 'ok'; pdf: Buffer; fileName: string }> {
+  ): Promise<
+    | { outcome: 'not-found' }
+    | { outcome: 'unreadable'; reason: string }
+    | { outcome: 'ok'; pdf: Buffer; fileName: string }
+  > {
     const row = await findReceived(this.deps.sql, companyId, id);
     const xml = row && (await receivedXml(this.deps.sql, companyId, row.id));
     if (!row || !xml) return { outcome: 'not-found' };

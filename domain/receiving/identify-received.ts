@@ -67,13 +67,18 @@ export function identifyReceived(xml: string): IdentifyResult {
   try {
     root = strictRootElement(xml);
   } catch (err) {
-    return refuse('(document)', 'well-formed', `not well-formed XML: ${(err as Error).message.split('\n')[0]}`);
+    return refuse(
+      '(document)',
+      'well-formed',
+      `not well-formed XML: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   if (!root || root.localName !== 'rFE' || root.namespaceURI !== DGI_NAMESPACE)
     return refuse('rFE', 'root', `the root must be rFE in namespace ${DGI_NAMESPACE}`);
   const cufe = textAt(root, 'dId');
   const parsed = parseCufe(cufe);
-  if (!parsed.ok) return refuse('dId', 'cufe-layout', `the CUFE "${cufe.slice(0, 80)}" is not valid: ${parsed.reason}`);
+  if (!parsed.ok)
+    return refuse('dId', 'cufe-layout', `the CUFE "${cufe.slice(0, 80)}" is not valid: ${parsed.reason}`);
   const environment = textAt(root, 'gDGen', 'iAmb');
   return {
     ok: true,

@@ -39,13 +39,19 @@ function asText(source: string, content: Buffer): FoundDocument | SkippedPart {
  * The XML documents a supplier's e-mail carries: XML attachments and XML files inside ZIP attachments
  * (the CAFE PDF and anything else are left alone), at most `documentsPerMessage`, each within the size limit.
  */
-export function documentsInMail(attachments: MailAttachment[]): { found: FoundDocument[]; skipped: SkippedPart[] } {
+export function documentsInMail(attachments: MailAttachment[]): {
+  found: FoundDocument[];
+  skipped: SkippedPart[];
+} {
   const found: FoundDocument[] = [];
   const skipped: SkippedPart[] = [];
   const take = (part: FoundDocument | SkippedPart) => {
     if ('reason' in part) skipped.push(part);
     else if (found.length >= RECEIVED_LIMITS.documentsPerMessage)
-      skipped.push({ source: part.source, reason: `more than ${RECEIVED_LIMITS.documentsPerMessage} documents in one message` });
+      skipped.push({
+        source: part.source,
+        reason: `more than ${RECEIVED_LIMITS.documentsPerMessage} documents in one message`,
+      });
     else found.push(part);
   };
   for (const [i, attachment] of attachments.entries()) {

@@ -32,8 +32,7 @@ export interface ManifestationInput {
 export class ManifestationError extends Error {}
 
 /** A fresh `dIdFirma`: `ID` and 20 digits. */
-export const signatureIdFor = () =>
-  `ID${Array.from({ length: 20 }, () => randomInt(0, 10)).join('')}`;
+export const signatureIdFor = () => `ID${Array.from({ length: 20 }, () => randomInt(0, 10)).join('')}`;
 
 /** `rEvManifRecep` without its signature, in canonical form (the bytes the signature's digest covers). */
 export function writeCanonicalManifestation(input: ManifestationInput): string {

@@ -89,7 +89,8 @@ function cufeFieldsOf(doc: ParsedDocument): Partial<CufeFields> {
 /** Does the CUFE follow from the document's own fields? The first field that differs, named. */
 function cufeFindings(cufe: string, doc: ParsedDocument): Finding[] {
   const parsed = parseCufe(cufe);
-  if (!parsed.ok) return [{ check: 'cufe', severity: 'error', path: 'dId', rule: 'cufe-layout', message: parsed.reason }];
+  if (!parsed.ok)
+    return [{ check: 'cufe', severity: 'error', path: 'dId', rule: 'cufe-layout', message: parsed.reason }];
   const stated = cufeFieldsOf(doc);
   for (const [field, path] of CUFE_FIELDS) {
     const value = stated[field];
@@ -104,23 +105,52 @@ function cufeFindings(cufe: string, doc: ParsedDocument): Finding[] {
         },
       ];
   }
-  const rebuilt = computeCufe({ ...parsed.fields, ...stated } as CufeFields);
+  const rebuilt = computeCufe({ ...parsed.fields, ...stated });
   return rebuilt === cufe
     ? []
-    : [{ check: 'cufe', severity: 'error', path: 'dId', rule: 'cufe-mismatch', message: `the document's fields give ${rebuilt}` }];
+    : [
+        {
+          check: 'cufe',
+          severity: 'error',
+          path: 'dId',
+          rule: 'cufe-mismatch',
+          message: `the document's fields give ${rebuilt}`,
+        },
+      ];
 }
 
 /** The QR (outside the signature) should point at this CUFE and carry the signature's digest. */
 function qrFindings(qrCode: string | undefined, cufe: string, digestValue: string | undefined): Finding[] {
-  if (!qrCode) return [{ check: 'qr', severity: 'note', path: 'gNoFirm.dQRCode', rule: 'present', message: 'the document has no QR' }];
+  if (!qrCode)
+    return [
+      {
+        check: 'qr',
+        severity: 'note',
+        path: 'gNoFirm.dQRCode',
+        rule: 'present',
+        message: 'the document has no QR',
+      },
+    ];
   const params = new URLSearchParams(qrCode.slice(qrCode.indexOf('?') + 1));
   const out: Finding[] = [];
   if (params.get('chFE') !== cufe)
-    out.push({ check: 'qr', severity: 'note', path: 'gNoFirm.dQRCode', rule: 'qr-cufe', message: 'the QR names another CUFE' });
+    out.push({
+      check: 'qr',
+      severity: 'note',
+      path: 'gNoFirm.dQRCode',
+      rule: 'qr-cufe',
+      message: 'the QR names another CUFE',
+    });
   // The digest is written raw in the URL (spec §12): a '+' reads back as a space.
   const qrDigest = params.get('digestValue')?.replaceAll(' ', '+');
   if (digestValue && qrDigest !== digestValue)
-    out.push({ check: 'qr', severity: 'note', path: 'gNoFirm.dQRCode', rule: 'qr-digest', message: "the QR's digestValue is not the signature's" });
+    out.push({
+      check: 'qr',
+      severity: 'note',
+      path: 'gNoFirm.dQRCode',
+      rule: 'qr-digest',
+      message: "the QR's digestValue is not the signature's",
+    });
   return out;
 }
 
@@ -154,7 +184,13 @@ export function verifyReceived(xml: string, options: VerifyOptions): Verificatio
   let signer: SignerFacts | undefined;
   let digestValue: string | undefined;
   if (!signature.ok) {
-    findings.push({ check: 'signature', severity: 'error', path: 'Signature', rule: signature.failure, message: signature.reason });
+    findings.push({
+      check: 'signature',
+      severity: 'error',
+      path: 'Signature',
+      rule: signature.failure,
+      message: signature.reason,
+    });
   } else {
     digestValue = signature.digestValue;
     const facts = certificateFacts(signature.certificate, new Date());
@@ -166,7 +202,11 @@ export function verifyReceived(xml: string, options: VerifyOptions): Verificatio
       ...(facts.ruc ? { ruc: facts.ruc } : {}),
     };
     const issued = new Date(identity.issuedAt);
-    if (Number.isNaN(issued.getTime()) || issued < new Date(facts.notBefore) || issued > new Date(facts.notAfter))
+    if (
+      Number.isNaN(issued.getTime()) ||
+      issued < new Date(facts.notBefore) ||
+      issued > new Date(facts.notAfter)
+    )
       findings.push({
         check: 'certificate',
         severity: 'error',
@@ -187,16 +227,34 @@ export function verifyReceived(xml: string, options: VerifyOptions): Verificatio
   const read = readRfe(xml);
   if (!read.ok) {
     for (const issue of read.issues.slice(0, 50))
-      findings.push({ check: 'format', severity: 'error', path: issue.path, rule: issue.rule, message: issue.message });
+      findings.push({
+        check: 'format',
+        severity: 'error',
+        path: issue.path,
+        rule: issue.rule,
+        message: issue.message,
+      });
   } else {
     findings.push(...cufeFindings(identity.cufe, read.document));
     findings.push(...qrFindings(read.qrCode, identity.cufe, digestValue));
     // The issuing side's rules and arithmetic on a copy: what differs is reported, never "corrected".
     const copy = structuredClone(read.document);
     for (const issue of checkBusinessRules(copy).slice(0, 50))
-      findings.push({ check: 'rules', severity: 'note', path: issue.path, rule: issue.rule, message: issue.message });
+      findings.push({
+        check: 'rules',
+        severity: 'note',
+        path: issue.path,
+        rule: issue.rule,
+        message: issue.message,
+      });
     for (const issue of reconcileTotals(copy).issues.slice(0, 50))
-      findings.push({ check: 'arithmetic', severity: 'note', path: issue.path, rule: issue.rule, message: issue.message });
+      findings.push({
+        check: 'arithmetic',
+        severity: 'note',
+        path: issue.path,
+        rule: issue.rule,
+        message: issue.message,
+      });
   }
   return {
     verdict: findings.some((f) => f.severity === 'error') ? 'invalid' : 'valid',

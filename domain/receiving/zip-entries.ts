@@ -30,11 +30,13 @@ export function zipEntries(
   if (eocd < 0) throw new ZipError('not a ZIP file (no end of central directory)');
   const count = zip.readUInt16LE(eocd + 10);
   let at = zip.readUInt32LE(eocd + 16);
-  if (count > options.maxEntries) throw new ZipError(`the ZIP has ${count} entries; at most ${options.maxEntries} are read`);
+  if (count > options.maxEntries)
+    throw new ZipError(`the ZIP has ${count} entries; at most ${options.maxEntries} are read`);
   const out: ZipEntry[] = [];
   let inflated = 0;
   for (let n = 0; n < count; n++) {
-    if (at + 46 > zip.length || zip.readUInt32LE(at) !== CENTRAL) throw new ZipError('the ZIP directory is damaged');
+    if (at + 46 > zip.length || zip.readUInt32LE(at) !== CENTRAL)
+      throw new ZipError('the ZIP directory is damaged');
     const flags = zip.readUInt16LE(at + 8);
     const method = zip.readUInt16LE(at + 10);
     const compressedSize = zip.readUInt32LE(at + 20);
@@ -48,7 +50,8 @@ export function zipEntries(
     if (flags & 1) throw new ZipError(`${name} is encrypted`);
     if (localOffset + 30 > zip.length || zip.readUInt32LE(localOffset) !== LOCAL)
       throw new ZipError(`${name}: damaged local header`);
-    const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
+    const dataStart =
+      localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
     const data = zip.subarray(dataStart, dataStart + compressedSize);
     const left = options.maxInflatedBytes - inflated;
     let content: Buffer;
@@ -63,9 +66,13 @@ export function zipEntries(
             : `${name} cannot be inflated: ${(err as Error).message}`,
         );
       }
-    } else throw new ZipError(`${name} uses compression method ${method}; only stored and deflated entries are read`);
+    } else
+      throw new ZipError(
+        `${name} uses compression method ${method}; only stored and deflated entries are read`,
+      );
     inflated += content.length;
-    if (inflated > options.maxInflatedBytes) throw new ZipError(`the ZIP inflates beyond ${options.maxInflatedBytes} bytes`);
+    if (inflated > options.maxInflatedBytes)
+      throw new ZipError(`the ZIP inflates beyond ${options.maxInflatedBytes} bytes`);
     out.push({ name, content });
   }
   return out;

@@ -4,7 +4,13 @@
  * follow the simulator's contract. `CodigoRespuesta` (sub-code of Estado 15) is fepa's assumption too:
  * it lets state 15 be classified by code instead of by message text.
  */
-export const EDOC_SERVICE = { emission: 1, query: 3, receptionQuery: 4, manifest: 15, annulment: 16 } as const;
+export const EDOC_SERVICE = {
+  emission: 1,
+  query: 3,
+  receptionQuery: 4,
+  manifest: 15,
+  annulment: 16,
+} as const;
 export type EdocService = keyof typeof EDOC_SERVICE;
 
 export const EDOC_PATHS = {

@@ -71,7 +71,9 @@ export async function readNewMessages(
         const head = await client.fetchOne(String(uid), { size: true }, { uid: true });
         const size = head ? (head.size ?? 0) : 0;
         const full =
-          size <= plan.maxMessageBytes ? await client.fetchOne(String(uid), { source: true }, { uid: true }) : undefined;
+          size <= plan.maxMessageBytes
+            ? await client.fetchOne(String(uid), { source: true }, { uid: true })
+            : undefined;
         await handle({ uid, uidValidity, size, ...(full && full.source ? { source: full.source } : {}) });
         if (plan.whenDone === 'move' && plan.doneFolder)
           await client.messageMove(String(uid), plan.doneFolder, { uid: true });

@@ -17,7 +17,8 @@ export const KNOWN_IMAP_HOSTS = [
 
 export const MAIL_ALLOWED_HOSTS_SETTING = 'FEPA_MAIL_ALLOWED_HOSTS';
 
-export type MailboxCheck = { ok: true; internalAllowed: boolean } | { ok: false; rule: string; message: string };
+export type MailboxCheck =
+  { ok: true; internalAllowed: boolean } | { ok: false; rule: string; message: string };
 
 /**
  * A company's mailbox address under the outbound rule of webhooks and PACs (platform/outbound): a known

@@ -154,8 +154,33 @@ export async function recentMessages(
   companyId: string,
   limit = 20,
 ): Promise<Array<{ uid: number; messageId: string | null; outcome: MessageOutcome; readAt: string }>> {
-  const rows = await sql<Array<{ uid: string; message_id: string | null; outcome: MessageOutcome; read_at: Date }>>`
+  const rows = await sql<
+    Array<{ uid: string; message_id: string | null; outcome: MessageOutcome; read_at: Date }>
+  >`
     select uid::text, message_id, outcome, read_at from received_mail_messages
     where company_id = ${companyId} order by read_at desc, uid desc limit ${limit}`;
-  return rows.map((r) => ({ uid: Number(r.uid), messageId: r.message_id, outcome: r.outcome, readAt: r.read_at.toISOString() }));
+  return rows.map((r) => ({
+    uid: Number(r.uid),
+    messageId: r.message_id,
+    outcome: r.outcome,
+    readAt: r.read_at.toISOString(),
+  }));
+}
+
+/**
+ * Runs `work` while holding the company's mailbox lock (a PostgreSQL session advisory lock on a connection
+ * of its own): a scheduled read and a "read now" never read the same mailbox at once, whichever worker runs them.
+ */
+export async function withMailboxLock<T>(sql: Sql, companyId: string, work: () => Promise<T>): Promise<T> {
+  const connection = await sql.reserve();
+  try {
+    await connection`select pg_advisory_lock(hashtextextended(${`mailbox:${companyId}`}, 0))`;
+    try {
+      return await work();
+    } finally {
+      await connection`select pg_advisory_unlock(hashtextextended(${`mailbox:${companyId}`}, 0))`;
+    }
+  } finally {
+    connection.release();
+  }
 }

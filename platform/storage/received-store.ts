@@ -91,7 +91,13 @@ const timestamp = (text: string) => (Number.isNaN(new Date(text).getTime()) ? nu
  */
 export async function recordReceived(
   sql: Sql,
-  input: { companyId: string; identity: ReceivedIdentity; xml: string; source: ReceivedSource; workflowId: string },
+  input: {
+    companyId: string;
+    identity: ReceivedIdentity;
+    xml: string;
+    source: ReceivedSource;
+    workflowId: string;
+  },
 ): Promise<{ row: ReceivedRow; created: boolean }> {
   const i = input.identity;
   const [row] = await sql<Array<Row & { created: boolean }>>`
@@ -107,10 +113,18 @@ export async function recordReceived(
   return { row: toRow(row!), created: row!.created };
 }
 
-export async function findReceived(sql: Sql, companyId: string, idOrCufe: string): Promise<ReceivedRow | undefined> {
+export async function findReceived(
+  sql: Sql,
+  companyId: string,
+  idOrCufe: string,
+): Promise<ReceivedRow | undefined> {
   const [row] = isUuid(idOrCufe)
-    ? await sql<Row[]>`select ${sql.unsafe(COLUMNS)} from received_documents where company_id = ${companyId} and id = ${idOrCufe}`
-    : await sql<Row[]>`select ${sql.unsafe(COLUMNS)} from received_documents where company_id = ${companyId} and cufe = ${idOrCufe}`;
+    ? await sql<
+        Row[]
+      >`select ${sql.unsafe(COLUMNS)} from received_documents where company_id = ${companyId} and id = ${idOrCufe}`
+    : await sql<
+        Row[]
+      >`select ${sql.unsafe(COLUMNS)} from received_documents where company_id = ${companyId} and cufe = ${idOrCufe}`;
   return row ? toRow(row) : undefined;
 }
 
@@ -183,7 +197,10 @@ export async function saveReceivedState(
 }
 
 /** Receiving settings of a company (an automatic acknowledgment on acceptance, or none). */
-export async function receivingSettings(sql: Sql, companyId: string): Promise<{ autoAcknowledge: string | null }> {
+export async function receivingSettings(
+  sql: Sql,
+  companyId: string,
+): Promise<{ autoAcknowledge: string | null }> {
   const [row] = await sql<Array<{ auto_acknowledge: string | null }>>`
     select auto_acknowledge from company_receiving_settings where company_id = ${companyId}`;
   return { autoAcknowledge: row?.auto_acknowledge ?? null };

@@ -38,7 +38,8 @@ export async function intakeReceived(
   xml: string,
   source: ReceivedSource,
 ): Promise<ReceiveOutcome> {
-  if (!isUuid(companyId) || !(await findCompany(deps.sql, companyId))) return { outcome: 'company-not-found' };
+  if (!isUuid(companyId) || !(await findCompany(deps.sql, companyId)))
+    return { outcome: 'company-not-found' };
   const identified = identifyReceived(xml);
   if (!identified.ok) return { outcome: 'refused', refusal: identified.refusal };
   const { identity } = identified;

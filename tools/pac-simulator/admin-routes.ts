@@ -77,7 +77,10 @@ const SupplierMailRequest = z.strictObject({
     folder: z.string().optional(),
   }),
   to: z.string().min(3),
-  documents: z.array(z.strictObject({ name: z.string().min(1).max(100), xml: z.string().min(1) })).min(1).max(60),
+  documents: z
+    .array(z.strictObject({ name: z.string().min(1).max(100), xml: z.string().min(1) }))
+    .min(1)
+    .max(60),
   zip: z.boolean().optional(),
 });
 

@@ -225,8 +225,7 @@ export function edocRoutes(sim: PacSimulator): Router {
       sim.takeCallFault('manifest', await sim.store.byCufe(Cufe)),
       () => denied(res),
       async (missing) => {
-        if (missing)
-          return () => res.json({ estado: '18', mensajeRespuesta: 'Documento no encontrado.' });
+        if (missing) return () => res.json({ estado: '18', mensajeRespuesta: 'Documento no encontrado.' });
         const answer = await sim.suppliers.manifest(EventoFirmado, 'edoc');
         const accepted = answer.code === '0600' || answer.code === '0622';
         return () =>

@@ -69,7 +69,13 @@ function crc32(data: Buffer): number {
  */
 export async function deliverSupplierMail(
   mailbox: MailboxAddress,
-  mail: { from: string; to: string; subject: string; documents: Array<{ name: string; xml: string }>; zip?: boolean },
+  mail: {
+    from: string;
+    to: string;
+    subject: string;
+    documents: Array<{ name: string; xml: string }>;
+    zip?: boolean;
+  },
 ): Promise<{ uid?: number }> {
   const xmlFiles = mail.documents.map((d) => ({ name: d.name, content: Buffer.from(d.xml, 'utf8') }));
   const attachments = mail.zip

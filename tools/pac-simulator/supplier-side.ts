@@ -20,7 +20,10 @@ const example = JSON.parse(
 ) as { gDGen: Record<string, unknown> };
 
 /** An invoice with `count` items at mixed ITBMS rates, totals left for fepa's rules to compute. */
-export function invoiceWithItems(count: number, gDGen: Record<string, unknown> = example.gDGen): Record<string, unknown> {
+export function invoiceWithItems(
+  count: number,
+  gDGen: Record<string, unknown> = example.gDGen,
+): Record<string, unknown> {
   const rates = ['00', '01', '02', '03'];
   return {
     gDGen: { ...gDGen, dSeg: undefined },
@@ -99,7 +102,11 @@ export class SupplierSide {
       },
       gDatRec: {
         ...(base.gDatRec as object),
-        gRucRec: { dTipoRuc: request.receiver.rucType ?? '2', dRuc: request.receiver.ruc, dDV: request.receiver.dv },
+        gRucRec: {
+          dTipoRuc: request.receiver.rucType ?? '2',
+          dRuc: request.receiver.ruc,
+          dDV: request.receiver.dv,
+        },
         dNombRec: request.receiver.name ?? 'EMPRESA RECEPTORA, S.A.',
       },
     };

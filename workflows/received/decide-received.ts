@@ -2,7 +2,11 @@ import type { DgiConfirmation, ReceivedStatus } from '../../common/received-docu
 import type { ManifestRequest, ReceivedState, ReceivedTimings } from '../../common/received-messages.js';
 
 export type ConfirmationStep =
-  | { kind: 'settle'; status: Extract<ReceivedStatus, 'accepted' | 'annulled' | 'not_at_dgi' | 'unconfirmed'>; reason?: string }
+  | {
+      kind: 'settle';
+      status: Extract<ReceivedStatus, 'accepted' | 'annulled' | 'not_at_dgi' | 'unconfirmed'>;
+      reason?: string;
+    }
   | { kind: 'ask-again'; afterMs: number };
 
 /**
@@ -21,7 +25,11 @@ export function decideConfirmation(
     case 'annulled':
       return { kind: 'settle', status: 'annulled', reason: 'the supplier annulled it at the DGI' };
     case 'not-offered':
-      return { kind: 'settle', status: 'unconfirmed', reason: answer.message ?? 'the PAC cannot ask the DGI' };
+      return {
+        kind: 'settle',
+        status: 'unconfirmed',
+        reason: answer.message ?? 'the PAC cannot ask the DGI',
+      };
     case 'not-found':
       return counts.notFound + 1 >= timings.notFoundAttempts
         ? {
@@ -39,7 +47,11 @@ export function decideConfirmation(
 }
 
 /** Why a manifestation is refused before anything is sent (the update's validator: nothing is recorded). */
-export function manifestRefusal(state: ReceivedState, request: ManifestRequest, codes: readonly string[]): string | undefined {
+export function manifestRefusal(
+  state: ReceivedState,
+  request: ManifestRequest,
+  codes: readonly string[],
+): string | undefined {
   if (!codes.includes(request.code)) return `code must be one of ${codes.join(', ')}`;
   if (request.reason !== undefined && (request.reason.length < 15 || request.reason.length > 500))
     return 'reason must have 15 to 500 characters';

@@ -8,6 +8,7 @@ import { getDocumentState } from '../../common/document-messages.js';
 import { insertApiKey } from '../../platform/storage/api-key-store.js';
 import type { Company } from '../../platform/storage/company-store.js';
 import { generateApiKey } from '../../platform/access/api-key.js';
+import { recordReceived } from '../../platform/storage/received-store.js';
 import { apiClient, type ApiCall } from '../helpers/api-client.js';
 import { concretePath, ProblemBody, rolesBelow } from '../helpers/api-fixtures.js';
 import { createCompanyWithCertificate, createTestCompany, documentFor } from '../helpers/companies.js';
@@ -28,6 +29,10 @@ function validBody(route: AnyRoute, document: Record<string, any>): unknown {
   if (route.path.endsWith('/webhook')) return { url: 'http://127.0.0.1:9999/hook' };
   if (route.path.endsWith('/certificate')) return { p12Base64: 'AAAA', password: 'x' };
   if (route.path.endsWith('/roundtrip')) return { note: 'x' };
+  if (route.path.endsWith('/manifest')) return { code: '1001', actor: 'ana' };
+  if (route.path.endsWith('/mailbox'))
+    return { host: 'imap.gmail.com', port: 993, secure: true, username: 'u', password: 'p', whenDone: 'flag' };
+  if (route.path.endsWith('/receiving-settings')) return { autoAcknowledge: null };
   return { actor: 'ana' };
 }
 
@@ -76,7 +81,27 @@ describe('API keys, roles and tenant isolation on every route', () => {
     stateBefore = await env.client.workflow.getHandle(workflowId).query(getDocumentState);
     ownerKeyId = (await ownerAdmin('GET', `/v1/companies/${owner.id}/keys`)).body.items[0].id;
     routes = apiRoutes(api.deps).filter((r) => r.access !== 'public');
-    params = { companyId: owner.id, documentId, keyId: ownerKeyId, ruc: owner.ruc };
+    // A supplier's document of the owner's (recorded only: no workflow needs to run for these tests).
+    const { row: received } = await recordReceived(testDatabase(), {
+      companyId: owner.id,
+      identity: {
+        cufe: 'FE0120000155700001-2-2021-4300002026120700000000010010126653232301',
+        environment: '2',
+        docType: '01',
+        supplierRuc: '155700001-2-2021',
+        supplierName: 'PROVEEDOR',
+        receiverRuc: owner.ruc,
+        number: '0000000001',
+        pointOfSale: '001',
+        issuedAt: '2026-12-07T09:00:00-05:00',
+        total: '1.07',
+        itbms: '0.07',
+      },
+      xml: '<rFE/>',
+      source: 'api',
+      workflowId: `received:${owner.id}:test`,
+    });
+    params = { companyId: owner.id, documentId, keyId: ownerKeyId, ruc: owner.ruc, receivedId: received.id };
   });
   after(async () => {
     await api.close();
@@ -159,7 +184,7 @@ describe('API keys, roles and tenant isolation on every route', () => {
 
   it("does not find the company's documents and keys under the stranger's own company either", async () => {
     const own = { ...params, companyId: stranger.id };
-    for (const route of routes.filter((r) => r.path.includes(':documentId') || r.path.includes(':keyId'))) {
+    for (const route of routes.filter((r) => /:(documentId|keyId|receivedId)\b/.test(r.path))) {
       const r = await strangerAdmin(
         route.method.toUpperCase(),
         concretePath(route, own),

@@ -12,6 +12,7 @@ import { benchDocumentBuild } from './document-bench.js';
 import { machineFacts } from './measure.js';
 import { benchScaleMemory, benchThroughput } from './scale/run-scale.js';
 import { benchSigning } from './signing-bench.js';
+import { benchReceiving } from './receiving-bench.js';
 import { benchWorkflow } from './workflow-bench.js';
 
 const only = process.argv.slice(2);
@@ -56,6 +57,7 @@ const scaleEnv = () => ({
 
 await record('document', benchDocumentBuild);
 await record('signing', benchSigning);
+await record('receiving', benchReceiving);
 await record('workflow', benchWorkflow);
 await record('api', benchApi);
 await record('cli', benchCli);

@@ -1,5 +1,4 @@
-import type { Element } from '@xmldom/xmldom';
-import { strictRootElement } from '../dgi-document/xml/strict-dom.js';
+import { readXmlTree, type XmlTree } from '../dgi-document/xml/xml-tree.js';
 import { DGI_NAMESPACE } from '../dgi-document/xml/layout.js';
 import { parseCufe } from '../dgi-document/cufe.js';
 import { RECEIVED_LIMITS } from './received-limits.js';
@@ -35,16 +34,10 @@ const refuse = (path: string, rule: string, message: string): IdentifyResult => 
   refusal: { path, rule, message },
 });
 
-function child(parent: Element | undefined, name: string): Element | undefined {
-  for (let n = parent?.firstChild; n; n = n.nextSibling) {
-    if (n.nodeType === 1 && (n as Element).localName === name) return n as Element;
-  }
-  return undefined;
-}
-const textAt = (root: Element, ...path: string[]): string => {
-  let at: Element | undefined = root;
-  for (const name of path) at = child(at, name);
-  return (at?.textContent ?? '').trim();
+const textAt = (root: XmlTree, ...path: string[]): string => {
+  let at: XmlTree | undefined = root;
+  for (const name of path) at = at?.children.find((c) => c.name === name);
+  return (at?.text ?? '').trim();
 };
 
 /**
@@ -63,17 +56,10 @@ export function identifyReceived(xml: string): IdentifyResult {
     );
   if (/<!DOCTYPE|<!ENTITY/i.test(xml))
     return refuse('(document)', 'no-dtd', 'a DTD or entity declaration is not allowed in an rFE');
-  let root: Element | null;
-  try {
-    root = strictRootElement(xml);
-  } catch (err) {
-    return refuse(
-      '(document)',
-      'well-formed',
-      `not well-formed XML: ${(err as Error).message.split('\n')[0]}`,
-    );
-  }
-  if (!root || root.localName !== 'rFE' || root.namespaceURI !== DGI_NAMESPACE)
+  const tree = readXmlTree(xml);
+  if (!tree.ok) return refuse('(document)', 'well-formed', `not well-formed XML: ${tree.message}`);
+  const { root } = tree;
+  if (root.name !== 'rFE' || root.namespaceURI !== DGI_NAMESPACE)
     return refuse('rFE', 'root', `the root must be rFE in namespace ${DGI_NAMESPACE}`);
   const cufe = textAt(root, 'dId');
   const parsed = parseCufe(cufe);

@@ -74,7 +74,7 @@ export interface RecordedManifestation {
 export class SupplierSide {
   readonly ruc = '155700001-2-2021';
   readonly dv = computeRucDv(this.ruc, '2');
-  private readonly key = makeSelfSignedCertificate({
+  readonly key = makeSelfSignedCertificate({
     subject: [
       { shortName: 'CN', value: `PROVEEDOR SIMULADO ${this.ruc}` },
       { shortName: 'O', value: 'PROVEEDOR SIMULADO, S.A.' },

@@ -1,5 +1,4 @@
-import type { Element } from '@xmldom/xmldom';
-import { strictRootElement } from './strict-dom.js';
+import { readXmlTree, type XmlTree } from './xml-tree.js';
 import { issueAt, type DocumentIssue, type PathSegment } from '../issues.js';
 import { DocumentSchema, type ParsedDocument } from '../schema/document.js';
 import { toDocumentIssues } from '../schema-issues.js';
@@ -15,38 +14,28 @@ export interface ReadRfeSuccess {
 }
 export type ReadRfeResult = ReadRfeSuccess | { ok: false; issues: DocumentIssue[] };
 
-const ELEMENT_NODE = 1;
-const TEXT_NODE = 3;
-const CDATA_NODE = 4;
-
 /**
  * Reads an `rFE` XML (stored, or returned by a PAC) into the same model integrators send, checking
  * element order against the schema and every value with the document schema.
  */
 export function readRfe(xml: string): ReadRfeResult {
-  let root: Element | null;
-  try {
-    root = strictRootElement(xml);
-  } catch (err) {
-    return {
-      ok: false,
-      issues: [issueAt([], 'xml', `is not well-formed XML: ${(err as Error).message.split('\n')[0]}`)],
-    };
-  }
-  if (!root || root.localName !== 'rFE' || root.namespaceURI !== DGI_NAMESPACE) {
+  const tree = readXmlTree(xml);
+  if (!tree.ok) return { ok: false, issues: [issueAt([], 'xml', `is not well-formed XML: ${tree.message}`)] };
+  const { root } = tree;
+  if (root.name !== 'rFE' || root.namespaceURI !== DGI_NAMESPACE) {
     return { ok: false, issues: [issueAt([], 'root', `the root must be rFE in namespace ${DGI_NAMESPACE}`)] };
   }
   const issues: DocumentIssue[] = [];
   let signed = false;
   let qrCode: string | undefined;
-  const tail = (child: Element): boolean => {
-    if (child.localName === 'Signature' && child.namespaceURI === XMLDSIG_NAMESPACE) {
+  const tail = (child: XmlTree): boolean => {
+    if (child.name === 'Signature' && child.namespaceURI === XMLDSIG_NAMESPACE) {
       signed = true;
       return true;
     }
-    if (child.localName === 'gNoFirm' && child.namespaceURI === DGI_NAMESPACE) {
-      const qr = childElements(child).find((c) => c.localName === 'dQRCode');
-      if (qr) qrCode = textOf(qr);
+    if (child.name === 'gNoFirm' && child.namespaceURI === DGI_NAMESPACE) {
+      const qr = child.children.find((c) => c.name === 'dQRCode');
+      if (qr) qrCode = qr.text;
       return true;
     }
     return false;
@@ -58,39 +47,23 @@ export function readRfe(xml: string): ReadRfeResult {
   return { ok: true, document: parsed.data, signed, ...(qrCode === undefined ? {} : { qrCode }) };
 }
 
-function childElements(element: Element): Element[] {
-  const out: Element[] = [];
-  for (let node = element.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === ELEMENT_NODE) out.push(node as Element);
-  }
-  return out;
-}
-
-function textOf(element: Element): string {
-  let text = '';
-  for (let node = element.firstChild; node; node = node.nextSibling) {
-    if (node.nodeType === TEXT_NODE || node.nodeType === CDATA_NODE) text += node.nodeValue ?? '';
-  }
-  return text;
-}
-
 function readGroup(
-  element: Element,
+  element: XmlTree,
   layout: Layout,
   path: PathSegment[],
   issues: DocumentIssue[],
-  tail?: (child: Element) => boolean,
+  tail?: (child: XmlTree) => boolean,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   let position = 0;
-  for (const child of childElements(element)) {
+  for (const child of element.children) {
     if (tail?.(child)) continue;
-    const index = layout.findIndex((node) => node.name === child.localName);
+    const index = layout.findIndex((node) => node.name === child.name);
     const node = layout[index];
     if (!node || child.namespaceURI !== DGI_NAMESPACE) {
       issues.push(
         issueAt(
-          [...path, child.localName ?? '?'],
+          [...path, child.name || '?'],
           'unknown-element',
           `is not an element of ${path.length ? String(path.at(-1)) : 'rFE'}`,
         ),
@@ -112,7 +85,7 @@ function readGroup(
     const childPath: PathSegment[] = node.repeated
       ? [...path, node.name, existing?.length ?? 0]
       : [...path, node.name];
-    const value = node.children ? readGroup(child, node.children, childPath, issues) : textOf(child);
+    const value = node.children ? readGroup(child, node.children, childPath, issues) : child.text;
     if (node.repeated) out[node.name] = [...(existing ?? []), value];
     else if (node.name in out) issues.push(issueAt(childPath, 'repeated-element', 'appears more than once'));
     else out[node.name] = value;

@@ -20,20 +20,23 @@ export const apiBase = (values: Record<string, unknown>): string =>
  */
 export async function callApi(
   what: string,
-  request: { url: string; method?: 'GET' | 'POST'; body?: unknown; bytes?: boolean },
+  request: { url: string; method?: 'GET' | 'POST'; body?: unknown; xml?: string; bytes?: boolean },
   err: (text: string) => void,
 ): Promise<{ ok: true; body: unknown } | { ok: false; exitCode: number }> {
   const key = process.env.FEPA_API_KEY;
   if (!key) throw new CliUsageError('set FEPA_API_KEY to an API key of the company');
   let response: Response;
   try {
+    const sent =
+      request.xml !== undefined
+        ? { type: 'application/xml', text: request.xml }
+        : request.body
+          ? { type: 'application/json', text: JSON.stringify(request.body) }
+          : undefined;
     response = await fetch(request.url, {
-      method: request.method ?? (request.body ? 'POST' : 'GET'),
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(request.body ? { 'content-type': 'application/json' } : {}),
-      },
-      ...(request.body ? { body: JSON.stringify(request.body) } : {}),
+      method: request.method ?? (sent ? 'POST' : 'GET'),
+      headers: { authorization: `Bearer ${key}`, ...(sent ? { 'content-type': sent.type } : {}) },
+      ...(sent ? { body: sent.text } : {}),
     });
   } catch (e) {
     err(`${what}: cannot reach the API at ${new URL(request.url).origin}: ${(e as Error).message}`);
@@ -50,4 +53,17 @@ export async function callApi(
     return { ok: false, exitCode: 1 };
   }
   return { ok: true, body };
+}
+
+/** The company the key belongs to (one key, one company), unless --company says it. */
+export async function companyOf(
+  what: string,
+  values: Record<string, unknown>,
+  api: string,
+  err: (text: string) => void,
+): Promise<string | number> {
+  if (typeof values.company === 'string') return values.company;
+  const me = await callApi(what, { url: `${api}/v1/me` }, err);
+  if (!me.ok) return me.exitCode;
+  return (me.body as { company: { id: string } }).company.id;
 }

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { nextStep } from '../../common/document-guidance.js';
 import type { DocumentState } from '../../common/document-lifecycle.js';
 import type { ErpReference } from '../../common/erp-reference.js';
-import { apiBase, callApi } from './api-call.js';
+import { apiBase, callApi, companyOf } from './api-call.js';
 import { CliUsageError, type Command, type CommandContext } from './command.js';
 
 const SUBCOMMANDS = [
@@ -103,14 +103,6 @@ function describe(d: Detail): string {
   return lines.join('\n');
 }
 
-/** The company the key belongs to (one key, one company), unless --company says it. */
-async function companyOf(ctx: CommandContext, api: string): Promise<string | number> {
-  if (typeof ctx.values.company === 'string') return ctx.values.company;
-  const me = await callApi('fepa doc', { url: `${api}/v1/me` }, ctx.err);
-  if (!me.ok) return me.exitCode;
-  return (me.body as { company: { id: string } }).company.id;
-}
-
 /**
  * A document named by its id, its CUFE, its number (a number in several types: ask for --type) or, failing
  * those, its ERP unique code.
@@ -176,7 +168,7 @@ export const docCommand: Command = {
       throw new CliUsageError(`expected one of: ${SUBCOMMANDS.join(', ')}`);
     if (extra.length) throw new CliUsageError(`unexpected arguments: ${extra.join(' ')}`);
     const api = apiBase(values);
-    const company = await companyOf(ctx, api);
+    const company = await companyOf('fepa doc', values, api, err);
     if (typeof company === 'number') return company;
     const base = `${api}/v1/companies/${encodeURIComponent(company)}`;
     const print = (body: unknown, text: string) => out(values.json ? JSON.stringify(body, null, 2) : text);

@@ -10,9 +10,17 @@ import { documentScenarios } from '../helpers/document-scenarios.js';
 import { startImapServer, type ImapServer } from '../helpers/imap-server.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import { startTestApi, testSecretBox, type TestApi } from '../helpers/test-api.js';
-import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
+import { capturedSdkLogs, closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { until } from '../helpers/workflow-waits.js';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../../platform/config/settings.js';
+import { tempDir } from '../helpers/temp-dir.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
+import { SupplierRuc } from '../../common/search-attributes.js';
 import type { ApiCall } from '../helpers/api-client.js';
 
 /**
@@ -412,5 +420,91 @@ describe('receiving suppliers documents', () => {
     assert.equal(shown.body.lastError, null);
     assert.equal(shown.body.recentMessages.length, 2);
     assert.equal((await call('GET', `/v1/companies/${c.id}/received`)).body.items.length, 2);
+    // The mailbox's password never enters a workflow's history, nor the SDK's logs.
+    const env = await testTemporal();
+    for await (const w of env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'mailbox-read:${c.id}'` })) {
+      const history = JSON.stringify(await env.client.workflow.getHandle(w.workflowId).fetchHistory());
+      assert.ok(history.includes(c.id) && !history.includes(imap.password));
+    }
+    assert.ok(!capturedSdkLogs.some((line) => line.includes(imap.password)));
   });
+
+  it(
+    'fepa received post|list|show|manifest from a terminal; webhooks and search attributes tell support',
+    LIMIT,
+    async () => {
+      const c = await scenarios.company({ pac: 'sandbox' });
+      const admin = await api.clientFor(c.id);
+      const hooks = await startWebhookReceiver();
+      try {
+        assert.equal((await admin('PUT', `/v1/companies/${c.id}/webhook`, { url: hooks.url })).status, 200);
+        const key = await api.keyFor(c.id, 'operator');
+        const dir = await tempDir('fepa-received-cli-');
+        const doc = await supplierDocument(c);
+        const file = join(dir, 'factura.xml');
+        await writeFile(file, doc.xml);
+        const fepa = async (...args: string[]) => {
+          try {
+            const { stdout } = await promisify(execFile)(
+              join(PROJECT_ROOT, 'bin', 'fepa.js'),
+              ['received', ...args],
+              {
+                cwd: PROJECT_ROOT,
+                env: {
+                  PATH: process.env.PATH,
+                  HOME: process.env.HOME,
+                  FEPA_API_URL: api.url,
+                  FEPA_API_KEY: key,
+                },
+              },
+            );
+            return { code: 0, stdout };
+          } catch (err) {
+            const e = err as { code: number; stdout: string; stderr: string };
+            return { code: e.code, stdout: `${e.stdout}${e.stderr}` };
+          }
+        };
+        const posted = await fepa('post', file);
+        assert.equal(posted.code, 0, posted.stdout);
+        assert.match(posted.stdout, new RegExp(doc.cufe));
+        const call = await api.clientFor(c.id);
+        await settled(call, c, doc.cufe, ['accepted']);
+        const listed = await fepa('list', '--status', 'accepted');
+        assert.match(listed.stdout, new RegExp(`accepted .*${simulator.sim.suppliers.ruc}`));
+        const shown = await fepa('show', doc.cufe);
+        assert.match(shown.stdout, /DGI {8}authorized · protocol [0-9]{20}/);
+        assert.match(shown.stdout, /checks {5}valid: 0 error\(s\)/);
+        const manifested = await fepa('manifest', doc.cufe, '--code', '1003');
+        assert.equal(manifested.code, 0, manifested.stdout);
+        assert.match(manifested.stdout, /manifestation 1003: accepted/);
+        const bad = await fepa('manifest', doc.cufe, '--code', '1003');
+        assert.equal(bad.code, 1);
+        assert.match(bad.stdout, /409 .*already registered/);
+
+        // The webhook: accepted, then manifested; and the Temporal UI finds it by supplier.
+        await until('received.accepted and received.manifested', () => {
+          const types = hooks.received.map((r) => (r.body as { type?: string }).type);
+          return types.includes('received.accepted') && types.includes('received.manifested')
+            ? true
+            : undefined;
+        });
+        const accepted = hooks.received.find(
+          (r) => (r.body as { type?: string }).type === 'received.accepted',
+        )!.body as any;
+        assert.equal(accepted.received.cufe, doc.cufe);
+        const env = await testTemporal();
+        const found = await until('visible by SupplierRuc', async () => {
+          const ids: string[] = [];
+          for await (const w of env.client.workflow.list({
+            query: `${SupplierRuc.name} = '${simulator.sim.suppliers.ruc}' AND Cufe = '${doc.cufe}'`,
+          }))
+            ids.push(w.workflowId);
+          return ids.length ? ids : undefined;
+        });
+        assert.deepEqual(found, [`received:${c.id}:${doc.cufe}`]);
+      } finally {
+        await hooks.close();
+      }
+    },
+  );
 });

@@ -52,7 +52,7 @@ export const EmitterSchema = z.strictObject({
 export const ReceiverSchema = z.strictObject({
   iTipoRec: code(['01', '02', '03', '04'], { width: 2 }),
   gRucRec: ReceiverRucSchema.optional(),
-  dNombRec: text(2, 100).optional(),
+  dNombRec: text(2, FORMAT_PROFILE.receiverNameMaxLength).optional(),
   dDirecRec: text(1, 100).optional(),
   gUbiRec: LocationSchema.optional(),
   gIdExt: z.strictObject({ dIdExt: text(1, 50), dPaisExt: text(2, 100).optional() }).optional(),

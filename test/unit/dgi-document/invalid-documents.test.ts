@@ -1,3 +1,4 @@
+import { FORMAT_PROFILE } from '../../../domain/dgi-document/format-profile.js';
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import { computeCufe, validateDocument } from '../../../domain/dgi-document/index.js';
@@ -308,7 +309,7 @@ const CASES: Case[] = [
   },
   {
     name: 'emitter name too long',
-    mutate: (d) => (d.gDGen.gEmis.dNombEm = 'X'.repeat(101)),
+    mutate: (d) => (d.gDGen.gEmis.dNombEm = 'X'.repeat(FORMAT_PROFILE.emitterNameMaxLength + 1)),
     path: 'gDGen.gEmis.dNombEm',
     rule: 'max-length',
     field: 'B302',

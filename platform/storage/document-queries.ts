@@ -25,7 +25,10 @@ export interface DocumentRow {
   erp: ErpReference | null;
 }
 
-const SELECT = `select id, workflow_id, status, environment, doc_type, branch, point_of_sale, number, cufe, total::text as total,
+// A CUFE is shown once it is issued: with the signed XML (fepa's signature, or the PAC's XML where the PAC signs
+// and draws its own dSeg). Before that fepa's own computation is no one's CUFE (issue #27 §4).
+const SELECT = `select id, workflow_id, status, environment, doc_type, branch, point_of_sale, number,
+  case when signed_xml is not null then cufe end as cufe, total::text as total,
   protocol, authorized_at, pac, last_pac_code, signed_xml is not null as signed, created_at, updated_at, erp from documents`;
 
 interface Raw {
@@ -105,7 +108,7 @@ export async function listCompanyDocuments(
     ${f.status ? sql`and status = ${f.status}` : sql``}
     ${f.docType ? sql`and doc_type = ${f.docType}` : sql``}
     ${f.number ? sql`and number = ${f.number}` : sql``}
-    ${f.cufe ? sql`and cufe = ${f.cufe}` : sql``}
+    ${f.cufe ? sql`and cufe = ${f.cufe} and signed_xml is not null` : sql``}
     ${f.erpCode ? sql`and erp_code = ${f.erpCode}` : sql``}
     ${f.from ? sql`and created_at >= ${f.from}` : sql``}
     ${f.to ? sql`and created_at < ${f.to}` : sql``}

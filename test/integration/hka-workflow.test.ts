@@ -5,6 +5,8 @@ import { annulUpdate } from '../../common/document-messages.js';
 import { readRfe } from '../../domain/dgi-document/index.js';
 import { verifySignedRfe } from '../../domain/signing/verify-rfe.js';
 import { loadSignedXml } from '../../platform/storage/document-store.js';
+import { findCompanyDocument } from '../../platform/storage/document-queries.js';
+import { Cufe } from '../../common/search-attributes.js';
 import { documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { documentScenarios, saveRecordedHistories } from '../helpers/document-scenarios.js';
@@ -80,6 +82,12 @@ describe('the document workflow with The Factory HKA on the real dev server, ove
       rejected.dgiIssues.map((i) => i.code),
       ['2007', '2152'],
     );
+    // Rejected before HKA issued a CUFE: fepa's own computation is no one's CUFE (issue #27 §4). Not in the
+    // state (what webhooks carry), not in the API's row, not in the search attribute support queries.
+    assert.equal(rejected.cufe, undefined);
+    assert.equal((await findCompanyDocument(testDatabase(), c.id, documentId))?.cufe, null);
+    const attributes = (await handle.describe()).typedSearchAttributes;
+    assert.equal(attributes.get(Cufe), undefined);
     const fixed = documentFor(c, example, '0000000102');
     fixed.gItem[0].dDescProd = 'Descripcion corregida por el operador';
     const accepted = await (await documents()).correct(c.id, documentId, fixed, { actor: 'ana@erp' });
@@ -88,6 +96,11 @@ describe('the document workflow with The Factory HKA on the real dev server, ove
     recorded.push(['hka-rejected-corrected-authorized', handle]);
     assert.equal(state.status, 'authorized');
     assert.equal(await submissions(c, '0000000102'), 2);
+    // Authorized: the CUFE HKA issued, everywhere.
+    const held = await simulator.sim.store.byCufe(state.cufe ?? '');
+    assert.equal(held?.number, '0000000102');
+    assert.equal((await findCompanyDocument(testDatabase(), c.id, documentId))?.cufe, state.cufe);
+    assert.equal((await handle.describe()).typedSearchAttributes.get(Cufe), state.cufe);
   });
 
   it('after a lost reply, reconciles by EstadoDocumento and never submits twice', async () => {

@@ -119,7 +119,6 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
   const buildAndSign = async (): Promise<'ok' | 'stopped'> => {
     try {
       const prepared = await ctx.local.prepareDocument({ documentId: input.documentId });
-      state.cufe = prepared.cufe;
       if (prepared.contingencyId) state.contingency = { id: prepared.contingencyId };
       state.total = prepared.total;
       if (prepared.cafeByEmail) state.cafeByEmail = true;
@@ -127,6 +126,8 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
       const mode = await ctx.local.pacSignatureMode({ companyId: input.companyId });
       state.signedByFepa = mode.fepaSigns;
       if (mode.fepaSigns) {
+        // The CUFE is shown once it is issued: when fepa signs, now; when the PAC signs, the PAC's (issue #27 §4).
+        state.cufe = prepared.cufe;
         const signed = await ctx.local.signDocument({
           documentId: input.documentId,
           companyId: input.companyId,
@@ -134,7 +135,11 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
         state.certificateFingerprint = signed.certificateFingerprint;
         await tr.moveTo('signed');
       } else {
-        await tr.moveTo('signed', 'fepa', 'signing skipped: this PAC signs the document itself');
+        await tr.moveTo(
+          'signed',
+          'fepa',
+          'signing skipped: this PAC signs the document itself and gives its CUFE',
+        );
       }
       return mode.autoSubmit ? 'ok' : 'stopped';
     } catch (err) {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { validateDocument, writeRfeDocument, type DocumentIssue } from '../../domain/dgi-document/index.js';
+import { LINE_DECIMALS, type LineDecimals } from '../../domain/dgi-document/rounding.js';
 import { CliUsageError, onlyArgument, type Command } from './command.js';
 
 async function readJson(path: string): Promise<unknown> {
@@ -39,16 +40,26 @@ async function readDocument(args: string[], seg: unknown): Promise<{ input: unkn
   return { input, hasSeg: gDGen?.dSeg !== undefined };
 }
 
-const segOption = { seg: { type: 'string' } } as const;
+const segOption = { seg: { type: 'string' }, 'line-decimals': { type: 'string' } } as const;
+
+/** `--line-decimals 2|6`: the seller's convention for computed item amounts (rounding.ts). */
+function lineDecimalsOf(values: Record<string, unknown>): LineDecimals | undefined {
+  const given = values['line-decimals'];
+  if (given === undefined) return undefined;
+  const decimals = Number(given);
+  if (!LINE_DECIMALS.includes(decimals as LineDecimals))
+    throw new CliUsageError('--line-decimals must be 2 (amounts rounded per line) or 6');
+  return decimals as LineDecimals;
+}
 
 export const validateCommand: Command = {
   name: 'validate',
-  usage: 'fepa validate <document.json> [--seg <9 digits>]',
+  usage: 'fepa validate <document.json> [--seg <9 digits>] [--line-decimals 2|6]',
   summary: 'Check a document against the DGI format, its rules and its arithmetic; print every issue.',
   options: segOption,
   async run({ args, values, out, err }) {
     const { input, hasSeg } = await readDocument(args, values.seg);
-    const result = validateDocument(input);
+    const result = validateDocument(input, { lineDecimals: lineDecimalsOf(values) });
     if (!result.ok) {
       err(`${result.issues.length} issue(s):\n${result.issues.map(describeIssue).join('\n')}`);
       return 1;
@@ -64,12 +75,12 @@ export const validateCommand: Command = {
 
 export const buildCommand: Command = {
   name: 'build',
-  usage: 'fepa build <document.json> [--seg <9 digits>]',
+  usage: 'fepa build <document.json> [--seg <9 digits>] [--line-decimals 2|6]',
   summary: 'Print the unsigned rFE XML of a valid document (exit 1 and the issues otherwise).',
   options: segOption,
   async run({ args, values, out, err }) {
     const { input } = await readDocument(args, values.seg);
-    const result = validateDocument(input);
+    const result = validateDocument(input, { lineDecimals: lineDecimalsOf(values) });
     if (!result.ok) {
       err(`${result.issues.length} issue(s):\n${result.issues.map(describeIssue).join('\n')}`);
       return 1;

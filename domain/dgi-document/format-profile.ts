@@ -55,7 +55,7 @@ export const FORMAT_PROFILE = {
    * documents the DGI authorizes in production carry (montoTipo06 allows 2–6); the DGI's 2019 test sample
    * rounded items to 2, which is still accepted on input. Totals are always 2 decimals (rounding.ts).
    */
-  itemAmountDecimals: 6,
+  itemAmountDecimals: 6 as 2 | 6,
   /**
    * How far a sent item amount may be from its exact formula value: half a cent, the largest rounding a
    * 2-decimal writing carries (rounding.ts). The DGI's own tolerance is unpublished.

@@ -9,9 +9,21 @@ import { round2, sum, type Money as MoneyValue } from './money.js';
  * rounds items to 2 decimals, which the same rules accept.
  */
 
-/** An item amount fepa computes: the exact value rounded half-up to the profile's item decimals. */
-export function computedItemAmount(exact: MoneyValue): { value: MoneyValue; text: string } {
-  const value = exact.toDecimalPlaces(FORMAT_PROFILE.itemAmountDecimals);
+/**
+ * The seller's convention for the item amounts fepa computes (issue #27 §1): 6 decimals, as production POS
+ * invoices the DGI authorized carry, or 2, as the DGI's 2019 test sample and POS systems that round tax per line
+ * do (0.8575 → 0.86; the totals, sums of the item amounts in force, follow: 45.09 where 6 decimals give 45.07).
+ * Choose what the seller's POS prints: the customer must see the total fepa signs.
+ */
+export type LineDecimals = 2 | 6;
+export const LINE_DECIMALS: readonly LineDecimals[] = [2, 6];
+
+/** An item amount fepa computes: the exact value rounded half-up to the convention's decimals. */
+export function computedItemAmount(
+  exact: MoneyValue,
+  decimals: LineDecimals = FORMAT_PROFILE.itemAmountDecimals,
+): { value: MoneyValue; text: string } {
+  const value = exact.toDecimalPlaces(decimals);
   // montoTipo06 wants 2–6 decimals: 17 → "17.00", 0.0876635 → "0.087664", 1.2005 → "1.2005".
   const text = value.decimalPlaces() < 2 ? value.toFixed(2) : value.toFixed();
   return { value, text };

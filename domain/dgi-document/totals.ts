@@ -2,7 +2,7 @@ import { ITBMS_RATES } from './catalogs/codes.js';
 import { FORMAT_PROFILE } from './format-profile.js';
 import { issueAt, type DocumentIssue, type PathSegment } from './issues.js';
 import { money, sum, text2, ZERO, type Money } from './money.js';
-import { computedItemAmount, itemAmountAgrees, roundedTotal } from './rounding.js';
+import { computedItemAmount, itemAmountAgrees, roundedTotal, type LineDecimals } from './rounding.js';
 import type { ParsedDocument } from './schema/document.js';
 
 type Item = ParsedDocument['gItem'][number];
@@ -15,13 +15,16 @@ type Group = Record<string, unknown>;
  * XML is read back: the same function runs on `validate`, `build` and `sign`. It completes `document` in
  * place (callers pass a document they own, such as zod's parsed copy) and returns it.
  */
-export function reconcileTotals(document: ParsedDocument): {
+export function reconcileTotals(
+  document: ParsedDocument,
+  options: { lineDecimals?: LineDecimals | undefined } = {},
+): {
   document: ParsedDocument;
   issues: DocumentIssue[];
 } {
   const issues: DocumentIssue[] = [];
   const doc = document;
-  const settle = settler(issues);
+  const settle = settler(issues, options.lineDecimals ?? FORMAT_PROFILE.itemAmountDecimals);
 
   const lines = doc.gItem.map((item, i) => reconcileItem(item, ['gItem', i], settle, issues));
   const tot = doc.gTot as Group & ParsedDocument['gTot'];
@@ -91,7 +94,7 @@ interface Settle {
 }
 
 /** Fills or checks `target[key]`; returns the value in force (the one the document carries). */
-function settler(issues: DocumentIssue[]): Settle {
+function settler(issues: DocumentIssue[], decimals: LineDecimals): Settle {
   const mismatch = (
     path: PathSegment[],
     sent: string,
@@ -112,13 +115,13 @@ function settler(issues: DocumentIssue[]): Settle {
     item(target, key, path, exact, explanation) {
       const sent = target[key];
       if (typeof sent !== 'string') {
-        const computed = computedItemAmount(exact);
+        const computed = computedItemAmount(exact, decimals);
         target[key] = computed.text;
         return computed.value;
       }
       const value = money(sent);
       if (!itemAmountAgrees(value, exact)) {
-        const shown = computedItemAmount(exact).text;
+        const shown = computedItemAmount(exact, decimals).text;
         mismatch(
           [...path, key],
           sent,

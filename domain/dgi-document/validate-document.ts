@@ -5,6 +5,7 @@ import { issueAt, type DocumentIssue } from './issues.js';
 import { DocumentSchema, type ParsedDocument } from './schema/document.js';
 import { toDocumentIssues } from './schema-issues.js';
 import { reconcileTotals } from './totals.js';
+import type { LineDecimals } from './rounding.js';
 
 /** A document ready for XML: normalised, every computed field present, its CUFE in `dId`. */
 export type DgiDocument = ParsedDocument & { dVerForm: typeof FORMAT_PROFILE.formatVersion; dId: string };
@@ -14,6 +15,8 @@ export type ValidationResult = { ok: true; document: DgiDocument } | { ok: false
 export interface ValidateOptions {
   /** Source of `dSeg` when the document has none (tests inject a fixed one). */
   securityCode?: () => string;
+  /** Decimals of the item amounts fepa computes (rounding.ts): 6 unless the seller rounds per line (2). */
+  lineDecimals?: LineDecimals | undefined;
 }
 
 /**
@@ -27,7 +30,9 @@ export function validateDocument(input: unknown, options: ValidateOptions = {}):
 
   // Rules first: reconcileTotals completes the parsed document (zod's own copy) in place.
   const rules = checkBusinessRules(parsed.data);
-  const { document: reconciled, issues: arithmetic } = reconcileTotals(parsed.data);
+  const { document: reconciled, issues: arithmetic } = reconcileTotals(parsed.data, {
+    lineDecimals: options.lineDecimals,
+  });
   const issues = [...rules, ...arithmetic];
   if (issues.length > 0) return { ok: false, issues };
 

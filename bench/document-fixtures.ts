@@ -10,25 +10,8 @@ const base = JSON.parse(
   gTot: Record<string, unknown>;
 };
 
-/** An invoice with `count` items at mixed ITBMS rates, totals left for fepa to compute. */
-export function invoiceWithItems(count: number): unknown {
-  const rates = ['00', '01', '02', '03'];
-  return {
-    gDGen: { ...base.gDGen, dSeg: undefined },
-    gItem: Array.from({ length: count }, (_, i) => ({
-      dDescProd: `Articulo de inventario numero ${i + 1} & accesorios <caja>`,
-      dCodProd: `ART-${String(i + 1).padStart(5, '0')}`,
-      cUnidad: 'und',
-      dCantCodInt: String((i % 7) + 1),
-      gPrecios: {
-        dPrUnit: `${(i % 50) + 1}.${String(i % 100).padStart(2, '0')}`,
-        ...(i % 5 === 0 ? { dPrUnitDesc: '0.50' } : {}),
-      },
-      gITBMSItem: { dTasaITBMS: rates[i % rates.length] },
-    })),
-    gTot: { iPzPag: '1', gFormaPago: [{ iFormaPago: '02' }] },
-  };
-}
+/** An invoice with `count` items at mixed ITBMS rates (the simulator's suppliers issue the same). */
+export { invoiceWithItems } from '../tools/pac-simulator/supplier-side.js';
 
 export const ITEM_COUNTS = [1, 20, 500] as const;
 

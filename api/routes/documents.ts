@@ -20,7 +20,7 @@ import {
   DeliveryStartedSchema,
   DocumentListSchema,
 } from '../response-schemas.js';
-import { invalidRequest } from '../validation.js';
+import { decodeCursor, nextCursor } from '../page-cursor.js';
 
 const Action = z.strictObject({ actor: z.string().min(1).max(100), reason: z.string().max(500).optional() });
 const AnnulAction = z.strictObject({
@@ -241,14 +241,7 @@ export function documentRoutes(deps: {
           limit: query.limit,
           after,
         });
-        const last = rows.at(-1);
-        res.json({
-          items: rows,
-          nextCursor:
-            rows.length === query.limit && last
-              ? Buffer.from(JSON.stringify({ createdAt: last.createdAt, id: last.id })).toString('base64url')
-              : null,
-        });
+        res.json({ items: rows, nextCursor: nextCursor(rows, query.limit) });
       },
     }),
     defineRoute({
@@ -421,18 +414,4 @@ export function documentRoutes(deps: {
       },
     }),
   ];
-}
-
-const Cursor = z.object({ createdAt: z.iso.datetime({ offset: true }), id: z.uuid() });
-
-/** A cursor the API handed out; anything else is a 400, not a 500. */
-function decodeCursor(cursor: string): z.infer<typeof Cursor> {
-  try {
-    return Cursor.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw invalidRequest(
-      [{ path: 'query.cursor', rule: 'cursor', message: 'use nextCursor from the previous page' }],
-      'cursor is not one this API handed out.',
-    );
-  }
 }

@@ -8,6 +8,7 @@ import { RECEIVED_LIMITS } from '../../domain/receiving/received-limits.js';
 import type { ReceivedRow } from '../../platform/storage/received-store.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
+import { decodeCursor, nextCursor } from '../page-cursor.js';
 
 const upload = multer({
   storage: multer.memoryStorage(),
@@ -161,22 +162,7 @@ export function receivedRoutes(deps: { received: ReceivedService }): AnyRoute[] 
       },
       async handle({ res, query, params }) {
         const bounds = query.period ? periodBounds(query.period) : undefined;
-        let after: { createdAt: string; id: string } | undefined;
-        if (query.cursor) {
-          try {
-            after = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as typeof after;
-          } catch {
-            after = undefined;
-          }
-          if (!after?.createdAt || !after.id)
-            throw new HttpProblem({
-              type: 'validation',
-              title: 'The request is not valid',
-              status: 400,
-              detail: 'cursor is not one this API gave',
-              issues: [{ path: 'cursor', rule: 'format', message: 'not a cursor from a previous page' }],
-            });
-        }
+        const after = query.cursor ? decodeCursor(query.cursor) : undefined;
         const rows = await deps.received.list(params.companyId!, {
           status: query.status,
           supplierRuc: query.supplier,
@@ -188,14 +174,7 @@ export function receivedRoutes(deps: { received: ReceivedService }): AnyRoute[] 
           limit: query.limit,
           after,
         });
-        const last = rows.at(-1);
-        res.json({
-          items: rows.map(summary),
-          nextCursor:
-            rows.length === query.limit && last
-              ? Buffer.from(JSON.stringify({ createdAt: last.createdAt, id: last.id })).toString('base64url')
-              : null,
-        });
+        res.json({ items: rows.map(summary), nextCursor: nextCursor(rows, query.limit) });
       },
     }),
     defineRoute({

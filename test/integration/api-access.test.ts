@@ -31,7 +31,14 @@ function validBody(route: AnyRoute, document: Record<string, any>): unknown {
   if (route.path.endsWith('/roundtrip')) return { note: 'x' };
   if (route.path.endsWith('/manifest')) return { code: '1001', actor: 'ana' };
   if (route.path.endsWith('/mailbox'))
-    return { host: 'imap.gmail.com', port: 993, secure: true, username: 'u', password: 'p', whenDone: 'flag' };
+    return {
+      host: 'imap.gmail.com',
+      port: 993,
+      secure: true,
+      username: 'u',
+      password: 'p',
+      whenDone: 'flag',
+    };
   if (route.path.endsWith('/receiving-settings')) return { autoAcknowledge: null };
   return { actor: 'ana' };
 }

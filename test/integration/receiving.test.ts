@@ -422,7 +422,9 @@ describe('receiving suppliers documents', () => {
     assert.equal((await call('GET', `/v1/companies/${c.id}/received`)).body.items.length, 2);
     // The mailbox's password never enters a workflow's history, nor the SDK's logs.
     const env = await testTemporal();
-    for await (const w of env.client.workflow.list({ query: `WorkflowId STARTS_WITH 'mailbox-read:${c.id}'` })) {
+    for await (const w of env.client.workflow.list({
+      query: `WorkflowId STARTS_WITH 'mailbox-read:${c.id}'`,
+    })) {
       const history = JSON.stringify(await env.client.workflow.getHandle(w.workflowId).fetchHistory());
       assert.ok(history.includes(c.id) && !history.includes(imap.password));
     }
@@ -490,7 +492,7 @@ describe('receiving suppliers documents', () => {
         });
         const accepted = hooks.received.find(
           (r) => (r.body as { type?: string }).type === 'received.accepted',
-        )!.body as any;
+        )!.body;
         assert.equal(accepted.received.cufe, doc.cufe);
         const env = await testTemporal();
         const found = await until('visible by SupplierRuc', async () => {

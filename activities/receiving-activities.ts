@@ -23,6 +23,12 @@ import {
   saveReceivedState,
 } from '../platform/storage/received-store.js';
 import { checkAgainstDgiSchema } from '../platform/xsd-check/xmllint-schema-check.js';
+import { findCompany } from '../platform/storage/company-store.js';
+import { intakeReceived } from '../platform/temporal/received-intake.js';
+import type { ReceivedTimings } from '../common/received-messages.js';
+import type { PacInboxSummary } from '../common/mailbox.js';
+
+export type { PacInboxSummary };
 
 /**
  * What the PAC's answer about another emitter's document says the DGI holds. Anything but the DGI's own
@@ -219,6 +225,54 @@ export function createReceivingPacActivities(deps: {
       return answer === 'no-answer'
         ? { answer, ...facts, message: `${result.status}: ${facts.message}`.slice(0, 300) }
         : { answer, ...facts };
+    },
+
+    /**
+     * The PAC's reception door (eDoc service 2): every document it holds for the company goes through the one
+     * intake, as a mailbox message's would. A PAC without it says so.
+     */
+    async pullReceivedFromPac(input: {
+      companyId: string;
+      documentsTaskQueue: string;
+      pacTaskQueuePrefix?: string;
+      receivedTimings?: Partial<ReceivedTimings>;
+    }): Promise<PacInboxSummary> {
+      const company = await findCompany(deps.sql, input.companyId);
+      if (!company) throw new Error(`company ${input.companyId} not found`);
+      const { adapter, settings } = await deps.pacs.resolve(input.companyId);
+      if (!adapter.reception?.inbox)
+        return {
+          offered: false,
+          documents: 0,
+          newDocuments: 0,
+          refused: 0,
+          message: `the PAC's reception service is not offered by ${settings.pac}`,
+        };
+      const summary: PacInboxSummary = { offered: true, documents: 0, newDocuments: 0, refused: 0 };
+      for (const environment of ['2', '1'] as const) {
+        const listed = await adapter.reception.inbox(company.ruc, environment);
+        if (!listed.ok)
+          return {
+            ...summary,
+            message: `${listed.result.status}: ${listed.result.pacMessage ?? ''}`.slice(0, 300),
+          };
+        const intake = {
+          sql: deps.sql,
+          client: getClient(),
+          taskQueue: input.documentsTaskQueue,
+          pacTaskQueuePrefix: input.pacTaskQueuePrefix,
+          timings: input.receivedTimings,
+        };
+        for (const document of listed.documents) {
+          const result = await intakeReceived(intake, input.companyId, document.xml, 'pac');
+          if (result.outcome === 'refused') summary.refused++;
+          else if (result.outcome !== 'company-not-found') {
+            summary.documents++;
+            if (result.outcome === 'created') summary.newDocuments++;
+          }
+        }
+      }
+      return summary;
     },
 
     /** Builds the receiver's rEvManifRecep, signs it with the company's certificate, sends it through its PAC. */

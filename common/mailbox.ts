@@ -20,3 +20,12 @@ export interface MailboxReadSummary {
   remaining: number;
   error?: string;
 }
+
+/** What one read of the PAC's reception service found. */
+export interface PacInboxSummary {
+  offered: boolean;
+  documents: number;
+  newDocuments: number;
+  refused: number;
+  message?: string;
+}

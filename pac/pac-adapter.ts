@@ -79,6 +79,11 @@ export interface PacReception {
   statusByCufe(cufe: string, environment: '1' | '2'): Promise<PacResult>;
   /** Sends the receiver's manifestation; absent when the PAC has no event service for it. */
   sendManifestation?(event: ManifestationEvent): Promise<EventAnswer>;
+  /** The documents the PAC holds for the company as receiver (eDoc service 2); absent where it has none. */
+  inbox?(
+    receiverRuc: string,
+    environment: '1' | '2',
+  ): Promise<{ ok: true; documents: Array<{ cufe: string; xml: string }> } | AccountCallFailure>;
 }
 
 /** One PAC. Adapters never retry: retrying is the workflow's job. */

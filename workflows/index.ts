@@ -8,3 +8,4 @@ export { contingencyWorkflow } from './contingency-workflow.js';
 export { folioWatchWorkflow, rucLookupWorkflow } from './pac-account-workflows.js';
 export { receivedDocumentWorkflow } from './received-document-workflow.js';
 export { mailboxReadWorkflow } from './mailbox-read-workflow.js';
+export { pacInboxWorkflow } from './pac-inbox-workflow.js';

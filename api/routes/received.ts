@@ -178,6 +178,22 @@ export function receivedRoutes(deps: { received: ReceivedService }): AnyRoute[] 
       },
     }),
     defineRoute({
+      method: 'post',
+      path: '/v1/companies/:companyId/received/pull',
+      access: 'operator',
+      tag: 'Received documents',
+      summary: "Read the PAC's reception service now (eDoc service 2): its documents for the company come in",
+      responses: {
+        200: {
+          description: "What the read found; `offered: false` when the company's PAC has no such service",
+          schema: z.looseObject({ offered: z.boolean() }),
+        },
+      },
+      async handle({ res, params }) {
+        res.json(await deps.received.pullFromPac(params.companyId!));
+      },
+    }),
+    defineRoute({
       method: 'get',
       path: '/v1/companies/:companyId/received/:receivedId',
       access: 'integrator',

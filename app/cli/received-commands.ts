@@ -5,7 +5,7 @@ import type { ReceivedRow } from '../../platform/storage/received-store.js';
 import { apiBase, callApi, companyOf } from './api-call.js';
 import { CliUsageError, type Command } from './command.js';
 
-const SUBCOMMANDS = ['list', 'show', 'post', 'manifest', 'xml', 'cafe', 'read-mail'];
+const SUBCOMMANDS = ['list', 'show', 'post', 'manifest', 'xml', 'cafe', 'read-mail', 'pull'];
 
 const line = (r: ReceivedRow) =>
   `${r.id}  ${r.status.padEnd(11)} ${r.docType} ${r.supplierRuc.padEnd(20)} ${r.pointOfSale}-${r.number}  ${r.total.padStart(12)}  ${r.issuedAt ?? ''}  ${r.sources.join('+')}`;
@@ -42,7 +42,7 @@ function describe(r: ReceivedRow & { live?: { reason?: string } | null }): strin
 export const receivedCommand: Command = {
   name: 'received',
   usage:
-    'fepa received list|show|post|manifest|xml|cafe|read-mail [<id|CUFE|file.xml>] [--status --supplier --type --period YYYY-MM --limit] [--code 1001…1005 --reason …] [--out file] [--company <id>] [--api <url>] [--json]',
+    'fepa received list|show|post|manifest|xml|cafe|read-mail|pull [<id|CUFE|file.xml>] [--status --supplier --type --period YYYY-MM --limit] [--code 1001…1005 --reason …] [--out file] [--company <id>] [--api <url>] [--json]',
   summary: "Suppliers' documents: receive, verify, confirm with the DGI, manifest (FEPA_API_KEY).",
   options: {
     status: { type: 'string' },
@@ -103,6 +103,24 @@ export const receivedCommand: Command = {
           : `${r.messages} message(s): ${r.documents} document(s) (${r.newDocuments} new), ${r.refused} refused, ${r.skipped} part(s) skipped${r.remaining ? `; ${r.remaining} message(s) left for the next read` : ''}`,
       );
       return r.error ? 1 : 0;
+    }
+    if (sub === 'pull') {
+      const pulled = await callApi(what, { url: `${base}/received/pull`, body: {} }, err);
+      if (!pulled.ok) return pulled.exitCode;
+      const r = pulled.body as {
+        offered: boolean;
+        documents: number;
+        newDocuments: number;
+        refused: number;
+        message?: string;
+      };
+      print(
+        pulled.body,
+        r.offered && !r.message
+          ? `${r.documents} document(s) from the PAC (${r.newDocuments} new), ${r.refused} refused`
+          : (r.message ?? 'not offered'),
+      );
+      return r.offered && !r.message ? 0 : 1;
     }
     if (!ref)
       throw new CliUsageError(

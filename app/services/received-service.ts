@@ -1,4 +1,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
+import type { PacInboxSummary } from '../../common/mailbox.js';
+import { pacTaskQueue } from '../../common/pac-outcome.js';
+import { TASK_QUEUES } from '../../common/task-queues.js';
+import { findPacSettings } from '../../platform/storage/pac-settings-store.js';
 import type { ReceivedSource } from '../../common/received-document.js';
 import {
   intakeReceived,
@@ -50,6 +54,31 @@ export class ReceivedService {
 
   xml(companyId: string, id: string): Promise<string | undefined> {
     return receivedXml(this.deps.sql, companyId, id);
+  }
+
+  /**
+   * Reads the PAC's reception service now (eDoc service 2): what it holds for the company goes through the
+   * intake. Answers what came of it (or that the company's PAC does not offer it).
+   */
+  async pullFromPac(companyId: string): Promise<PacInboxSummary> {
+    const { pac } = await findPacSettings(this.deps.sql, companyId);
+    const documentsTaskQueue = this.deps.taskQueue ?? TASK_QUEUES.documents;
+    return this.deps.client.workflow.execute<(input: unknown) => Promise<PacInboxSummary>>(
+      'pacInboxWorkflow',
+      {
+        taskQueue: documentsTaskQueue,
+        workflowId: `pac-inbox:${companyId}:${Date.now()}`,
+        args: [
+          {
+            companyId,
+            pacTaskQueue: `${this.deps.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`,
+            documentsTaskQueue,
+            ...(this.deps.pacTaskQueuePrefix ? { pacTaskQueuePrefix: this.deps.pacTaskQueuePrefix } : {}),
+            ...(this.deps.timings ? { receivedTimings: this.deps.timings } : {}),
+          },
+        ],
+      },
+    );
   }
 
   /** The live state from the workflow, when it still runs (the row is the record either way). */

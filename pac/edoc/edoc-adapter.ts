@@ -13,6 +13,7 @@ import {
   type EdocCredentials,
   type EdocService,
   type EdocToken,
+  type RecepcionDocumentos,
   type RespuestaAnulacion,
   type RespuestaEdoc,
 } from './edoc-wire.js';
@@ -60,6 +61,19 @@ export class EdocAdapter implements PacAdapter {
         EventoFirmado: event.signedXml,
       });
       return eventAnswerOf(this.annulmentLike(outcome, event.cufe));
+    },
+    inbox: async (receiverRuc, environment) => {
+      const query = new URLSearchParams({ RucReceptor: receiverRuc, Ambiente: environment });
+      const outcome = await this.call('reception', 'GET', `${EDOC_PATHS.receptionInbox}?${query.toString()}`);
+      if (isPacResult(outcome)) return { ok: false, result: outcome };
+      const answer =
+        outcome.kind === 'response' ? (outcome.json as RecepcionDocumentos | undefined) : undefined;
+      if (outcome.kind !== 'response' || outcome.status !== 200 || !Array.isArray(answer?.Documentos))
+        return { ok: false, result: this.interpret(outcome, 'query') };
+      const documents = answer.Documentos.filter(
+        (d): d is { Cufe: string; XML: string } => typeof d.Cufe === 'string' && typeof d.XML === 'string',
+      ).map((d) => ({ cufe: d.Cufe, xml: d.XML }));
+      return { ok: true, documents };
     },
   };
 

@@ -6,6 +6,7 @@
  */
 export const EDOC_SERVICE = {
   emission: 1,
+  reception: 2,
   query: 3,
   receptionQuery: 4,
   manifest: 15,
@@ -21,6 +22,8 @@ export const EDOC_PATHS = {
   annul: '/Emision/Eventos/API/Anulacion',
   status: '/Emision/Consulta/Estado/Api/Documento',
   xml: '/Emision/Consulta/Api/DocumentoXml',
+  /** Service 2, reception: the documents the DGI holds for the company as receiver [U: path and shape]. */
+  receptionInbox: '/Recepcion/Api/Documentos',
   /** Service 4, reception query: the DGI's status of any emitter's document by CUFE [U: path and shape]. */
   receptionStatus: '/Recepcion/Consulta/Api/Documento',
   /** Service 15, receiver manifest (`ManifiestoReceptor` in the emp docs) [U: path and body]. */
@@ -80,3 +83,10 @@ export const EDOC_EXTRA_FIELDS = [
 
 export const basicAuth = (c: EdocCredentials) =>
   `Basic ${Buffer.from(`${c.user}:${c.password}`).toString('base64')}`;
+
+/** Service 2's answer, as fepa assumes it [U]: the documents addressed to the company, each with its XML. */
+export interface RecepcionDocumentos {
+  Estado?: string | number;
+  MensajeRespuesta?: string | null;
+  Documentos?: Array<{ Cufe?: string; XML?: string }> | null;
+}

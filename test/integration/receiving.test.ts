@@ -509,4 +509,28 @@ describe('receiving suppliers documents', () => {
       }
     },
   );
+
+  it(
+    "the PAC's reception door (eDoc service 2) brings the company's documents in once; HKA does not offer it",
+    LIMIT,
+    async () => {
+      const edoc = await scenarios.company({ pac: 'edoc' });
+      const hka = await scenarios.company({ pac: 'hka' });
+      const call = await api.clientFor(edoc.id);
+      const docs = [await supplierDocument(edoc), await supplierDocument(edoc)];
+      await supplierDocument(hka); // another receiver's: not listed for this company
+      const first = await call('POST', `/v1/companies/${edoc.id}/received/pull`, {});
+      assert.equal(first.status, 200, JSON.stringify(first.body));
+      assert.deepEqual(first.body, { offered: true, documents: 2, newDocuments: 2, refused: 0 });
+      const again = await call('POST', `/v1/companies/${edoc.id}/received/pull`, {});
+      assert.equal(again.body.newDocuments, 0);
+      for (const d of docs) {
+        const row = await settled(call, edoc, d.cufe, ['accepted']);
+        assert.deepEqual(row.sources, ['pac']);
+      }
+      const none = await (await api.clientFor(hka.id))('POST', `/v1/companies/${hka.id}/received/pull`, {});
+      assert.equal(none.body.offered, false);
+      assert.match(none.body.message, /not offered by hka/);
+    },
+  );
 });

@@ -214,6 +214,19 @@ export function edocRoutes(sim: PacSimulator): Router {
     );
   });
 
+  // Service 2: the documents other emitters issued to a receiver (the simulator's suppliers').
+  router.get('/Recepcion/Api/Documentos', async (req, res) => {
+    if (!accountOf(req, res)) return;
+    const ruc = typeof req.query.RucReceptor === 'string' ? req.query.RucReceptor : '';
+    const environment = typeof req.query.Ambiente === 'string' ? req.query.Ambiente : '2';
+    const documents = await sim.suppliers.issuedTo(ruc, environment);
+    res.json({
+      Estado: '2',
+      MensajeRespuesta: `${documents.length} documento(s)`,
+      Documentos: documents.map((d) => ({ Cufe: d.cufe, XML: d.xml })),
+    });
+  });
+
   // Service 15: the receiver's manifestation, signed by the receiver.
   router.post('/Recepcion/Eventos/Api/ManifiestoReceptor', async (req, res) => {
     if (!accountOf(req, res)) return;

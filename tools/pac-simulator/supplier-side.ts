@@ -148,6 +148,22 @@ export class SupplierSide {
     return { cufe, xml, protocol, number };
   }
 
+  /** The documents the simulated DGI holds for a receiver (what eDoc's reception service lists). */
+  async issuedTo(receiverRuc: string, environment: string): Promise<Array<{ cufe: string; xml: string }>> {
+    const receiver = new RegExp(
+      `<gRucRec><dTipoRuc>[12]</dTipoRuc><dRuc>${receiverRuc.replace(/[^0-9A-Z-]/g, '')}</dRuc>`,
+    );
+    return (await this.store.list())
+      .filter(
+        (d) =>
+          d.key.startsWith('supplier|') &&
+          d.environment === environment &&
+          d.signedXml &&
+          receiver.test(d.signedXml),
+      )
+      .map((d) => ({ cufe: d.cufe, xml: d.signedXml! }));
+  }
+
   /** The supplier annuls its document later (the DGI's records change; the receiver must notice). */
   async annul(cufe: string): Promise<boolean> {
     const doc = await this.store.byCufe(cufe);

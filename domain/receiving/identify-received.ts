@@ -54,6 +54,15 @@ export function identifyReceived(xml: string): IdentifyResult {
       'max-size',
       `the XML is ${bytes} bytes; a received document may have at most ${RECEIVED_LIMITS.documentBytes}`,
     );
+  // Characters XML 1.0 forbids (NUL and most C0 controls): no parser may take them, and PostgreSQL cannot keep NUL.
+  // eslint-disable-next-line no-control-regex -- the control characters are what this looks for
+  const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.exec(xml);
+  if (forbidden)
+    return refuse(
+      '(document)',
+      'xml-character',
+      `character U+${forbidden[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at ${forbidden.index} is not allowed in XML`,
+    );
   if (/<!DOCTYPE|<!ENTITY/i.test(xml))
     return refuse('(document)', 'no-dtd', 'a DTD or entity declaration is not allowed in an rFE');
   const tree = readXmlTree(xml);

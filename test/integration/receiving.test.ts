@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { ImapFlow } from 'imapflow';
+import fc from 'fast-check';
 import { ReceivedService } from '../../app/services/received-service.js';
 import { MailboxService } from '../../app/services/mailbox-service.js';
 import type { ReceivedTimings } from '../../common/received-messages.js';
@@ -531,6 +532,56 @@ describe('receiving suppliers documents', () => {
       const none = await (await api.clientFor(hka.id))('POST', `/v1/companies/${hka.id}/received/pull`, {});
       assert.equal(none.body.offered, false);
       assert.match(none.body.message, /not offered by hka/);
+    },
+  );
+
+  it(
+    'the intake, fuzzed: mangled, truncated and hostile XML is a 400 (or a record that ends invalid), never a 500',
+    LIMIT,
+    async () => {
+      const c = await scenarios.company({ pac: 'sandbox' });
+      const doc = await supplierDocument(c);
+      const mangle = fc.oneof(
+        fc.record({ at: fc.nat(), cut: fc.nat({ max: 400 }) }).map(({ at, cut }) => {
+          const i = at % doc.xml.length;
+          return doc.xml.slice(0, i) + doc.xml.slice(i + cut);
+        }),
+        fc
+          .record({
+            at: fc.nat(),
+            text: fc.constantFrom(
+              '<',
+              '&',
+              ']]>',
+              '<!--',
+              '<?x?>',
+              '\u0000',
+              '<!ENTITY a "b">',
+              '</rFE>',
+              'é',
+            ),
+          })
+          .map(({ at, text }) => {
+            const i = at % doc.xml.length;
+            return doc.xml.slice(0, i) + text + doc.xml.slice(i);
+          }),
+        fc.string({ maxLength: 200 }),
+      );
+      const statuses = new Set<number>();
+      await fc.assert(
+        fc.asyncProperty(mangle, async (xml) => {
+          const res = await postXml(undefined as unknown as ApiCall, c, xml);
+          statuses.add(res.status);
+          assert.ok([200, 202, 400].includes(res.status), `${res.status} for ${xml.slice(0, 80)}`);
+        }),
+        { numRuns: 150 },
+      );
+      assert.ok(statuses.has(400));
+      // Whatever was kept is one record per CUFE, each verified by its workflow.
+      const kept = (
+        await testDatabase()`select count(*)::int as n, count(distinct cufe)::int as d from received_documents where company_id = ${c.id}`
+      )[0]!;
+      assert.equal(kept.n, kept.d);
     },
   );
 });

@@ -77,7 +77,8 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
         if (!issued.ok) throw contingencyReasonFailure(issued.waitsForPerson);
         request = issued.request;
       }
-      const result = validateDocument(request);
+      // The convention it was accepted with (rounding.ts): the same amounts the API checked.
+      const result = validateDocument(request, { lineDecimals: loaded.lineDecimals });
       if (!result.ok) throw validationFailure(result.issues);
       const unsignedXml = writeCanonicalRfe(result.document);
       const saved = await savePreparedDocument(

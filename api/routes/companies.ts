@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { ROLES } from '../../platform/access/roles.js';
 import type { ApiKeyService } from '../../app/services/api-key-service.js';
-import { findCompany, setMailSenderName } from '../../platform/storage/company-store.js';
+import {
+  companyLineDecimals,
+  findCompany,
+  setCompanyLineDecimals,
+  setMailSenderName,
+} from '../../platform/storage/company-store.js';
 import type { Sql } from '../../platform/storage/database.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
@@ -15,6 +20,10 @@ const CreateKeyRequest = z.strictObject({
     .datetime({ offset: true })
     .optional()
     .describe('Omitted: the key does not expire (revoke it when it is no longer needed)'),
+});
+
+const DocumentSettingsRequest = z.strictObject({
+  lineDecimals: z.union([z.literal(2), z.literal(6)]).nullable(),
 });
 
 const MailSenderRequest = z.strictObject({
@@ -80,6 +89,36 @@ export function companyRoutes(deps: { sql: Sql; keys: ApiKeyService }): AnyRoute
         if (!(await setMailSenderName(deps.sql, params.companyId!, body.senderName)))
           throw companyNotFound(params.companyId!);
         res.status(204).end();
+      },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/v1/companies/:companyId/document-settings',
+      access: 'admin',
+      tag: 'Company',
+      summary: "How fepa computes item amounts for this company (the seller's rounding)",
+      description:
+        "`lineDecimals`: 6 (as production POS invoices carry) or 2 (amounts rounded per line, as the DGI's 2019 " +
+        "sample and POS systems that round tax per line do). Choose what the seller's POS prints; a document may " +
+        'override it with its own `lineDecimals`. `null`: fepa\'s default, 6. docs/dgi-document.md, "Rounding".',
+      body: DocumentSettingsRequest,
+      example: { lineDecimals: 2 },
+      responses: { 200: { description: 'Saved', schema: DocumentSettingsRequest } },
+      async handle({ res, params, body }) {
+        if (!(await setCompanyLineDecimals(deps.sql, params.companyId!, body.lineDecimals)))
+          throw companyNotFound(params.companyId!);
+        res.json({ lineDecimals: await companyLineDecimals(deps.sql, params.companyId!) });
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/v1/companies/:companyId/document-settings',
+      access: 'integrator',
+      tag: 'Company',
+      summary: 'How fepa computes item amounts for this company',
+      responses: { 200: { description: 'The settings', schema: DocumentSettingsRequest } },
+      async handle({ res, params }) {
+        res.json({ lineDecimals: await companyLineDecimals(deps.sql, params.companyId!) });
       },
     }),
     defineRoute({

@@ -153,10 +153,19 @@ export function documentRoutes(deps: {
       description:
         'The DGI document in JSON with the DGI field names. Omit `dNroDF` to let fepa allocate the next number, ' +
         '`dFechaEm` to let fepa stamp the time it accepted the request. An optional `erp` block carries the ' +
-        "ERP's own references (outside the signed XML; `erp.uniqueCode` unique per company). " +
+        "ERP's own references (outside the signed XML; `erp.uniqueCode` unique per company); `lineDecimals` (2 or 6) " +
+        "how fepa computes item amounts, overriding the company's document-settings. " +
         'Sending the same document again answers 200 with the same id; another document with the same number, ' +
         'or with the same `erp.uniqueCode`, 409.',
-      documentedBody: DocumentSchema.extend({ erp: ErpReferenceSchema.optional() }),
+      documentedBody: DocumentSchema.extend({
+        erp: ErpReferenceSchema.optional(),
+        lineDecimals: z
+          .union([z.literal(2), z.literal(6)])
+          .optional()
+          .describe(
+            "Item amounts fepa computes: 2 (rounded per line) or 6; default: the company's document-settings",
+          ),
+      }),
       example: INVOICE_EXAMPLE,
       responses: {
         202: {

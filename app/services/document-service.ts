@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { loadDocumentRequest } from '../../platform/storage/document-store.js';
+import { splitLineDecimals } from './line-decimals.js';
 import { splitErpReference } from './erp-reference.js';
 import { stampEmissionDate } from '../../domain/dgi-document/emission-date.js';
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
@@ -27,7 +29,7 @@ import { findPacSettings } from '../../platform/storage/pac-settings-store.js';
 import { validateDocument, type DgiDocument, type DocumentIssue } from '../../domain/dgi-document/index.js';
 import { documentIssuesForPac } from '../../pac/pac-registry.js';
 import { issueAt } from '../../domain/dgi-document/issues.js';
-import { findCompany, type Company } from '../../platform/storage/company-store.js';
+import { companyLineDecimals, findCompany, type Company } from '../../platform/storage/company-store.js';
 import type { Sql } from '../../platform/storage/database.js';
 import {
   applyCorrection,
@@ -132,9 +134,12 @@ export class DocumentService {
       ? await this.resumeByIdempotencyKey(company, options.idempotencyKey, hash)
       : undefined;
     if (retried) return retried;
-    // The ERP's references travel beside the document, never inside the signed XML.
-    const split = splitErpReference(request);
+    // The ERP's references and the rounding convention travel beside the document, never inside the signed XML.
+    const rounding = splitLineDecimals(request);
+    const split = splitErpReference(rounding.document);
     const erp = split.erp;
+    const lineDecimals =
+      rounding.lineDecimals ?? (await companyLineDecimals(this.deps.sql, companyId)) ?? undefined;
     // A repeat of a document the ERP already sent under its unique code is that document (or a conflict).
     if (erp?.uniqueCode) {
       const known = await this.byErpCode(company, erp.uniqueCode, hash);
@@ -144,9 +149,12 @@ export class DocumentService {
     request = stampEmissionDate(split.document, new Date());
     // Without dNroDF, fepa allocates the number (validated meanwhile with a placeholder).
     const allocate = !hasNumber(request);
-    const validation = validateDocument(allocate ? withPlaceholderNumber(request) : request);
-    if (!validation.ok || split.issues.length)
-      return { outcome: 'invalid', issues: [...split.issues, ...(validation.ok ? [] : validation.issues)] };
+    const validation = validateDocument(allocate ? withPlaceholderNumber(request) : request, {
+      lineDecimals,
+    });
+    const sideIssues = [...rounding.issues, ...split.issues];
+    if (!validation.ok || sideIssues.length)
+      return { outcome: 'invalid', issues: [...sideIssues, ...(validation.ok ? [] : validation.issues)] };
     const doc = validation.document;
     const emitter = doc.gDGen.gEmis.gRucEmi;
     if (emitter.dRuc !== company.ruc || emitter.dDV !== company.dv) {
@@ -185,6 +193,7 @@ export class DocumentService {
           status: 'received',
           idempotencyKey: options.idempotencyKey,
           erp,
+          lineDecimals,
         });
       } catch (err) {
         if (erp?.uniqueCode && isErpCodeConflict(err))
@@ -216,6 +225,7 @@ export class DocumentService {
           status: 'received',
           idempotencyKey: options.idempotencyKey,
           erp,
+          lineDecimals,
         })
       ).id;
     } catch (err) {
@@ -296,7 +306,9 @@ export class DocumentService {
     const row = await findCompanyDocumentKey(this.deps.sql, companyId, documentId);
     if (!row) return { outcome: 'not-found' };
     request = stampEmissionDate(request, new Date());
-    const validation = validateDocument(request);
+    // Corrected under the convention the document was accepted with: the build step uses the same.
+    const { lineDecimals } = await loadDocumentRequest(this.deps.sql, documentId);
+    const validation = validateDocument(request, { lineDecimals });
     if (!validation.ok) return { outcome: 'invalid', issues: validation.issues };
     const pacIssues = await this.pacIssues(companyId, validation.document);
     if (pacIssues.length) return { outcome: 'invalid', issues: pacIssues };

@@ -51,3 +51,21 @@ export async function setMailSenderName(sql: Sql, companyId: string, name: strin
     await sql`update companies set mail_sender_name = ${name} where id = ${companyId} returning id`;
   return rows.length === 1;
 }
+
+/** The company's item-amount convention (rounding.ts): 2 or 6 decimals; null: fepa's default (6). */
+export async function companyLineDecimals(sql: Sql, companyId: string): Promise<2 | 6 | null> {
+  const [row] = await sql<Array<{ line_decimals: 2 | 6 | null }>>`
+    select line_decimals from companies where id = ${companyId}`;
+  return row?.line_decimals ?? null;
+}
+
+export async function setCompanyLineDecimals(
+  sql: Sql,
+  companyId: string,
+  decimals: 2 | 6 | null,
+): Promise<boolean> {
+  if (!isUuid(companyId)) return false;
+  const rows =
+    await sql`update companies set line_decimals = ${decimals} where id = ${companyId} returning id`;
+  return rows.length === 1;
+}

@@ -8,6 +8,8 @@ export interface NewDocument {
   companyId: string;
   /** The integrator's own references (outside the signed XML); `uniqueCode` unique per company. */
   erp?: ErpReference | undefined;
+  /** The item-amount convention the document was accepted with (rounding.ts); null: the default. */
+  lineDecimals?: 2 | 6 | undefined;
   environment: '1' | '2';
   docType: string;
   branch: string;
@@ -31,10 +33,10 @@ export interface PreparedDocument {
 /** Inserts the document row; the business key's unique constraint refuses a second one. */
 export async function insertDocument(sql: Sql, doc: NewDocument): Promise<{ id: string }> {
   const [row] = await sql<{ id: string }[]>`
-    insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status, idempotency_key, erp, erp_code)
+    insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status, idempotency_key, erp, erp_code, line_decimals)
     values (${doc.companyId}, ${Number(doc.environment)}, ${doc.docType}, ${doc.branch}, ${doc.pointOfSale}, ${doc.number},
             ${doc.workflowId}, ${doc.requestHash}, ${sql.json(doc.request as never)}, ${doc.status}, ${doc.idempotencyKey ?? null},
-            ${doc.erp ? sql.json(doc.erp as never) : null}, ${doc.erp?.uniqueCode ?? null})
+            ${doc.erp ? sql.json(doc.erp as never) : null}, ${doc.erp?.uniqueCode ?? null}, ${doc.lineDecimals ?? null})
     returning id`;
   return row!;
 }
@@ -48,9 +50,11 @@ export async function loadDocumentRequest(
   companyId: string;
   environment: '1' | '2';
   contingencyId?: string;
+  lineDecimals?: 2 | 6;
 }> {
   const [row] = await sql<
     Array<{
+      line_decimals: 2 | 6 | null;
       request: unknown;
       cufe: string | null;
       digest_value: string | null;
@@ -61,7 +65,8 @@ export async function loadDocumentRequest(
       contingency_id: string | null;
     }>
   >`
-    select request, cufe, digest_value, unsigned_xml, total::text as total, company_id, environment, contingency_id
+    select request, cufe, digest_value, unsigned_xml, total::text as total, company_id, environment, contingency_id,
+      line_decimals
     from documents where id = ${documentId}`;
   if (!row) throw DocumentStoreError.notFound(documentId);
   const prepared =
@@ -74,6 +79,7 @@ export async function loadDocumentRequest(
     companyId: row.company_id,
     environment: String(row.environment) as '1' | '2',
     ...(row.contingency_id ? { contingencyId: row.contingency_id } : {}),
+    ...(row.line_decimals ? { lineDecimals: row.line_decimals } : {}),
   };
 }
 
@@ -282,10 +288,10 @@ export async function insertDocumentWithNextNumber(
     request.gDGen.dNroDF = number;
     const workflowId = doc.workflowIdFor(number);
     const [row] = await tx<{ id: string }[]>`
-      insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status, idempotency_key, erp, erp_code)
+      insert into documents (company_id, environment, doc_type, branch, point_of_sale, number, workflow_id, request_hash, request, status, idempotency_key, erp, erp_code, line_decimals)
       values (${doc.companyId}, ${Number(doc.environment)}, ${doc.docType}, ${doc.branch}, ${doc.pointOfSale}, ${number},
               ${workflowId}, ${doc.requestHash}, ${tx.json(request as never)}, ${doc.status}, ${doc.idempotencyKey ?? null},
-              ${doc.erp ? tx.json(doc.erp as never) : null}, ${doc.erp?.uniqueCode ?? null})
+              ${doc.erp ? tx.json(doc.erp as never) : null}, ${doc.erp?.uniqueCode ?? null}, ${doc.lineDecimals ?? null})
       returning id`;
     return { id: row!.id, number, workflowId };
   });

@@ -76,6 +76,50 @@ describe('the documents HTTP API', () => {
     assert.equal(again.body.id, created.body.id);
   });
 
+  it("the seller's rounding: the company's convention, a document's own override, and a clear 400", async () => {
+    const c = await createCompanyWithCertificate(testDatabase());
+    const admin = await api.clientFor(c.id, 'admin');
+    const lines = await loadExample('invoice-line-rounding.json');
+    const set = await admin('PUT', `/v1/companies/${c.id}/document-settings`, { lineDecimals: 2 });
+    assert.deepEqual([set.status, set.body], [200, { lineDecimals: 2 }]);
+    const amounts = async (number: string, extra: Record<string, unknown> = {}) => {
+      const created = await admin('POST', `/v1/companies/${c.id}/documents`, {
+        ...documentFor(c, lines, number),
+        ...extra,
+      });
+      assert.equal(created.status, 202, JSON.stringify(created.body));
+      for (
+        let i = 0;
+        i < 200 && (await admin('GET', created.body.links.self)).body.status !== 'authorized';
+        i++
+      )
+        await new Promise((r) => setTimeout(r, 100));
+      const xml = String((await admin('GET', created.body.links.xml)).body);
+      return [
+        [...xml.matchAll(/<dValITBMS>([^<]*)</g)].map((m) => m[1]).join(' '),
+        /<dTotITBMS>([^<]*)</.exec(xml)?.[1],
+        /<dVTot>([^<]*)</.exec(xml)?.[1],
+      ];
+    };
+    // The company rounds per line, as its POS prints; a document may still ask for 6 decimals.
+    assert.deepEqual(await amounts('0000000601'), ['0.86 0.29 0.29', '1.44', '21.92']);
+    assert.deepEqual(await amounts('0000000602', { lineDecimals: 6 }), [
+      '0.8575 0.2877 0.2884',
+      '1.43',
+      '21.91',
+    ]);
+    const bad = await admin('POST', `/v1/companies/${c.id}/documents`, {
+      ...documentFor(c, lines, '0000000603'),
+      lineDecimals: 3,
+    });
+    assert.equal(bad.status, 400);
+    assert.deepEqual([bad.body.issues[0].path, bad.body.issues[0].rule], ['lineDecimals', 'one-of']);
+    assert.equal(
+      (await admin('PUT', `/v1/companies/${c.id}/document-settings`, { lineDecimals: 4 })).status,
+      400,
+    );
+  });
+
   it('authorizes a document shaped like a production POS invoice (6-decimal lines, totals given, branch PPAL)', async () => {
     const pos = documentFor(company, await loadExample('invoice-pos-6-decimals.json'), '0000000521');
     const created = await call('POST', `/v1/companies/${company.id}/documents`, pos);

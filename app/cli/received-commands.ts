@@ -1,6 +1,7 @@
 // `fepa received …`: suppliers' documents from a terminal, through the API with FEPA_API_KEY. Text for people,
 // --json for scripts.
 import { readFile, writeFile } from 'node:fs/promises';
+import type { MailboxReadSummary, PacInboxSummary } from '../../common/mailbox.js';
 import type { ReceivedRow } from '../../platform/storage/received-store.js';
 import { apiBase, callApi, companyOf } from './api-call.js';
 import { CliUsageError, type Command } from './command.js';
@@ -87,15 +88,7 @@ export const receivedCommand: Command = {
     if (sub === 'read-mail') {
       const read = await callApi(what, { url: `${base}/mailbox/read`, body: {} }, err);
       if (!read.ok) return read.exitCode;
-      const r = read.body as {
-        messages: number;
-        documents: number;
-        newDocuments: number;
-        refused: number;
-        skipped: number;
-        remaining: number;
-        error?: string;
-      };
+      const r = read.body as MailboxReadSummary;
       print(
         read.body,
         r.error
@@ -107,13 +100,7 @@ export const receivedCommand: Command = {
     if (sub === 'pull') {
       const pulled = await callApi(what, { url: `${base}/received/pull`, body: {} }, err);
       if (!pulled.ok) return pulled.exitCode;
-      const r = pulled.body as {
-        offered: boolean;
-        documents: number;
-        newDocuments: number;
-        refused: number;
-        message?: string;
-      };
+      const r = pulled.body as PacInboxSummary;
       print(
         pulled.body,
         r.offered && !r.message
@@ -159,13 +146,10 @@ export const receivedCommand: Command = {
       return 0;
     }
     if (typeof values.code !== 'string') throw new CliUsageError('manifest needs --code (1001 to 1005)');
-    const shown = await callApi(what, { url: doc }, err);
-    if (!shown.ok) return shown.exitCode;
-    const id = (shown.body as ReceivedRow).id;
     const done = await callApi(
       what,
       {
-        url: `${base}/received/${id}/manifest`,
+        url: `${doc}/manifest`,
         body: {
           code: values.code,
           actor: (values.actor as string | undefined) ?? process.env.USER ?? 'fepa-cli',

@@ -1,3 +1,4 @@
+import { takeSideField } from './side-field.js';
 import { z } from 'zod';
 import type { ErpReference } from '../../common/erp-reference.js';
 import type { DocumentIssue } from '../../domain/dgi-document/index.js';
@@ -28,10 +29,10 @@ export function splitErpReference(request: unknown): {
   erp?: ErpReference;
   issues: DocumentIssue[];
 } {
-  if (!request || typeof request !== 'object' || Array.isArray(request) || !('erp' in request))
-    return { document: request, issues: [] };
-  const { erp, ...document } = request;
-  const parsed = ErpReferenceSchema.safeParse(erp);
+  const side = takeSideField(request, 'erp');
+  if (!side.present) return { document: request, issues: [] };
+  const { document } = side;
+  const parsed = ErpReferenceSchema.safeParse(side.value);
   if (parsed.success) return { document, erp: parsed.data as ErpReference, issues: [] };
   return {
     document,

@@ -1,4 +1,5 @@
 import { LINE_DECIMALS, type LineDecimals } from '../../domain/dgi-document/rounding.js';
+import { takeSideField } from './side-field.js';
 import type { DocumentIssue } from '../../domain/dgi-document/index.js';
 
 /**
@@ -10,11 +11,11 @@ export function splitLineDecimals(request: unknown): {
   lineDecimals?: LineDecimals;
   issues: DocumentIssue[];
 } {
-  if (!request || typeof request !== 'object' || Array.isArray(request) || !('lineDecimals' in request))
-    return { document: request, issues: [] };
-  const { lineDecimals, ...document } = request as Record<string, unknown>;
-  if (LINE_DECIMALS.includes(lineDecimals as LineDecimals))
-    return { document, lineDecimals: lineDecimals as LineDecimals, issues: [] };
+  const side = takeSideField(request, 'lineDecimals');
+  if (!side.present) return { document: request, issues: [] };
+  const { document, value } = side;
+  if (LINE_DECIMALS.includes(value as LineDecimals))
+    return { document, lineDecimals: value as LineDecimals, issues: [] };
   return {
     document,
     issues: [

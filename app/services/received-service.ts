@@ -1,11 +1,9 @@
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { PacInboxSummary } from '../../common/mailbox.js';
-import { pacTaskQueue } from '../../common/pac-outcome.js';
 import { TASK_QUEUES } from '../../common/task-queues.js';
-import { findPacSettings } from '../../platform/storage/pac-settings-store.js';
 import type { ReceivedSource } from '../../common/received-document.js';
 import {
   intakeReceived,
+  receivingPacQueue,
   type IntakeDeps,
   type ReceiveOutcome,
 } from '../../platform/temporal/received-intake.js';
@@ -61,7 +59,6 @@ export class ReceivedService {
    * intake. Answers what came of it (or that the company's PAC does not offer it).
    */
   async pullFromPac(companyId: string): Promise<PacInboxSummary> {
-    const { pac } = await findPacSettings(this.deps.sql, companyId);
     const documentsTaskQueue = this.deps.taskQueue ?? TASK_QUEUES.documents;
     return this.deps.client.workflow.execute<(input: unknown) => Promise<PacInboxSummary>>(
       'pacInboxWorkflow',
@@ -71,7 +68,7 @@ export class ReceivedService {
         args: [
           {
             companyId,
-            pacTaskQueue: `${this.deps.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`,
+            pacTaskQueue: await receivingPacQueue(this.deps, companyId),
             documentsTaskQueue,
             ...(this.deps.pacTaskQueuePrefix ? { pacTaskQueuePrefix: this.deps.pacTaskQueuePrefix } : {}),
             ...(this.deps.timings ? { receivedTimings: this.deps.timings } : {}),
@@ -83,12 +80,11 @@ export class ReceivedService {
 
   /** The live state from the workflow, when it still runs (the row is the record either way). */
   async liveState(row: ReceivedRow): Promise<ReceivedState | null> {
-    try {
-      return await this.deps.client.workflow.getHandle(row.workflowId).query(getReceivedState);
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return null;
-      return null;
-    }
+    // A purged workflow, or Temporal unreachable: the row answers alone.
+    return this.deps.client.workflow
+      .getHandle(row.workflowId)
+      .query(getReceivedState)
+      .catch(() => null);
   }
 
   /** The receiver's manifestation, through the document's workflow (refused with the reason when it cannot be). */

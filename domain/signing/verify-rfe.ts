@@ -1,5 +1,6 @@
 import { createHash, verify as verifySignature, X509Certificate } from 'node:crypto';
-import { DOMParser, type Element, type Node } from '@xmldom/xmldom';
+import type { Element, Node } from '@xmldom/xmldom';
+import { strictRootElement } from '../dgi-document/xml/strict-dom.js';
 import { C14nCanonicalization, ExclusiveCanonicalization } from 'xml-crypto';
 import { DGI_NAMESPACE, XMLDSIG_NAMESPACE } from '../dgi-document/xml/layout.js';
 import { SIGNATURE_PROFILE } from './signature-profile.js';
@@ -93,11 +94,7 @@ export function verifySignedRfe(
   }
   let root: Element | null;
   try {
-    root = new DOMParser({
-      onError: (level, message) => {
-        if (level !== 'warning') throw new Error(message);
-      },
-    }).parseFromString(xml, 'text/xml').documentElement;
+    root = strictRootElement(xml);
   } catch (err) {
     return fail('not-xml', `not well-formed XML: ${(err as Error).message.split('\n')[0]}`);
   }

@@ -49,14 +49,22 @@ export async function intakeReceived(
   return { outcome: created ? 'created' : 'existing', row };
 }
 
+/** Receiving's PAC calls run on the company PAC's rate-limited task queue. */
+export async function receivingPacQueue(
+  deps: Pick<IntakeDeps, 'sql' | 'pacTaskQueuePrefix'>,
+  companyId: string,
+): Promise<string> {
+  const { pac } = await findPacSettings(deps.sql, companyId);
+  return `${deps.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`;
+}
+
 async function startReceivedWorkflow(deps: IntakeDeps, row: ReceivedRow): Promise<void> {
-  const { pac } = await findPacSettings(deps.sql, row.companyId);
   const input: ReceivedWorkflowInput = {
     receivedId: row.id,
     companyId: row.companyId,
     cufe: row.cufe,
     supplierRuc: row.supplierRuc,
-    pacTaskQueue: `${deps.pacTaskQueuePrefix ?? ''}${pacTaskQueue(pac)}`,
+    pacTaskQueue: await receivingPacQueue(deps, row.companyId),
     ...(deps.timings ? { timings: deps.timings } : {}),
   };
   try {

@@ -79,6 +79,22 @@ function signedWith(
   );
 }
 
+/** The CUFE of a supplier document's own fields, with `change` applied to them. */
+const cufeOf = (doc: any, change: { dNroDF?: string } = {}) =>
+  computeCufe({
+    iDoc: '01',
+    dTipoRuc: '2',
+    dRuc: supplier.ruc,
+    dDV: supplier.dv,
+    dSucEm: '0000',
+    issueDate: String(doc.gDGen.dFechaEm).slice(0, 10).replaceAll('-', ''),
+    dNroDF: change.dNroDF ?? doc.gDGen.dNroDF,
+    dPtoFacDF: '001',
+    iTpEmis: '01',
+    iAmb: '2',
+    dSeg: doc.gDGen.dSeg,
+  });
+
 describe("a supplier's document, verified", () => {
   it('as issued: valid, no errors, the signer and the digest reported', () => {
     const report = verifyReceived(issued.xml, { receiverRuc: receiver.ruc });
@@ -133,19 +149,7 @@ describe("a supplier's document, verified", () => {
 
   it('a CUFE that does not follow from the fields: the differing field is named', () => {
     const xml = signedWith((doc) => {
-      doc.dId = computeCufe({
-        iDoc: '01',
-        dTipoRuc: '2',
-        dRuc: supplier.ruc,
-        dDV: supplier.dv,
-        dSucEm: '0000',
-        issueDate: doc.gDGen.dFechaEm.slice(0, 10).replaceAll('-', ''),
-        dNroDF: '0000000999',
-        dPtoFacDF: '001',
-        iTpEmis: '01',
-        iAmb: '2',
-        dSeg: doc.gDGen.dSeg,
-      });
+      doc.dId = cufeOf(doc, { dNroDF: '0000000999' });
     });
     const found = errors(xml).filter((f) => f.check === 'cufe');
     assert.deepEqual(
@@ -157,19 +161,7 @@ describe("a supplier's document, verified", () => {
   it('a certificate not valid when the document was issued', () => {
     const xml = signedWith((doc) => {
       doc.gDGen.dFechaEm = '2025-01-15T10:00:00-05:00';
-      doc.dId = computeCufe({
-        iDoc: '01',
-        dTipoRuc: '2',
-        dRuc: supplier.ruc,
-        dDV: supplier.dv,
-        dSucEm: '0000',
-        issueDate: '20250115',
-        dNroDF: doc.gDGen.dNroDF,
-        dPtoFacDF: '001',
-        iTpEmis: '01',
-        iAmb: '2',
-        dSeg: doc.gDGen.dSeg,
-      });
+      doc.dId = cufeOf(doc);
     });
     assert.deepEqual(
       errors(xml).map((f) => [f.check, f.rule]),

@@ -1,3 +1,4 @@
+import { taxLinesOf } from '../domain/books/tax-lines.js';
 import { buildQrUrl, validateDocument, writeCanonicalRfe } from '../domain/dgi-document/index.js';
 import { assembleSignedRfe, digestCanonicalRfe, signatureForDigest } from '../domain/signing/sign-rfe.js';
 import type { SigningKeyCache } from '../domain/signing/signing-key-cache.js';
@@ -91,6 +92,7 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
           total: result.document.gTot.dVTot ?? '0.00',
         },
         contingency ? { request, contingencyId: contingency.id } : undefined,
+        { issuedAt: result.document.gDGen.dFechaEm, taxLines: taxLinesOf(result.document) },
       );
       return summary(saved);
     },

@@ -35,6 +35,19 @@ export interface PacActivityDeps {
   documentsTaskQueue?: string;
 }
 
+/**
+ * The contingency copy fepa signed although the company's PAC signs (iTpEmis 02/04 with fepa's signed
+ * XML before the PAC authorized anything): the PAC must transmit it and keep its CUFE.
+ */
+function signedCopyOf(
+  adapter: PacAdapter,
+  m: SubmissionMaterial,
+): { cufe: string; signedXml: string } | undefined {
+  if (adapter.capabilities.signs !== 'pac' || !m.signedXml || !m.cufe) return undefined;
+  if (m.emissionType !== '02' && m.emissionType !== '04') return undefined;
+  return m.signedByFepa ? { cufe: m.cufe, signedXml: m.signedXml } : undefined;
+}
+
 const refOf = (m: SubmissionMaterial): DocumentRef => ({
   key: {
     environment: m.environment,
@@ -121,6 +134,12 @@ export function createPacActivities(deps: PacActivityDeps) {
       new Date(),
     );
     if (!decision.open || (await findOpenContingency(deps.sql, companyId, environment))) return undefined;
+    const copy = await deps.pacs.contingencyCopy(companyId);
+    if (!copy.possible) {
+      // No valid copy for the customer: documents stay queued (with their pending-authorization copy).
+      log.warn('no contingency opened: its documents could not be valid', { companyId, reason: copy.reason });
+      return undefined;
+    }
     return { since: decision.evidence.failingSince, evidence: decision.evidence };
   }
 
@@ -130,10 +149,19 @@ export function createPacActivities(deps: PacActivityDeps) {
     operation: string,
     pac: { adapter: PacAdapter; name: string },
     result: PacResult,
+    /** The contingency copy fepa signed for a PAC that signs: its CUFE is the one the PAC must keep. */
+    copyOf?: { cufe: string },
   ): Promise<PacResult> {
     const { adapter } = pac;
     let signedXml: string | undefined;
-    if (result.signedXml && adapter.capabilities.signs === 'pac') {
+    if (copyOf && result.cufe && result.cufe !== copyOf.cufe)
+      // The customer holds fepa's contingency copy: a PAC that issues another CUFE leaves it invalid.
+      result = {
+        ...result,
+        status: 'error-needs-support',
+        pacMessage: `${pac.name} gave CUFE ${result.cufe}, but the customer's contingency copy carries ${copyOf.cufe}: the document is not what the customer holds; ask ${pac.name} before anything else (${result.pacMessage ?? result.status})`,
+      };
+    else if (result.signedXml && adapter.capabilities.signs === 'pac') {
       const verified = verifySignedRfe(result.signedXml);
       if (verified.ok) signedXml = result.signedXml;
       else
@@ -228,14 +256,16 @@ export function createPacActivities(deps: PacActivityDeps) {
     const { dId: _cufe, ...document } = material.request as { dId?: unknown };
     const refused = await receiverRucProblem(deps.sql, material.companyId, adapter, material.request);
     if (refused) return summary(await keep(documentId, 'submit', pac, refused));
+    const copy = signedCopyOf(adapter, material);
     const result = await adapter.submit({
       ref: refOf(material),
       idempotencyKey: documentId,
       ...(adapter.capabilities.signs === 'fepa' ? { signedXml: material.signedXml ?? '' } : { document }),
+      ...(copy ? { signedXml: copy.signedXml, signedCopy: true } : {}),
     });
     if (adapter.account?.alertOf(result) === 'no-folios') await noteNoFolios(material.companyId);
     return withAdvice(
-      summary(await keep(documentId, 'submit', pac, result)),
+      summary(await keep(documentId, 'submit', pac, result, copy)),
       await reachability(material, result),
     );
   }
@@ -244,18 +274,24 @@ export function createPacActivities(deps: PacActivityDeps) {
     const { material, adapter, pac } = await open(documentId);
     const result = await adapter.queryStatus(refOf(material));
     return withAdvice(
-      summary(await keep(documentId, 'query', pac, result)),
+      summary(await keep(documentId, 'query', pac, result, signedCopyOf(adapter, material))),
       await reachability(material, result),
     );
   }
 
   return {
-    /** Whether fepa must sign for this company's PAC (false: the PAC signs, and fepa's signing step is skipped). */
+    /**
+     * Whether fepa must sign for this company's PAC (false: the PAC signs, and fepa's signing step is
+     * skipped). A document issued in contingency is signed by fepa where the PAC takes a signed copy: the
+     * customer needs a valid document now (contingency-copy.ts).
+     */
     async pacSignatureMode(input: {
       companyId: string;
+      inContingency?: boolean;
     }): Promise<{ fepaSigns: boolean; autoSubmit: boolean }> {
       const { capabilities, autoSubmit } = await deps.pacs.capabilities(input.companyId);
-      return { fepaSigns: capabilities.signs === 'fepa', autoSubmit };
+      const copy = input.inContingency && capabilities.signs === 'pac' && capabilities.signedCopy;
+      return { fepaSigns: capabilities.signs === 'fepa' || Boolean(copy), autoSubmit };
     },
 
     async submitToPac(input: { documentId: string }): Promise<PacOutcome> {

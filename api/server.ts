@@ -29,6 +29,8 @@ import { contingencyRoutes } from './routes/contingency.js';
 import { hkaRoutes } from './routes/hka.js';
 import { receivedRoutes } from './routes/received.js';
 import { mailboxRoutes } from './routes/mailbox.js';
+import { bookRoutes } from './routes/books.js';
+import { BooksService } from '../app/services/books-service.js';
 import { MailboxService } from '../app/services/mailbox-service.js';
 import { ReceivedService } from '../app/services/received-service.js';
 import { PacAccountService } from '../app/services/pac-account-service.js';
@@ -110,6 +112,7 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
           taskQueue: deps.documents.taskQueue,
         }),
     }),
+    ...bookRoutes({ books: new BooksService({ sql: deps.sql }) }),
     ...documentRoutes({
       documents: deps.documents,
       actions: new DocumentActions({ sql: deps.sql, client: deps.client }),

@@ -20,12 +20,16 @@ export interface DocumentRef {
 
 /**
  * A document to submit. Adapters whose PAC expects a client-signed document (Aludra) send `signedXml`;
- * adapters whose PAC signs (eDoc) send the document JSON with the DGI's names.
+ * adapters whose PAC signs (eDoc) send the document JSON with the DGI's names. A PAC that signs is given
+ * both, and `ref.cufe`, for a contingency copy fepa signed itself (`signedCopy` in its capabilities): it
+ * must transmit that document and keep that CUFE.
  */
 export interface Submission {
   ref: DocumentRef;
   signedXml?: string;
   document?: unknown;
+  /** The document was signed by fepa although this PAC signs (a contingency copy the customer holds). */
+  signedCopy?: boolean;
   /** Idempotency key: the workflow id, stable across retries. */
   idempotencyKey: string;
   /** eDoc extras (responsible e-mail, ERP codes, Campo1..10…), passed through when the PAC has them. */
@@ -35,6 +39,12 @@ export interface Submission {
 export interface PacCapabilities {
   /** Who signs: fepa (the document is sent signed) or the PAC (it signs and returns the XML). */
   signs: 'fepa' | 'pac';
+  /**
+   * Where the PAC signs: how it takes a document the emitter already signed and keeps its CUFE (what a
+   * contingency copy handed to the customer needs, docs/contingency.md). Absent: it cannot, and fepa
+   * refuses a contingency for its companies. Where fepa signs every document, not needed.
+   */
+  signedCopy?: { via: string; source: string };
   annul: boolean;
   downloadXml: boolean;
 }

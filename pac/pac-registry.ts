@@ -15,6 +15,8 @@ import {
 import { PacConfigurationError } from '../common/fepa-error.js';
 import { checkOutboundUrl, guardedFetch, type Resolver } from '../platform/outbound/outbound-guard.js';
 import { PAC_HOSTS, pacAddressRule, type PacName } from './pac-hosts.js';
+import { companyContingencyCopy, type ContingencyCopy } from './contingency-copy.js';
+import { pacCapabilitiesOf } from './pac-capabilities.js';
 
 /**
  * The adapter for a company, from its PAC settings, with its credentials opened here (inside the worker,
@@ -45,13 +47,12 @@ export class PacRegistry {
    */
   async capabilities(companyId: string): Promise<{ capabilities: PacCapabilities; autoSubmit: boolean }> {
     const settings = await findPacSettings(this.deps.sql, companyId);
-    const capabilities =
-      settings.pac === 'edoc'
-        ? EdocAdapter.CAPABILITIES
-        : settings.pac === 'hka'
-          ? HkaAdapter.CAPABILITIES
-          : AludraAdapter.CAPABILITIES;
-    return { capabilities, autoSubmit: settings.autoSubmit };
+    return { capabilities: pacCapabilitiesOf(settings.pac), autoSubmit: settings.autoSubmit };
+  }
+
+  /** Whether the company can issue valid documents in contingency, and how (contingency-copy.ts). */
+  contingencyCopy(companyId: string, now = new Date()): Promise<ContingencyCopy> {
+    return companyContingencyCopy(this.deps.sql, companyId, now);
   }
 
   /** The company's adapter together with its PAC settings (one settings read for both). */

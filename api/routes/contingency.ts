@@ -59,6 +59,13 @@ function refusalProblem(companyId: string, r: ContingencyRefusal): HttpProblem {
         status: 409,
         detail: 'The company has no open contingency in this environment.',
       });
+    case 'no-valid-copy':
+      return new HttpProblem({
+        type: 'contingency-impossible',
+        title: 'This company cannot issue valid documents in contingency',
+        status: 409,
+        detail: `${r.reason}. ${r.remedy[0]!.toUpperCase()}${r.remedy.slice(1)}.`,
+      });
     case 'invalid':
       return new HttpProblem({
         type: 'validation',

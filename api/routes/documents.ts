@@ -37,7 +37,11 @@ const DeliverRequest = z.strictObject({
   actor: z.string().min(1).max(100),
   to: z.email().max(100).optional(),
 });
-const CafeQuery = z.strictObject({ format: z.enum(CAFE_FORMATS).optional() });
+const CafeQuery = z.strictObject({
+  format: z.enum(CAFE_FORMATS).optional(),
+  /** true: a document not signed yet gets its pending-authorization copy (no CUFE, no QR). */
+  provisional: z.enum(['true', 'false']).optional(),
+});
 const ListQuery = z.strictObject({
   status: z.string().max(40).optional(),
   type: z
@@ -304,7 +308,7 @@ export function documentRoutes(deps: {
       tag: 'Documents',
       summary: 'The CAFE (printable copy with the QR) as PDF',
       description:
-        "Printed from the stored signed XML. `format`: `roll` (80 mm tape), `roll58` (58 mm tape) or `letter`; without it, the document's `iFormCAFE` decides (2: roll, otherwise letter). Before authorization the CAFE says it is pending; a contingency document says so.",
+        "Printed from the stored signed XML. `format`: `roll` (80 mm tape), `roll58` (58 mm tape) or `letter`; without it, the document's `iFormCAFE` decides (2: roll, otherwise letter). Before authorization the CAFE says it is pending; a contingency document says so. `provisional=true`: a document nobody could sign yet (its PAC signs and cannot be reached) gets a pending-authorization copy without CUFE or QR (header `fepa-copy: provisional`).",
       query: CafeQuery,
       responses: {
         200: { description: 'The CAFE', contentType: 'application/pdf' },
@@ -312,7 +316,9 @@ export function documentRoutes(deps: {
       },
       async handle({ res, params, query }) {
         const { companyId, documentId } = params as { companyId: string; documentId: string };
-        const cafe = await deps.cafes.cafe(companyId, documentId, query.format);
+        const cafe = await deps.cafes.cafe(companyId, documentId, query.format, {
+          provisional: query.provisional === 'true',
+        });
         if (cafe.outcome === 'not-found') throw documentNotFound(documentId);
         if (cafe.outcome !== 'ok')
           throw new HttpProblem({
@@ -321,12 +327,13 @@ export function documentRoutes(deps: {
             status: 409,
             detail:
               cafe.outcome === 'not-signed'
-                ? 'The document has no signed XML yet: its CAFE exists once it is signed.'
+                ? 'The document has no signed XML yet: its CAFE exists once it is signed. ?provisional=true gives a pending-authorization copy (no CUFE, no QR, not a fiscal document) once it is built.'
                 : `The stored document cannot be printed: ${cafe.reason}.`,
           });
         res
           .type('application/pdf')
           .setHeader('content-disposition', `inline; filename="${cafe.fileName}"`)
+          .setHeader('fepa-copy', cafe.provisional ? 'provisional' : 'cafe')
           .send(cafe.pdf);
       },
     }),

@@ -5,6 +5,7 @@ import type { ReceivedService } from '../../app/services/received-service.js';
 import { MANIFESTATION_CODES, RECEIVED_STATUSES, receivedLinks } from '../../common/received-document.js';
 import { CAFE_FORMATS } from '../../domain/cafe/render-cafe.js';
 import { RECEIVED_LIMITS } from '../../domain/receiving/received-limits.js';
+import { PERIOD_PATTERN, panamaMonth } from '../../domain/dgi-document/panama-time.js';
 import type { ReceivedRow } from '../../platform/storage/received-store.js';
 import { companyNotFound, HttpProblem } from '../problem.js';
 import { defineRoute, type AnyRoute } from '../route-definition.js';
@@ -33,7 +34,7 @@ const ListQuery = z.strictObject({
     .optional(),
   period: z
     .string()
-    .regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/)
+    .regex(PERIOD_PATTERN)
     .optional()
     .describe('Issue month, YYYY-MM (Panama time)'),
   minTotal: z
@@ -73,12 +74,6 @@ const notFound = (id: string) =>
   });
 
 const summary = (row: ReceivedRow) => ({ ...row, links: receivedLinks(row.companyId, row.id) });
-
-/** The month's bounds in Panama time (UTC-5, no daylight saving). */
-function periodBounds(period: string): { from: Date; to: Date } {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  return { from: new Date(Date.UTC(y, m - 1, 1, 5)), to: new Date(Date.UTC(y, m, 1, 5)) };
-}
 
 const actorOf = (actor: string, caller: Caller) => `${actor} (key ${caller.keyPrefix})`;
 
@@ -161,7 +156,7 @@ export function receivedRoutes(deps: { received: ReceivedService }): AnyRoute[] 
         },
       },
       async handle({ res, query, params }) {
-        const bounds = query.period ? periodBounds(query.period) : undefined;
+        const bounds = query.period ? panamaMonth(query.period) : undefined;
         const after = query.cursor ? decodeCursor(query.cursor) : undefined;
         const rows = await deps.received.list(params.companyId!, {
           status: query.status,

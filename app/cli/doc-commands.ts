@@ -141,7 +141,7 @@ const actor = (values: Record<string, unknown>) =>
 export const docCommand: Command = {
   name: 'doc',
   usage:
-    'fepa doc list|show|xml|cafe|submit|resubmit|correct|cancel|annul|retry-all [<id|CUFE|number|ERP code>] [--status --type --number --cufe --erp --from --to --limit] [--reason …] [--file fixed.json] [--out file] [--format roll|roll58|letter] [--company <id>] [--api <url>] [--json]',
+    'fepa doc list|show|xml|cafe|submit|resubmit|correct|cancel|annul|retry-all [<id|CUFE|number|ERP code>] [--status --type --number --cufe --erp --from --to --limit] [--reason …] [--file fixed.json] [--out file] [--format roll|roll58|letter] [--provisional] [--company <id>] [--api <url>] [--json]',
   summary: "Find, read and act on documents (FEPA_API_KEY: the company's key; actions need an operator key).",
   options: {
     status: { type: 'string' },
@@ -157,6 +157,7 @@ export const docCommand: Command = {
     file: { type: 'string' },
     out: { type: 'string' },
     format: { type: 'string' },
+    provisional: { type: 'boolean', default: false },
     company: { type: 'string' },
     api: { type: 'string' },
     json: { type: 'boolean', default: false },
@@ -205,10 +206,10 @@ export const docCommand: Command = {
       return 0;
     }
     if (sub === 'xml' || sub === 'cafe') {
-      const url =
-        sub === 'xml'
-          ? `${doc}/xml`
-          : `${doc}/cafe${typeof values.format === 'string' ? `?format=${values.format}` : ''}`;
+      const query = new URLSearchParams();
+      if (typeof values.format === 'string') query.set('format', values.format);
+      if (values.provisional) query.set('provisional', 'true');
+      const url = sub === 'xml' ? `${doc}/xml` : `${doc}/cafe${query.size ? `?${query.toString()}` : ''}`;
       const got = await callApi(`fepa doc ${sub}`, { url, bytes: true }, err);
       if (!got.ok) return got.exitCode;
       const bytes = got.body as Buffer;

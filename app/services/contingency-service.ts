@@ -24,6 +24,7 @@ import {
 } from '../../platform/storage/contingency-store.js';
 import type { Sql } from '../../platform/storage/database.js';
 import { findPacSettings } from '../../platform/storage/pac-settings-store.js';
+import { companyContingencyCopy } from '../../pac/contingency-copy.js';
 import type { contingencyWorkflow } from '../../workflows/contingency-workflow.js';
 import type { DocumentService } from './document-service.js';
 
@@ -58,6 +59,7 @@ export type ContingencyRefusal =
   | { refused: 'company-not-found' }
   | { refused: 'already-open'; view: ContingencyView }
   | { refused: 'not-open' }
+  | { refused: 'no-valid-copy'; reason: string; remedy: string }
   | { refused: 'invalid'; field: string; rule: string; message: string };
 
 /** Contingencies as the API and the CLI see them: start, end, explain, status, settings. */
@@ -143,6 +145,9 @@ export class ContingencyService {
       return { refused: 'invalid', field: 'reason', rule: 'length', message: reasonCheck.waitsForPerson };
     const existing = await this.view(companyId, request.environment);
     if (existing?.open) return { refused: 'already-open', view: existing };
+    // A contingency exists so the customer leaves with a valid document: refused where none can be made.
+    const copy = await companyContingencyCopy(this.deps.sql, companyId, new Date());
+    if (!copy.possible) return { refused: 'no-valid-copy', reason: copy.reason, remedy: copy.remedy };
     const pac = (await findPacSettings(this.deps.sql, companyId)).pac;
     const workflowId = contingencyWorkflowId(companyId, request.environment);
     try {

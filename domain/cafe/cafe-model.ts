@@ -1,8 +1,9 @@
 import { FORMAT_PROFILE } from '../dgi-document/format-profile.js';
 import { ITBMS_RATES, PAYMENT_METHODS } from '../dgi-document/catalogs/codes.js';
-import { money, sum, text2 } from '../dgi-document/money.js';
+import { money } from '../dgi-document/money.js';
 import { panamaDateTime } from '../dgi-document/panama-time.js';
 import { readRfe, type DocumentIssue, type ParsedDocument } from '../dgi-document/index.js';
+import { taxLinesOf } from '../books/tax-lines.js';
 
 /** What a CAFE shows, in print order, already worded: templates only lay it out. */
 export interface CafeModel {
@@ -39,7 +40,10 @@ export interface CafeModel {
   payments: Array<{ method: string; amount: string }>;
   /** Notes 04/05: the CUFE of the FE they correct; 06/07: the reference number. */
   references: Array<{ label: string; value: string; issuer: string; issuedAt: string }>;
+  /** Empty on a provisional copy (nobody has signed the document yet). */
   cufe: string;
+  /** A copy of a document not yet signed: no CUFE, no QR, and a legend saying it is not valid yet. */
+  provisional: boolean;
   authorization: { protocol: string; at: string | undefined } | undefined;
   /** Legends printed in a box: pending authorization, contingency, the PAC's own. */
   legends: string[];
@@ -81,6 +85,8 @@ const TITLES: Record<string, string> = {
 };
 
 export const LEGEND_PENDING = 'Documento pendiente de autorización';
+export const LEGEND_PROVISIONAL =
+  'COPIA PROVISIONAL SIN VALOR FISCAL: su CUFE y su código QR se entregan al ser autorizado';
 export const LEGEND_CONTINGENCY = 'Emitido en contingencia';
 export const LEGEND_TEST = 'Ambiente de pruebas: sin validez fiscal';
 
@@ -123,23 +129,9 @@ function receiverOf(doc: ParsedDocument): CafeModel['receiver'] {
   return { name: rec.dNombRec ?? 'Consumidor final', id: ruc ?? foreign };
 }
 
-function itbmsByRate(doc: ParsedDocument): CafeModel['totals']['itbmsByRate'] {
-  const byRate = new Map<string, { base: ReturnType<typeof money>[]; tax: ReturnType<typeof money>[] }>();
-  for (const item of doc.gItem) {
-    const code = item.gITBMSItem.dTasaITBMS;
-    const entry = byRate.get(code) ?? { base: [], tax: [] };
-    entry.base.push(money(item.gPrecios.dPrItem));
-    entry.tax.push(money(item.gITBMSItem.dValITBMS));
-    byRate.set(code, entry);
-  }
-  return [...byRate.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([code, { base, tax }]) => ({
-      rate: percent(code),
-      base: text2(sum(base).toDecimalPlaces(2)),
-      tax: text2(sum(tax).toDecimalPlaces(2)),
-    }));
-}
+/** ITBMS per rate, as the books count it (books/tax-lines.ts). */
+const itbmsByRate = (doc: ParsedDocument): CafeModel['totals']['itbmsByRate'] =>
+  taxLinesOf(doc).map((line) => ({ rate: percent(line.rateCode), base: line.base, tax: line.tax }));
 
 function referencesOf(doc: ParsedDocument): CafeModel['references'] {
   return (doc.gDGen.gDFRef ?? []).map((ref) => {
@@ -170,15 +162,35 @@ export function cafeModel(signedXml: string, facts: CafeFacts = {}): CafeModel {
   if (!read.ok) throw new CafeError('the stored XML cannot be read as an rFE', read.issues);
   if (!read.signed || !read.qrCode)
     throw new CafeError('a CAFE needs the signed document (Signature and gNoFirm/dQRCode)');
-  const doc = read.document;
-  const g = doc.gDGen;
-  const cufe = doc.dId;
+  const cufe = read.document.dId;
   if (!cufe) throw new CafeError('the document has no CUFE (dId)');
+  return modelOf(read.document, facts, { cufe, qrCode: read.qrCode });
+}
+
+/**
+ * The honest copy of a document nobody could sign yet (its PAC signs and cannot be reached, and no
+ * contingency could be opened): what was sold, with no CUFE and no QR, saying it is not yet a fiscal
+ * document. Read from the built, unsigned XML.
+ */
+export function provisionalCafeModel(unsignedXml: string, facts: CafeFacts = {}): CafeModel {
+  const read = readRfe(unsignedXml);
+  if (!read.ok) throw new CafeError('the stored XML cannot be read as an rFE', read.issues);
+  return modelOf(read.document, facts, undefined);
+}
+
+function modelOf(
+  doc: ParsedDocument,
+  facts: CafeFacts,
+  identification: { cufe: string; qrCode: string } | undefined,
+): CafeModel {
+  const g = doc.gDGen;
   const t = doc.gTot;
-  const authorization = facts.protocol
-    ? { protocol: facts.protocol, at: facts.authorizedAt ? displayDateTime(facts.authorizedAt) : undefined }
-    : undefined;
+  const authorization =
+    facts.protocol && identification
+      ? { protocol: facts.protocol, at: facts.authorizedAt ? displayDateTime(facts.authorizedAt) : undefined }
+      : undefined;
   const legends = [
+    ...(identification ? [] : [LEGEND_PROVISIONAL]),
     ...(authorization ? [] : [LEGEND_PENDING]),
     ...(g.iTpEmis === '02' || g.iTpEmis === '04'
       ? [`${LEGEND_CONTINGENCY}${g.dFechaCont ? ` desde ${displayDateTime(g.dFechaCont)}` : ''}`]
@@ -223,10 +235,11 @@ export function cafeModel(signedXml: string, facts: CafeFacts = {}): CafeModel {
       amount: displayAmount(p.dVlrCuota ?? '0'),
     })),
     references: referencesOf(doc),
-    cufe,
+    cufe: identification?.cufe ?? '',
+    provisional: !identification,
     authorization,
     legends,
-    qrCode: read.qrCode,
-    consultUrl: `${FORMAT_PROFILE.cufeConsultUrl[g.iAmb as '1' | '2']}${cufe}`,
+    qrCode: identification?.qrCode ?? '',
+    consultUrl: `${FORMAT_PROFILE.cufeConsultUrl[g.iAmb as '1' | '2']}${identification?.cufe ?? ''}`,
   };
 }

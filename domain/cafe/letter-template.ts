@@ -32,7 +32,7 @@ function tableRow(doc: Pdf, cells: string[], box: { x: number; width: number }, 
 }
 
 /** US letter, as an ERP sends it: header in two columns, an items table, totals, then QR and CUFE. */
-export function drawLetter(doc: Pdf, cafe: CafeModel, qrPng: Buffer): void {
+export function drawLetter(doc: Pdf, cafe: CafeModel, qrPng: Buffer | undefined): void {
   const box = { x: MARGIN, width: LETTER.width - 2 * MARGIN };
   const half = box.width / 2 - 8;
   const top = MARGIN;
@@ -127,6 +127,12 @@ export function drawLetter(doc: Pdf, cafe: CafeModel, qrPng: Buffer): void {
   }
   rule(doc, box);
 
+  if (cafe.provisional || !qrPng) {
+    // Nobody has signed it yet: no CUFE, no QR, only what the copy is.
+    doc.font('Helvetica-Bold').fontSize(10);
+    for (const legend of cafe.legends) doc.text(printable(legend), box.x, doc.y, { width: box.width });
+    return;
+  }
   // Footer: QR on the left, what identifies the document on the right; kept together on one page.
   const qrSize = 120;
   if (doc.y + qrSize + 20 > LETTER.height - MARGIN) doc.addPage({ size: LETTER_SIZE, margin: MARGIN });

@@ -52,7 +52,7 @@ function collect(doc: Pdf): Promise<Buffer> {
 
 /** A CAFE as PDF bytes, in `format`. One model, one template per format. */
 export async function renderCafe(cafe: CafeModel, format: CafeFormat): Promise<Buffer> {
-  const qr = await qrPng(cafe.qrCode);
+  const qr = cafe.provisional ? undefined : await qrPng(cafe.qrCode);
   if (format === 'letter') {
     const doc = newPdf(LETTER_SIZE, 42);
     drawLetter(doc, cafe, qr);

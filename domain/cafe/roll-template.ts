@@ -10,7 +10,7 @@ export interface RollTemplate {
 }
 
 /** Paper tape for a POS printer: one column, everything centered or in label/amount rows. */
-export function drawRoll(doc: Pdf, cafe: CafeModel, qrPng: Buffer, paper: RollTemplate): void {
+export function drawRoll(doc: Pdf, cafe: CafeModel, qrPng: Buffer | undefined, paper: RollTemplate): void {
   const margin = 3 * MM;
   const box = { x: margin, width: paper.widthMm * MM - 2 * margin };
   const small = paper.widthMm < 70 ? 6.5 : 7.5;
@@ -67,6 +67,12 @@ export function drawRoll(doc: Pdf, cafe: CafeModel, qrPng: Buffer, paper: RollTe
   }
   rule(doc, box);
 
+  if (cafe.provisional || !qrPng) {
+    // Nobody has signed it yet: no CUFE, no QR, only what the copy is.
+    for (const legend of cafe.legends) center(legend, 'Helvetica-Bold', small);
+    doc.y += margin;
+    return;
+  }
   center('CUFE', 'Helvetica-Bold', small);
   doc.font('Courier').fontSize(small);
   for (const line of cufeLines(doc, cafe.cufe, box.width)) center(line, 'Courier', small);

@@ -1,4 +1,4 @@
-import type { DocumentRef, PacAdapter, PacReception, Submission } from '../pac-adapter.js';
+import type { DocumentRef, PacAdapter, PacCapabilities, PacReception, Submission } from '../pac-adapter.js';
 import { eventAnswerOf } from '../event-answer.js';
 import type { OutboundFetch } from '../../platform/outbound/outbound-guard.js';
 import { dgiIssue, pacResult, type PacResult } from '../pac-result.js';
@@ -10,6 +10,7 @@ import {
   EDOC_PATHS,
   EDOC_SERVICE,
   edocEmissionPath,
+  edocSignedBody,
   type EdocCredentials,
   type EdocService,
   type EdocToken,
@@ -37,7 +38,15 @@ const isPacResult = (value: HttpOutcome | PacResult): value is PacResult => !('k
 /** Gurusoft eDoc: JSON with the DGI's names; eDoc signs, computes the CUFE and returns the XML. */
 export class EdocAdapter implements PacAdapter {
   readonly name = 'edoc';
-  static readonly CAPABILITIES = { signs: 'pac', annul: true, downloadXml: true } as const;
+  static readonly CAPABILITIES: PacCapabilities = {
+    signs: 'pac',
+    signedCopy: {
+      via: 'the …FirmadaEnte emission services (eDoc transmits the signed document as it is)',
+      source: 'pac-apis.md §1.3 "Ente" variants [S]; their meaning and body are inferred [U]',
+    },
+    annul: true,
+    downloadXml: true,
+  };
   readonly capabilities = EdocAdapter.CAPABILITIES;
 
   constructor(private readonly options: EdocOptions) {}
@@ -82,6 +91,11 @@ export class EdocAdapter implements PacAdapter {
   }
 
   async submit(submission: Submission): Promise<PacResult> {
+    if (submission.signedCopy && submission.signedXml) {
+      const path = edocEmissionPath(submission.ref.key.docType, true);
+      const body = edocSignedBody(submission.signedXml, submission.extras);
+      return this.interpret(await this.call('emission', 'POST', path, body), 'submit');
+    }
     if (!submission.document)
       throw PacRequestError.unsupported('eDoc takes the document as JSON: it signs it itself');
     const body = { ...submission.document, ...submission.extras };

@@ -19,6 +19,13 @@ export const EDOC_PATHS = {
   invoice: '/Emision/Api/Factura',
   creditNote: '/Emision/Api/NotaCredito',
   debitNote: '/Emision/Api/NotaDebito',
+  /**
+   * The "…FirmadaEnte" variants (emp docs [S]): a document the emitter built and signed, which eDoc only
+   * transmits, so its CUFE stays. Used for contingency copies fepa signed [U: meaning inferred, body below].
+   */
+  signedInvoice: '/Emision/Api/FacturaFirmadaEnte',
+  signedCreditNote: '/Emision/Api/NotaCreditoFirmadaEnte',
+  signedDebitNote: '/Emision/Api/NotaDebitoFirmadaEnte',
   annul: '/Emision/Eventos/API/Anulacion',
   status: '/Emision/Consulta/Estado/Api/Documento',
   xml: '/Emision/Consulta/Api/DocumentoXml',
@@ -30,12 +37,18 @@ export const EDOC_PATHS = {
   manifest: '/Recepcion/Eventos/Api/ManifiestoReceptor',
 } as const;
 
-/** Emission endpoint by document type: notes have their own. */
-export function edocEmissionPath(iDoc: string): string {
-  if (iDoc === '04' || iDoc === '06') return EDOC_PATHS.creditNote;
-  if (iDoc === '05' || iDoc === '07') return EDOC_PATHS.debitNote;
-  return EDOC_PATHS.invoice;
+/** Emission endpoint by document type: notes have their own; `signed` for a document the emitter signed. */
+export function edocEmissionPath(iDoc: string, signed = false): string {
+  if (iDoc === '04' || iDoc === '06') return signed ? EDOC_PATHS.signedCreditNote : EDOC_PATHS.creditNote;
+  if (iDoc === '05' || iDoc === '07') return signed ? EDOC_PATHS.signedDebitNote : EDOC_PATHS.debitNote;
+  return signed ? EDOC_PATHS.signedInvoice : EDOC_PATHS.invoice;
 }
+
+/** The body of a "…FirmadaEnte" call: the signed rFE as text, beside eDoc's extras [U]. */
+export const edocSignedBody = (signedXml: string, extras: Record<string, unknown> = {}) => ({
+  ...extras,
+  XmlFirmado: signedXml,
+});
 
 export interface EdocCredentials {
   user: string;

@@ -1,9 +1,9 @@
-import { readRfe, validateDocument } from '../../domain/dgi-document/index.js';
+import { parseCufe, readRfe, validateDocument } from '../../domain/dgi-document/index.js';
 import type { PrepaidFolios, RucRegistryInfo } from '../../common/pac-account.js';
 import type { OutboundFetch } from '../../platform/outbound/outbound-guard.js';
 import { PacRequestError } from '../../common/fepa-error.js';
 import { exchange } from '../http-exchange.js';
-import type { DocumentRef, PacAccount, PacAdapter, Submission } from '../pac-adapter.js';
+import type { DocumentRef, PacAccount, PacAdapter, PacCapabilities, Submission } from '../pac-adapter.js';
 import { pacResult, type PacResult, type RawExchange } from '../pac-result.js';
 import {
   dgiIssuesInMessage,
@@ -48,6 +48,11 @@ export type HkaRucInfo = RucRegistryInfo;
 
 export type HkaCallFailure = { ok: false; result: PacResult };
 
+const withSecurityCode = (document: unknown, dSeg: string) => {
+  const doc = document as { gDGen?: Record<string, unknown> };
+  return { ...doc, gDGen: { ...doc.gDGen, dSeg } };
+};
+
 const number = (text: string | undefined) =>
   text === undefined || text === '' || Number.isNaN(Number(text)) ? undefined : Number(text);
 
@@ -57,7 +62,16 @@ const number = (text: string | undefined) =>
  */
 export class HkaAdapter implements PacAdapter {
   readonly name = 'hka';
-  static readonly CAPABILITIES = { signs: 'pac', annul: true, downloadXml: true } as const;
+  static readonly CAPABILITIES: PacCapabilities = {
+    signs: 'pac',
+    signedCopy: {
+      via: "Enviar with usoPosterior{cufe}: HKA builds the document with the CUFE the emitter's copy carries",
+      source:
+        'hka.md §2 Enviar catalogue (usoPosterior{cufe}) [C]; that HKA keeps the given CUFE is inferred [U]; fepa checks the CUFE HKA answers',
+    },
+    annul: true,
+    downloadXml: true,
+  };
   readonly capabilities = HkaAdapter.CAPABILITIES;
   /** HKA's account services, behind the capability every caller asks for (pac-adapter.ts). */
   readonly account: PacAccount = {
@@ -74,9 +88,16 @@ export class HkaAdapter implements PacAdapter {
   async submit(submission: Submission): Promise<PacResult> {
     if (!submission.document)
       throw PacRequestError.unsupported('HKA takes the document in its own fields: it signs it itself');
-    const valid = validateDocument(submission.document);
+    const copy = submission.signedCopy ? this.copyCufe(submission) : undefined;
+    const valid = validateDocument(
+      copy ? withSecurityCode(submission.document, copy.dSeg) : submission.document,
+    );
     if (!valid.ok)
       throw PacRequestError.unsupported(`the document is not valid: ${valid.issues[0]?.message}`);
+    if (copy && valid.document.dId !== copy.cufe)
+      throw PacRequestError.unsupported(
+        `the contingency copy's CUFE ${copy.cufe} does not follow from the document (${valid.document.dId})`,
+      );
     const mapped = toHkaDocumento(valid.document);
     if (!mapped.ok)
       return pacResult('rejected-correctable', {
@@ -85,7 +106,9 @@ export class HkaAdapter implements PacAdapter {
         pacCode: 'FEPA-HKA-FIELDS',
         pacMessage: `not sent: HKA cannot carry ${mapped.issues.map((i) => i.path).join(', ')}`,
       });
-    const outcome = await this.call({ operation: 'Enviar', documento: mapped.documento }, 'submit');
+    // A contingency copy the customer holds: HKA is given its CUFE to keep (usoPosterior, after the totals).
+    const documento = copy ? { ...mapped.documento, usoPosterior: { cufe: copy.cufe } } : mapped.documento;
+    const outcome = await this.call({ operation: 'Enviar', documento }, 'submit');
     if (!('answer' in outcome)) return outcome.result;
     const { answer, raw } = outcome;
     const codigo = answer.codigo ?? '';
@@ -93,6 +116,13 @@ export class HkaAdapter implements PacAdapter {
     const status = hkaSubmitStatus(codigo, issues);
     const result = pacResult(status, { ...this.facts(answer, raw), dgiIssues: issues });
     return status === 'authorized' ? this.withSignedXml(submission.ref, result) : result;
+  }
+
+  /** The CUFE of a copy fepa signed, and its security code (HKA must build the same CUFE from it). */
+  private copyCufe(submission: Submission): { cufe: string; dSeg: string } {
+    const parsed = submission.ref.cufe ? parseCufe(submission.ref.cufe) : undefined;
+    if (!parsed?.ok) throw PacRequestError.unsupported('a signed contingency copy needs its CUFE');
+    return { cufe: submission.ref.cufe!, dSeg: parsed.fields.dSeg };
   }
 
   async queryStatus(ref: DocumentRef): Promise<PacResult> {

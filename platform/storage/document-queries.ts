@@ -129,6 +129,8 @@ export async function companyDocumentsNeedingRetry(
 /** What a CAFE is printed from: the stored signed XML and what the PAC answered. */
 export interface CafeSource {
   signedXml: string | null;
+  /** The built document before anyone signed it (a provisional copy is printed from it). */
+  unsignedXml: string | null;
   protocol: string | null;
   /** As the PAC answered it (ISO 8601). */
   authorizedAt: string | null;
@@ -147,6 +149,7 @@ export async function findCafeSource(
   const [row] = await sql<
     Array<{
       signed_xml: string | null;
+      unsigned_xml: string | null;
       protocol: string | null;
       authorized_at: string | null;
       pac: string | null;
@@ -154,11 +157,12 @@ export async function findCafeSource(
       point_of_sale: string;
       number: string;
     }>
-  >`select signed_xml, protocol, authorized_at, pac, branch, point_of_sale, number
+  >`select signed_xml, unsigned_xml, protocol, authorized_at, pac, branch, point_of_sale, number
     from documents where company_id = ${companyId} and id = ${documentId}`;
   return row
     ? {
         signedXml: row.signed_xml,
+        unsignedXml: row.unsigned_xml,
         protocol: row.protocol,
         authorizedAt: row.authorized_at,
         pac: row.pac,

@@ -1,3 +1,4 @@
+import type { TaxLine } from '../../domain/books/tax-lines.js';
 import type { DocumentKey } from '../../common/document-workflow-types.js';
 import type { ErpReference } from '../../common/erp-reference.js';
 import { DocumentStoreError } from '../../common/fepa-error.js';
@@ -90,6 +91,8 @@ export async function savePreparedDocument(
   prepared: PreparedDocument,
   /** Issued in contingency: the request with its contingency fields, and the contingency. */
   contingency?: { request: unknown; contingencyId: string },
+  /** For the books: dFechaEm and the ITBMS by rate (domain/books/tax-lines.ts). */
+  books?: { issuedAt: string; taxLines: readonly TaxLine[] },
 ): Promise<PreparedDocument & { contingencyId?: string }> {
   // Only the first build writes (cufe is null until then): every column is decided by the same test.
   const [row] = await sql<
@@ -105,6 +108,8 @@ export async function savePreparedDocument(
       digest_value = coalesce(digest_value, ${prepared.digestValue}),
       unsigned_xml = coalesce(unsigned_xml, ${prepared.unsignedXml}),
       total = coalesce(total, ${prepared.total}),
+      issued_at = case when cufe is null then ${books?.issuedAt ?? null}::timestamptz else issued_at end,
+      tax_lines = case when cufe is null then ${books ? sql.json(books.taxLines as never) : null}::jsonb else tax_lines end,
       request = case when cufe is null and ${contingency !== undefined} then ${sql.json((contingency?.request ?? null) as never)} else request end,
       contingency_id = case when cufe is null and ${contingency !== undefined} then ${contingency?.contingencyId ?? null}::uuid else contingency_id end,
       updated_at = now()
@@ -151,6 +156,8 @@ export interface SubmissionMaterial {
   emissionType: string;
   cufe: string | null;
   signedXml: string | null;
+  /** Signed with the company's certificate by fepa (not the PAC's XML). */
+  signedByFepa: boolean;
   request: Record<string, unknown>;
 }
 
@@ -166,10 +173,12 @@ export async function loadSubmissionMaterial(sql: Sql, documentId: string): Prom
       number: string;
       cufe: string | null;
       signed_xml: string | null;
+      signed_by_fepa: boolean;
       request: Record<string, unknown>;
     }>
   >`
-    select d.company_id, c.ruc, d.environment, d.doc_type, d.branch, d.point_of_sale, d.number, d.cufe, d.signed_xml, d.request
+    select d.company_id, c.ruc, d.environment, d.doc_type, d.branch, d.point_of_sale, d.number, d.cufe, d.signed_xml,
+           d.certificate_id is not null as signed_by_fepa, d.request
     from documents d join companies c on c.id = d.company_id where d.id = ${documentId}`;
   if (!row) throw DocumentStoreError.notFound(documentId);
   const gDGen = (row.request.gDGen ?? {}) as Record<string, unknown>;
@@ -187,6 +196,7 @@ export async function loadSubmissionMaterial(sql: Sql, documentId: string): Prom
     ).padStart(2, '0'),
     cufe: row.cufe,
     signedXml: row.signed_xml,
+    signedByFepa: row.signed_by_fepa,
     request: row.request,
   };
 }

@@ -224,6 +224,49 @@ for (const pac of PACS) {
       }
     });
 
+    it('takes a contingency copy the emitter signed (issue #27 §3): transmitted once, its CUFE kept; a copy whose CUFE does not follow is refused', async () => {
+      const since = new Date(Date.now() - 3_600_000);
+      const doc = nextDocument((d) => {
+        d.gDGen.dFechaEm = panamaDateTime(new Date());
+        const issued = requestInContingency(
+          d,
+          { since, reason: 'Sin comunicacion con el PAC durante la prueba', modality: 'prior' },
+          new Date(),
+        );
+        assert.ok(issued.ok);
+        Object.assign(d.gDGen, issued.request.gDGen);
+      });
+      const signedXml = signForTests(doc).xml;
+      // What the workflow sends: Aludra always takes fepa's signed XML; a PAC that signs gets the copy.
+      const copy: Submission = pac.pacSigns
+        ? { ...pac.submission(doc), signedXml, signedCopy: true }
+        : pac.submission(doc);
+      const result = await pac.adapter().submit(copy);
+      assert.equal(result.status, 'authorized', JSON.stringify(result));
+      assert.equal(result.cufe, doc.dId, "the PAC keeps the CUFE on the customer's copy");
+      const kept = readRfe(result.signedXml ?? signedXml);
+      assert.ok(kept.ok && kept.document.dId === doc.dId && kept.document.gDGen.iTpEmis === '02');
+      assert.ok(verifySignedRfe(result.signedXml ?? signedXml).ok);
+      assert.equal(await submissionsOf(doc), 1);
+      if (!pac.pacSigns) return;
+      // A copy whose CUFE is not the document's (another security code): never authorized under another CUFE.
+      const other = nextDocument();
+      const wrong = { ...pac.submission(other), signedXml: signForTests(other).xml, signedCopy: true };
+      const foreign = nextDocument();
+      const mismatched: Submission = {
+        ...wrong,
+        ref: { ...wrong.ref, cufe: foreign.dId },
+        signedXml:
+          pac.name === 'edoc' ? signForTests(other).xml.replace(other.dId, foreign.dId) : wrong.signedXml,
+      };
+      const refused = await pac
+        .adapter()
+        .submit(mismatched)
+        .catch((err: Error) => err);
+      if (refused instanceof Error) assert.match(refused.message, /does not follow/);
+      else assert.notEqual(refused.status, 'authorized', JSON.stringify(refused));
+    });
+
     it('keeps a pending document non-terminal until a status query finds it authorized', async () => {
       const doc = nextDocument();
       await rule(['pending', 'pending', 'authorized'], doc, pac.name);

@@ -8,7 +8,7 @@ import { DocumentService } from '../../app/services/document-service.js';
 import type { Company } from '../../platform/storage/company-store.js';
 import { savePacSettings } from '../../platform/storage/pac-settings-store.js';
 import type { documentWorkflow } from '../../workflows/document-workflow.js';
-import { createCompanyWithCertificate, documentFor } from './companies.js';
+import { createCompanyWithCertificate, createTestCompany, documentFor } from './companies.js';
 import type { RunningSimulator } from './pac-simulator.js';
 import { testSecretBox } from './test-api.js';
 import { testDatabase, testTemporal } from './test-stack.js';
@@ -53,8 +53,13 @@ export function documentScenarios(
     baseUrl?: string;
     /** HKA: the account's prepaid folios, annulment window… (the simulator's HKA account). */
     hkaAccount?: Record<string, unknown>;
+    /** false: fepa holds no certificate of the company (its PAC signs). */
+    certificate?: boolean;
   }): Promise<Company> {
-    const c = await createCompanyWithCertificate(testDatabase());
+    const c =
+      pac?.certificate === false
+        ? await createTestCompany(testDatabase())
+        : await createCompanyWithCertificate(testDatabase());
     if (pac?.pac === 'hka') {
       const credentials = { tokenEmpresa: `token-${c.id}`, tokenPassword: 'hka-pass' };
       assert.ok(defaultDocument, 'HKA registers the emitter of the default document');

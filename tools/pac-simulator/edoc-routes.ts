@@ -1,6 +1,7 @@
 import { Router, type Request, type Response } from 'express';
-import { validateDocument } from '../../domain/dgi-document/index.js';
-import { EDOC_EXTRA_FIELDS, edocEmissionPath } from '../../pac/edoc/edoc-wire.js';
+import { readRfe, validateDocument, type DgiDocument } from '../../domain/dgi-document/index.js';
+import { verifySignedRfe } from '../../domain/signing/verify-rfe.js';
+import { EDOC_EXTRA_FIELDS, EDOC_PATHS, edocEmissionPath } from '../../pac/edoc/edoc-wire.js';
 import type { PacSimulator } from './pac-simulator.js';
 import { underFault } from './call-faults.js';
 import { deliver, serverError } from './delivery.js';
@@ -50,6 +51,39 @@ function respuesta(sim: PacSimulator, doc: SimDocument, duplicate = false) {
   };
 }
 
+type TakenDocument =
+  | { ok: true; document: DgiDocument; signedXml?: string }
+  | { ok: false; errors: Array<{ Codigo: string; Mensaje: string }> };
+
+const schemaErrors = (issues: Array<{ path: string; message: string }>) =>
+  issues.map((i) => ({ Codigo: '0100', Mensaje: `${i.path}: ${i.message}` }));
+
+/** eDoc's JSON with the DGI's names (eDoc signs it and draws its CUFE). */
+function documentOf(input: unknown): TakenDocument {
+  const body = { ...(input as Record<string, unknown>) };
+  for (const field of EDOC_EXTRA_FIELDS) delete body[field];
+  const valid = validateDocument(body);
+  return valid.ok
+    ? { ok: true, document: valid.document }
+    : { ok: false, errors: schemaErrors(valid.issues) };
+}
+
+/** A "…FirmadaEnte" call: the emitter's signed rFE, which must verify and whose CUFE must follow from it. */
+function signedDocumentOf(input: unknown): TakenDocument {
+  const xml = (input as { XmlFirmado?: unknown } | undefined)?.XmlFirmado;
+  if (typeof xml !== 'string')
+    return { ok: false, errors: [{ Codigo: '0100', Mensaje: 'XmlFirmado: falta' }] };
+  const verified = verifySignedRfe(xml);
+  if (!verified.ok) return { ok: false, errors: [{ Codigo: '0100', Mensaje: `Firma: ${verified.reason}` }] };
+  const read = readRfe(xml);
+  if (!read.ok) return { ok: false, errors: schemaErrors(read.issues) };
+  const valid = validateDocument(read.document);
+  if (!valid.ok) return { ok: false, errors: schemaErrors(valid.issues) };
+  if (valid.document.dId !== read.document.dId)
+    return { ok: false, errors: [{ Codigo: '0101', Mensaje: `dId: el CUFE no corresponde al documento` }] };
+  return { ok: true, document: valid.document, signedXml: xml };
+}
+
 /** Gurusoft eDoc 4.0 (spec pac-apis §1): Basic → JWT per service, Bearer on every call; eDoc signs. */
 const denied = (res: Response) =>
   res.status(401).json({ Message: 'Authorization has been denied for this request.' });
@@ -75,25 +109,21 @@ export function edocRoutes(sim: PacSimulator): Router {
     return accountId;
   };
 
-  const emission = (path: string) =>
+  const emission = (path: string, signed = false) =>
     router.post(path, async (req, res) => {
       const accountId = accountOf(req, res);
       if (!accountId) return;
-      const body = { ...(req.body as Record<string, unknown>) };
-      for (const field of EDOC_EXTRA_FIELDS) delete body[field];
-      const valid = validateDocument(body);
-      if (!valid.ok) {
+      const taken = signed ? signedDocumentOf(req.body) : documentOf(req.body);
+      if (!taken.ok) {
         return void res.json({
           Estado: '6',
           Cufe: null,
           MensajeRespuesta: 'Documento con errores',
-          ErroresDGI: valid.issues
-            .slice(0, 20)
-            .map((i) => ({ Codigo: '0100', Mensaje: `${i.path}: ${i.message}` })),
+          ErroresDGI: taken.errors.slice(0, 20),
         });
       }
-      const doc = valid.document;
-      if (edocEmissionPath(doc.gDGen.iDoc) !== path) {
+      const doc = taken.document;
+      if (edocEmissionPath(doc.gDGen.iDoc, signed) !== path) {
         return void res.json({
           Estado: '15',
           CodigoRespuesta: 'TIPO_DOCUMENTO',
@@ -114,6 +144,8 @@ export function edocRoutes(sim: PacSimulator): Router {
         accountId,
         document: doc,
         receiverName: doc.gDGen.gDatRec.dNombRec,
+        // The emitter signed it: eDoc transmits it as it is (its CUFE stays).
+        ...(taken.signedXml ? { signedXml: taken.signedXml } : {}),
       });
       if (answer.kind === 'abort') {
         if (answer.reason === 'token-expires-now') return void denied(res);
@@ -121,9 +153,12 @@ export function edocRoutes(sim: PacSimulator): Router {
       }
       await deliver(res, plan, sim.latencyMs(), () => res.json(respuesta(sim, answer.doc, answer.duplicate)));
     });
-  emission('/Emision/Api/Factura');
-  emission('/Emision/Api/NotaCredito');
-  emission('/Emision/Api/NotaDebito');
+  emission(EDOC_PATHS.invoice);
+  emission(EDOC_PATHS.creditNote);
+  emission(EDOC_PATHS.debitNote);
+  emission(EDOC_PATHS.signedInvoice, true);
+  emission(EDOC_PATHS.signedCreditNote, true);
+  emission(EDOC_PATHS.signedDebitNote, true);
 
   router.get('/Emision/Consulta/Estado/Api/Documento', async (req, res) => {
     const accountId = accountOf(req, res);

@@ -2,7 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { cafeModel } from '../../domain/cafe/cafe-model.js';
 import { formatOfSignedXml, renderCafe } from '../../domain/cafe/render-cafe.js';
-import { computeRucDv, validateDocument, type DgiDocument } from '../../domain/dgi-document/index.js';
+import {
+  computeRucDv,
+  parseCufe,
+  validateDocument,
+  type DgiDocument,
+} from '../../domain/dgi-document/index.js';
 import { fromHkaDocumento, type HkaTree } from '../../pac/hka/hka-mapping.js';
 import { readSoapMessage, soapFault, soapResponse } from '../../pac/hka/hka-soap.js';
 import { HKA_LIST_ELEMENTS, HKA_OPERATIONS, type HkaOperation } from '../../pac/hka/hka-wire.js';
@@ -168,12 +173,21 @@ async function enviar(
   res: Response,
   reply: (a: Answer) => void,
 ): Promise<void> {
-  const { document, unknown } = fromHkaDocumento(params.documento ?? {}, {
+  // usoPosterior{cufe}: the emitter already issued the document with this CUFE (a contingency copy its
+  // customer holds); HKA builds it with that CUFE's security code, and refuses it when it does not follow.
+  const { usoPosterior, ...documento } = (params.documento ?? {}) as HkaTree & { usoPosterior?: unknown };
+  const given = (usoPosterior as { cufe?: unknown } | undefined)?.cufe;
+  const { document, unknown } = fromHkaDocumento(documento, {
     environment: account.environment,
     emitter: account.emitter!,
   });
   if (unknown.length)
     return reply(answer('109', 'error', `Campos desconocidos: ${unknown.slice(0, 5).join(', ')}`));
+  if (given !== undefined) {
+    const parsed = typeof given === 'string' ? parseCufe(given) : undefined;
+    if (!parsed?.ok) return reply(answer('109', 'error', `0101-usoPosterior.cufe: CUFE inválido`));
+    (document.gDGen as Record<string, unknown>).dSeg = parsed.fields.dSeg;
+  }
   const valid = validateDocument(document);
   if (!valid.ok)
     return reply(
@@ -187,6 +201,10 @@ async function enviar(
       ),
     );
   const doc = valid.document;
+  if (given !== undefined && doc.dId !== given)
+    return reply(
+      answer('109', 'error', `0101-usoPosterior.cufe: el CUFE no corresponde al documento (${doc.dId})`),
+    );
   const tooOld = referenceTooOld(doc);
   if (tooOld) return reply(answer('180', 'error', tooOld));
   const folios = account.folios;

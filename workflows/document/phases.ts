@@ -123,7 +123,11 @@ export function createPhases(ctx: DocumentContext, tr: Transitions) {
       state.total = prepared.total;
       if (prepared.cafeByEmail) state.cafeByEmail = true;
       await tr.moveTo('prepared');
-      const mode = await ctx.local.pacSignatureMode({ companyId: input.companyId });
+      // In contingency fepa signs where the PAC takes a signed copy: the customer needs a valid CAFE now.
+      const mode = await ctx.local.pacSignatureMode({
+        companyId: input.companyId,
+        ...(state.contingency ? { inContingency: true } : {}),
+      });
       state.signedByFepa = mode.fepaSigns;
       if (mode.fepaSigns) {
         // The CUFE is shown once it is issued: when fepa signs, now; when the PAC signs, the PAC's (issue #27 §4).

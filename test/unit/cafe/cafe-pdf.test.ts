@@ -1,8 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { cafeModel, LEGEND_CONTINGENCY, LEGEND_PENDING } from '../../../domain/cafe/cafe-model.js';
+import {
+  cafeModel,
+  LEGEND_CONTINGENCY,
+  LEGEND_PENDING,
+  LEGEND_PROVISIONAL,
+  provisionalCafeModel,
+} from '../../../domain/cafe/cafe-model.js';
 import { renderCafe } from '../../../domain/cafe/render-cafe.js';
-import { readRfe, validateDocument } from '../../../domain/dgi-document/index.js';
+import { readRfe, validateDocument, writeCanonicalRfe } from '../../../domain/dgi-document/index.js';
 import { exampleFiles, fixedSecurityCode, loadExample, signForTests } from '../../helpers/dgi-fixtures.js';
 import { decodeQrCodes, pdfPageSizesMm, pdfText } from '../../helpers/pdf-tools.js';
 
@@ -99,4 +105,27 @@ test('an unsigned document or broken XML has no CAFE: a clear error', async () =
   const signed = await signedExample('invoice-spec-example.json');
   const unsigned = signed.replace(/<Signature[\s\S]*<\/gNoFirm>/, '');
   assert.throws(() => cafeModel(unsigned), /needs the signed document/);
+});
+
+describe('the provisional copy of a document nobody could sign yet (issue #27 §3)', () => {
+  test('what was sold, with no CUFE and no QR, and saying it is not a fiscal document yet', async () => {
+    const validated = validateDocument(await loadExample('invoice-spec-example.json'), {
+      securityCode: fixedSecurityCode,
+    });
+    assert.ok(validated.ok);
+    const unsigned = writeCanonicalRfe(validated.document);
+    const model = provisionalCafeModel(unsigned, {});
+    assert.equal(model.provisional, true);
+    assert.equal(model.cufe, '');
+    assert.ok(model.legends.includes(LEGEND_PROVISIONAL) && model.legends.includes(LEGEND_PENDING));
+    for (const format of ['roll', 'letter'] as const) {
+      const pdf = await renderCafe(model, format);
+      assert.deepEqual(await decodeQrCodes(pdf), [], `${format}: no QR`);
+      const text = squeezed(await pdfText(pdf));
+      assert.ok(!text.includes(validated.document.dId), `${format}: the CUFE fepa computed is not shown`);
+      assert.ok(text.includes(squeezed(LEGEND_PROVISIONAL)), `${format}: the legend`);
+      assert.ok(text.includes(squeezed(model.totals.total)), `${format}: the total`);
+    }
+    assert.throws(() => cafeModel(unsigned), /signed document/, 'never a CAFE from an unsigned document');
+  });
 });

@@ -1,0 +1,96 @@
+import { bookCsv, itbmsBook, type Book, type BookEntry } from '../../domain/books/itbms-book.js';
+import { taxLinesOf, type TaxLine } from '../../domain/books/tax-lines.js';
+import { readRfe } from '../../domain/dgi-document/index.js';
+import { panamaMonth } from '../../domain/dgi-document/panama-time.js';
+import {
+  purchaseBookSource,
+  salesBookSource,
+  saveTaxLines,
+  type BookSourceRow,
+} from '../../platform/storage/books-store.js';
+import { findCompany } from '../../platform/storage/company-store.js';
+import type { Sql } from '../../platform/storage/database.js';
+
+export type BookKind = 'sales' | 'purchases';
+
+/** The columns a book's rows are grouped by, per kind (CSV order). */
+export const BOOK_GROUP_COLUMNS: Record<BookKind, readonly string[]> = {
+  sales: ['branch', 'pointOfSale'],
+  purchases: ['supplierRuc', 'supplierName'],
+};
+
+export interface BookView extends Book {
+  companyId: string;
+  environment: '1' | '2';
+  kind: BookKind;
+  period: string;
+  /** Panama time: [from, to). */
+  from: string;
+  to: string;
+  /** Documents of the period left out, by reason (annulled, not authorized yet, invalid…). */
+  excluded: Record<string, number>;
+  /** Documents whose XML could not be read for the book (named, never silently dropped). */
+  unreadable: string[];
+}
+
+/** The ITBMS books of a month (docs/books.md): sales from issued documents, purchases from received ones. */
+export class BooksService {
+  constructor(private readonly deps: { sql: Sql }) {}
+
+  async book(
+    companyId: string,
+    kind: BookKind,
+    period: string,
+    environment: '1' | '2',
+  ): Promise<BookView | undefined> {
+    if (!(await findCompany(this.deps.sql, companyId))) return undefined;
+    const { from, to } = panamaMonth(period);
+    const window = { companyId, environment, from, to };
+    const source =
+      kind === 'sales'
+        ? await salesBookSource(this.deps.sql, window)
+        : await purchaseBookSource(this.deps.sql, window);
+    const { entries, filled, unreadable } = entriesOf(source.rows);
+    await saveTaxLines(this.deps.sql, kind, filled);
+    return {
+      companyId,
+      environment,
+      kind,
+      period,
+      from: from.toISOString(),
+      to: to.toISOString(),
+      ...itbmsBook(entries),
+      excluded: source.excluded,
+      unreadable,
+    };
+  }
+
+  csv(view: BookView): string {
+    return bookCsv(view, BOOK_GROUP_COLUMNS[view.kind]);
+  }
+}
+
+/** The entries, reading the tax lines of older documents from their XML (and returning them to keep). */
+function entriesOf(rows: BookSourceRow[]): {
+  entries: BookEntry[];
+  filled: Array<{ id: string; taxLines: TaxLine[] }>;
+  unreadable: string[];
+} {
+  const entries: BookEntry[] = [];
+  const filled: Array<{ id: string; taxLines: TaxLine[] }> = [];
+  const unreadable: string[] = [];
+  for (const row of rows) {
+    let lines = row.taxLines;
+    if (!lines) {
+      const read = row.xml ? readRfe(row.xml) : undefined;
+      if (!read?.ok) {
+        unreadable.push(row.id);
+        continue;
+      }
+      lines = taxLinesOf(read.document);
+      filled.push({ id: row.id, taxLines: lines });
+    }
+    entries.push({ docType: row.docType, group: row.group, lines });
+  }
+  return { entries, filled, unreadable };
+}

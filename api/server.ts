@@ -30,6 +30,8 @@ import { hkaRoutes } from './routes/hka.js';
 import { receivedRoutes } from './routes/received.js';
 import { mailboxRoutes } from './routes/mailbox.js';
 import { bookRoutes } from './routes/books.js';
+import { archiveRoutes } from './routes/archive.js';
+import { ArchiveService } from '../app/services/archive-service.js';
 import { BooksService } from '../app/services/books-service.js';
 import { MailboxService } from '../app/services/mailbox-service.js';
 import { ReceivedService } from '../app/services/received-service.js';
@@ -113,6 +115,10 @@ export function apiRoutes(deps: ApiDeps): AnyRoute[] {
         }),
     }),
     ...bookRoutes({ books: new BooksService({ sql: deps.sql }) }),
+    ...archiveRoutes({
+      archives: new ArchiveService({ sql: deps.sql, pacLegends: deps.cafePacLegends ?? {} }),
+      log: deps.log,
+    }),
     ...documentRoutes({
       documents: deps.documents,
       actions: new DocumentActions({ sql: deps.sql, client: deps.client }),

@@ -32,11 +32,7 @@ const ListQuery = z.strictObject({
     .string()
     .regex(/^[0-9]{2}$/)
     .optional(),
-  period: z
-    .string()
-    .regex(PERIOD_PATTERN)
-    .optional()
-    .describe('Issue month, YYYY-MM (Panama time)'),
+  period: z.string().regex(PERIOD_PATTERN).optional().describe('Issue month, YYYY-MM (Panama time)'),
   minTotal: z
     .string()
     .regex(/^[0-9]{1,16}(\.[0-9]{1,2})?$/)

@@ -55,6 +55,47 @@ export async function callApi(
   return { ok: true, body };
 }
 
+/**
+ * A download straight to a file (an archive may not fit memory): the bytes written, or an exit code after
+ * the problem was written to stderr. The file is written whole or removed.
+ */
+export async function downloadApi(
+  what: string,
+  url: string,
+  file: string,
+  err: (text: string) => void,
+): Promise<{ ok: true; bytes: number } | { ok: false; exitCode: number }> {
+  const key = process.env.FEPA_API_KEY;
+  if (!key) throw new CliUsageError('set FEPA_API_KEY to an API key of the company');
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
+  } catch (e) {
+    err(`${what}: cannot reach the API at ${new URL(url).origin}: ${(e as Error).message}`);
+    return { ok: false, exitCode: 1 };
+  }
+  if (!response.ok || !response.body) {
+    const problem = (await response.json().catch(() => ({}))) as Problem;
+    err(`${what}: ${response.status} ${problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}`);
+    return { ok: false, exitCode: 1 };
+  }
+  const [{ createWriteStream }, { rm }, { pipeline }, { Readable }] = await Promise.all([
+    import('node:fs'),
+    import('node:fs/promises'),
+    import('node:stream/promises'),
+    import('node:stream'),
+  ]);
+  const sink = createWriteStream(file);
+  try {
+    await pipeline(Readable.fromWeb(response.body as never), sink);
+  } catch (e) {
+    await rm(file, { force: true });
+    err(`${what}: the download broke off (${(e as Error).message}); nothing was kept`);
+    return { ok: false, exitCode: 1 };
+  }
+  return { ok: true, bytes: sink.bytesWritten };
+}
+
 /** The company the key belongs to (one key, one company), unless --company says it. */
 export async function companyOf(
   what: string,

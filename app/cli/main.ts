@@ -20,6 +20,7 @@ const COMMANDS: Array<{ name: string; load: () => Promise<Command> }> = [
   { name: 'key', load: () => import('./tenant-commands.js').then((m) => m.keyCommand) },
   { name: 'doc', load: () => import('./doc-commands.js').then((m) => m.docCommand) },
   { name: 'received', load: () => import('./received-commands.js').then((m) => m.receivedCommand) },
+  { name: 'archive', load: () => import('./archive-command.js').then((m) => m.archiveCommand) },
   { name: 'books', load: () => import('./books-command.js').then((m) => m.booksCommand) },
   { name: 'contingency', load: () => import('./contingency-command.js').then((m) => m.contingencyCommand) },
   { name: 'ruc-lookup', load: () => import('./hka-commands.js').then((m) => m.rucLookupCommand) },

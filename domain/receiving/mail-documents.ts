@@ -1,5 +1,5 @@
 import { RECEIVED_LIMITS } from './received-limits.js';
-import { ZipError, zipEntries } from './zip-entries.js';
+import { ZipError, zipEntries } from '../zip/zip-entries.js';
 
 export interface MailAttachment {
   filename?: string | undefined;

@@ -87,7 +87,7 @@ function cufeFieldsOf(doc: ParsedDocument): Partial<CufeFields> {
 }
 
 /** Does the CUFE follow from the document's own fields? The first field that differs, named. */
-function cufeFindings(cufe: string, doc: ParsedDocument): Finding[] {
+export function cufeFindings(cufe: string, doc: ParsedDocument): Finding[] {
   const parsed = parseCufe(cufe);
   if (!parsed.ok)
     return [{ check: 'cufe', severity: 'error', path: 'dId', rule: 'cufe-layout', message: parsed.reason }];

@@ -8,6 +8,10 @@ import type { DocumentTimings } from '../../common/document-messages.js';
 import type { ReceivedTimings } from '../../common/received-messages.js';
 import { panamaDateTime } from '../../domain/contingency/contingency-emission.js';
 import { readRfe } from '../../domain/dgi-document/index.js';
+import { zipEntries } from '../../domain/zip/zip-entries.js';
+import { ZipWriter } from '../../domain/zip/zip-writer.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { tempDir } from '../helpers/temp-dir.js';
 import { PROJECT_ROOT } from '../../platform/config/settings.js';
 import type { Company } from '../../platform/storage/company-store.js';
 import type { ApiCall } from '../helpers/api-client.js';
@@ -25,6 +29,21 @@ const RECEIVED: Partial<ReceivedTimings> = { firstRetryMs: 200, maxRetryMs: 1_00
 type Body = Record<string, any>;
 
 const cents = (text: string) => BigInt(text.replace('.', ''));
+
+/** The CLI as a person runs it, with the company's key: exit code and everything it printed. */
+async function fepa(key: string, ...args: string[]): Promise<{ code: number; stdout: string }> {
+  try {
+    const { stdout } = await promisify(execFile)(join(PROJECT_ROOT, 'bin', 'fepa.js'), args, {
+      cwd: PROJECT_ROOT,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, FEPA_API_URL: apiUrl, FEPA_API_KEY: key },
+    });
+    return { code: 0, stdout };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: `${e.stdout}${e.stderr}` };
+  }
+}
+let apiUrl = '';
 
 /**
  * Issue #28 on real parts: documents issued through the API and authorized by the simulated PAC, one of
@@ -52,6 +71,7 @@ describe('the ITBMS books of a month through the API and the CLI (dev server, Po
       timings: TIMINGS,
       received: new ReceivedService({ ...deps, timings: RECEIVED }),
     });
+    apiUrl = api.url;
   });
   after(async () => {
     const env = await testTemporal();
@@ -190,6 +210,61 @@ describe('the ITBMS books of a month through the API and the CLI (dev server, Po
     assert.equal(purchases.totals.documents, 1);
     assert.equal(cents(purchases.totals.tax), cents(suppliedDoc.document.gTot.dTotITBMS!));
     assert.equal(purchases.rows[0].group.supplierRuc, suppliedDoc.document.gDGen.gEmis.gRucEmi.dRuc);
+
+    // The month's archive, exported and verified offline by the CLI; then one amount changed in one file.
+    const dir = await tempDir('fepa-archive-');
+    const zipFile = join(dir, 'archive.zip');
+    const exported = await fepa(
+      key,
+      'archive',
+      'export',
+      '--period',
+      period,
+      '--environment',
+      '2',
+      '--out',
+      zipFile,
+    );
+    assert.equal(exported.code, 0, exported.stdout);
+    const zip = await readFile(zipFile);
+    const files = new Map(
+      zipEntries(zip, { wanted: () => true, maxEntries: 1_000, maxInflatedBytes: 100 * 1024 ** 2 }).map(
+        (e) => [e.name, e.content],
+      ),
+    );
+    const manifest = JSON.parse(files.get('manifest.json')!.toString()) as Body;
+    const issuedDocs = (manifest.documents as Body[]).filter((d) => d.kind === 'issued');
+    assert.equal(issuedDocs.length, 5, 'four authorized and the annulled one');
+    assert.equal(issuedDocs.filter((d) => d.status === 'annulled').length, 1);
+    assert.equal((manifest.documents as Body[]).filter((d) => d.kind === 'received').length, 1);
+    for (const d of issuedDocs) {
+      assert.ok(files.get(d.files.cafe)?.subarray(0, 5).toString() === '%PDF-', `${d.number}: a CAFE`);
+      const authorization = JSON.parse(files.get(d.files.authorization)!.toString()) as Body;
+      assert.match(authorization.protocol ?? '', /^[0-9]{10,}$/, `${d.number}: the authorization's protocol`);
+    }
+    const verified = await fepa(key, 'archive', 'verify', zipFile);
+    assert.equal(verified.code, 0, verified.stdout);
+    assert.match(verified.stdout, /6 document\(s\).*6 signature\(s\) checked/s);
+    assert.match(verified.stdout, /OK: every hash, signature and CUFE checks/);
+
+    const victim = issuedDocs[0]!.files.xml as string;
+    const chunks: Buffer[] = [];
+    const rewritten = new ZipWriter((chunk) => {
+      chunks.push(chunk);
+      return Promise.resolve();
+    });
+    for (const [name, content] of files)
+      await rewritten.add(
+        name,
+        name === victim ? Buffer.from(content.toString().replace(/<dVTot>/, '<dVTot>1')) : content,
+      );
+    await rewritten.finish();
+    const tamperedFile = join(dir, 'tampered.zip');
+    await writeFile(tamperedFile, Buffer.concat(chunks));
+    const caught = await fepa(key, 'archive', 'verify', tamperedFile);
+    assert.equal(caught.code, 1, caught.stdout);
+    assert.ok(caught.stdout.includes(`FAIL hash      ${victim}`), caught.stdout);
+    assert.ok(caught.stdout.includes(`FAIL signature ${victim}`), caught.stdout);
 
     // Bad input names the field; another month is empty.
     const bad = await call('GET', `/v1/companies/${c.id}/books/sales?period=2026-13`);

@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { documentsInMail } from '../../../domain/receiving/mail-documents.js';
 import { RECEIVED_LIMITS } from '../../../domain/receiving/received-limits.js';
-import { zipEntries, ZipError } from '../../../domain/receiving/zip-entries.js';
+import { zipEntries, ZipError } from '../../../domain/zip/zip-entries.js';
 import { zipOf } from '../../../tools/pac-simulator/supplier-mail.js';
 
 const xml = (n: number) => `<rFE n="${n}"/>`;

@@ -17,6 +17,7 @@ import {
   recordReachability,
 } from '../platform/storage/contingency-store.js';
 import type { Sql } from '../platform/storage/database.js';
+import type { PacCallMetrics } from '../platform/metrics/pac-call-metrics.js';
 import { pacAccountSettings, recordFolioReading } from '../platform/storage/pac-account-store.js';
 import { folioLowEvent } from '../common/folio-alert.js';
 import { TASK_QUEUES } from '../common/task-queues.js';
@@ -33,6 +34,8 @@ export interface PacActivityDeps {
   pacs: PacRegistry;
   /** The workflows' task queue (alerts started from an activity run there). */
   documentsTaskQueue?: string;
+  /** Counts each PAC call (latency, failures) for the worker's metrics endpoint. */
+  metrics?: PacCallMetrics;
 }
 
 /**
@@ -153,6 +156,15 @@ export function createPacActivities(deps: PacActivityDeps) {
     copyOf?: { cufe: string },
   ): Promise<PacResult> {
     const { adapter } = pac;
+    // A call fepa did not make (refused before sending) is not a PAC call.
+    if (!result.notSent)
+      deps.metrics?.observe({
+        pac: pac.name,
+        operation,
+        status: result.status,
+        elapsedMs: result.raw.elapsedMs,
+        answered: pacAnswered(result),
+      });
     let signedXml: string | undefined;
     if (copyOf && result.cufe && result.cufe !== copyOf.cufe)
       // The customer holds fepa's contingency copy: a PAC that issues another CUFE leaves it invalid.

@@ -10,6 +10,8 @@ import { secretBoxFromSettings } from '../app/services/secret-box-from-settings.
 import { connectDatabase } from '../platform/storage/database.js';
 import { purgeExpiredIdempotentRequests } from '../platform/storage/idempotency-store.js';
 import { buildApp } from './server.js';
+import { processRegistry, startMetricsServer } from '../platform/metrics/metrics-server.js';
+import { registerStateMetrics } from '../platform/metrics/state-metrics.js';
 
 const { settings, log, databaseUrl, temporalAddress: address } = serviceProcess('api');
 
@@ -53,6 +55,20 @@ purge.unref();
 // A document whose row committed but whose workflow never started (a crash in between) is started here.
 const orphans = startOrphanSweeper(documents, log, 60_000);
 
+// Prometheus, on its own address (docs/operations.md): the process and fepa's state, read when scraped.
+let metrics: Server | undefined;
+if (settings.metrics.apiPort) {
+  const registry = processRegistry('api');
+  registerStateMetrics(registry, sql);
+  metrics = await startMetricsServer({
+    host: settings.metrics.host,
+    port: settings.metrics.apiPort,
+    registry,
+    onError: (err) => log.warn({ err }, 'a metrics scrape failed'),
+  });
+  log.info({ url: `http://${settings.metrics.host}:${settings.metrics.apiPort}/metrics` }, 'metrics served');
+}
+
 const server: Server = app.listen(settings.apiPort, settings.apiHost, () => {
   log.info({ url: `http://${settings.apiHost}:${settings.apiPort}` }, 'API listening');
 });
@@ -64,6 +80,7 @@ async function shutdown(signal: string): Promise<void> {
   log.info({ signal }, 'API stopping');
   orphans.stop();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  metrics?.close();
   await connection.close();
   await sql.end({ timeout: 5 });
   log.info('API stopped');

@@ -13,6 +13,7 @@ import type { SecretBox } from '../platform/secrets/secret-box.js';
 import type { PacRegistry } from '../pac/pac-registry.js';
 import type { SigningKeyCache } from '../domain/signing/signing-key-cache.js';
 import type { Sql } from '../platform/storage/database.js';
+import type { PacCallMetrics } from '../platform/metrics/pac-call-metrics.js';
 import { smtpMailSender, type MailSender } from '../platform/mail/mail-sender.js';
 
 /** The workflows' entry: the TypeScript source, or its compiled JavaScript when the worker runs from `dist/`. */
@@ -55,6 +56,8 @@ export interface FepaWorkerOptions {
   mail?: { sender: MailSender; from: string; replyTo?: string | undefined };
   /** The legend each PAC requires on CAFEs (FEPA_CAFE_PAC_LEGENDS). */
   cafePacLegends?: Partial<Record<string, string>>;
+  /** PAC call latency and failures for the worker's Prometheus endpoint (docs/operations.md). */
+  pacCallMetrics?: PacCallMetrics;
 }
 
 const NO_MAIL = {
@@ -123,6 +126,7 @@ export async function createFepaWorkers(options: FepaWorkerOptions): Promise<Wor
     sql: options.sql,
     pacs: options.pacs,
     documentsTaskQueue: options.taskQueue ?? TASK_QUEUES.documents,
+    ...(options.pacCallMetrics ? { metrics: options.pacCallMetrics } : {}),
   });
   // HKA's account services (folios, RUC registry) share HKA's rate limit; so do receiving's PAC calls.
   const hkaActivities = createPacAccountActivities({ sql: options.sql, pacs: options.pacs });

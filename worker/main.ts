@@ -15,10 +15,19 @@ import { ensureCertificateExpirySchedule, ensureFolioWatchSchedule } from './dai
 import { createFepaWorkers } from './create-worker.js';
 import { temporalLoggerFor } from './runtime-logger.js';
 import { logWorkerStatus } from './status-log.js';
+import { processRegistry, sdkMetricsFrom, startMetricsServer } from '../platform/metrics/metrics-server.js';
+import { PacCallMetrics } from '../platform/metrics/pac-call-metrics.js';
 
 const { settings, log, databaseUrl, temporalAddress: address } = serviceProcess('worker');
 
-Runtime.install({ logger: temporalLoggerFor(log) });
+// The SDK's own metrics (task slots, latencies, polls) go to its Prometheus exporter, read into ours.
+const sdkMetrics = settings.metrics.workerPort ? settings.metrics.temporalAddress : undefined;
+Runtime.install({
+  logger: temporalLoggerFor(log),
+  ...(sdkMetrics ? { telemetryOptions: { metrics: { prometheus: { bindAddress: sdkMetrics } } } } : {}),
+});
+const metricsRegistry = processRegistry('worker');
+const pacCallMetrics = new PacCallMetrics(metricsRegistry);
 
 const sql = connectDatabase(databaseUrl, { max: 5 });
 const registration = await Connection.connect({ address });
@@ -77,6 +86,7 @@ const createWorkers = () =>
     maxConcurrentActivities: settings.workerMaxConcurrentActivities,
     mail: { sender: smtpMailSender(settings.mail), from: settings.mail.from, replyTo: settings.mail.replyTo },
     cafePacLegends: settings.cafePacLegends,
+    pacCallMetrics,
   });
 // A worker started while Temporal cannot serve the namespace (its own database down, say) waits for it
 // instead of exiting (found in chaos runs: a worker restarted during a PostgreSQL outage crash-looped).
@@ -105,10 +115,25 @@ log.info(
   'worker polling',
 );
 const stopStatusLog = logWorkerStatus(workers, log, settings.workerStatusLogSeconds);
+const metricsServer = settings.metrics.workerPort
+  ? await startMetricsServer({
+      host: settings.metrics.host,
+      port: settings.metrics.workerPort,
+      registry: metricsRegistry,
+      ...(sdkMetrics ? { more: sdkMetricsFrom(sdkMetrics) } : {}),
+      onError: (err) => log.warn({ err }, 'a metrics scrape failed'),
+    })
+  : undefined;
+if (metricsServer)
+  log.info(
+    { url: `http://${settings.metrics.host}:${settings.metrics.workerPort}/metrics` },
+    'metrics served',
+  );
 try {
   await Promise.all(workers.map((w) => w.run())); // resolve after SIGINT/SIGTERM once in-flight tasks drained
 } finally {
   stopStatusLog();
+  metricsServer?.close();
   await connection.close();
   await sql.end({ timeout: 5 });
   log.info('worker stopped');

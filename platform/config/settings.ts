@@ -48,6 +48,10 @@ const SettingsSchema = z.object({
   TEMPORAL_UI_PORT: port.default(8233),
   FEPA_API_HOST: z.string().min(1).default('127.0.0.1'),
   FEPA_API_PORT: port.default(3000),
+  FEPA_METRICS_HOST: z.string().min(1).default('127.0.0.1'),
+  FEPA_API_METRICS_PORT: z.preprocess(emptyToUndefined, port.optional()),
+  FEPA_WORKER_METRICS_PORT: z.preprocess(emptyToUndefined, port.optional()),
+  FEPA_TEMPORAL_METRICS_ADDRESS: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['json', 'pretty']).optional()),
   FEPA_SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).default(30_000),
@@ -123,6 +127,14 @@ export interface Settings {
   temporalUiPort: number;
   apiHost: string;
   apiPort: number;
+  /** Prometheus endpoints (docs/operations.md): on their own ports, off when unset. */
+  metrics: {
+    host: string;
+    apiPort: number | undefined;
+    workerPort: number | undefined;
+    /** Where the worker's Temporal runtime serves the SDK's metrics, read into the worker's endpoint. */
+    temporalAddress: string | undefined;
+  };
   logLevel: RawSettings['LOG_LEVEL'];
   logFormat: 'json' | 'pretty';
   shutdownGraceMs: number;
@@ -219,6 +231,14 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     temporalUiPort: s.TEMPORAL_UI_PORT,
     apiHost: s.FEPA_API_HOST,
     apiPort: s.FEPA_API_PORT,
+    metrics: {
+      host: s.FEPA_METRICS_HOST,
+      apiPort: s.FEPA_API_METRICS_PORT,
+      workerPort: s.FEPA_WORKER_METRICS_PORT,
+      temporalAddress:
+        s.FEPA_TEMPORAL_METRICS_ADDRESS ??
+        (s.FEPA_WORKER_METRICS_PORT ? `127.0.0.1:${s.FEPA_WORKER_METRICS_PORT + 1}` : undefined),
+    },
     logLevel: s.LOG_LEVEL,
     logFormat: s.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json'),
     shutdownGraceMs: s.FEPA_SHUTDOWN_GRACE_MS,

@@ -13,6 +13,7 @@ import { machineFacts } from './measure.js';
 import { benchScaleMemory, benchThroughput } from './scale/run-scale.js';
 import { benchSigning } from './signing-bench.js';
 import { benchReceiving } from './receiving-bench.js';
+import { benchBooks } from './books-bench.js';
 import { benchWorkflow } from './workflow-bench.js';
 
 const only = process.argv.slice(2);
@@ -58,6 +59,7 @@ const scaleEnv = () => ({
 await record('document', benchDocumentBuild);
 await record('signing', benchSigning);
 await record('receiving', benchReceiving);
+await record('books', benchBooks);
 await record('workflow', benchWorkflow);
 await record('api', benchApi);
 await record('cli', benchCli);

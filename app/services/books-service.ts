@@ -1,4 +1,4 @@
-import { bookCsv, itbmsBook, type Book, type BookEntry } from '../../domain/books/itbms-book.js';
+import { BookAccumulator, bookCsv, type Book } from '../../domain/books/itbms-book.js';
 import { taxLinesOf, type TaxLine } from '../../domain/books/tax-lines.js';
 import { readRfe } from '../../domain/dgi-document/index.js';
 import { panamaMonth } from '../../domain/dgi-document/panama-time.js';
@@ -50,8 +50,12 @@ export class BooksService {
       kind === 'sales'
         ? await salesBookSource(this.deps.sql, window)
         : await purchaseBookSource(this.deps.sql, window);
-    const { entries, filled, unreadable } = entriesOf(source.rows);
-    await saveTaxLines(this.deps.sql, kind, filled);
+    const accumulator = new BookAccumulator();
+    const unreadable: string[] = [];
+    for await (const batch of source.rows) {
+      const filled = entriesOf(batch, accumulator, unreadable);
+      await saveTaxLines(this.deps.sql, kind, filled);
+    }
     return {
       companyId,
       environment,
@@ -59,7 +63,7 @@ export class BooksService {
       period,
       from: from.toISOString(),
       to: to.toISOString(),
-      ...itbmsBook(entries),
+      ...accumulator.book(),
       excluded: source.excluded,
       unreadable,
     };
@@ -70,15 +74,16 @@ export class BooksService {
   }
 }
 
-/** The entries, reading the tax lines of older documents from their XML (and returning them to keep). */
-function entriesOf(rows: BookSourceRow[]): {
-  entries: BookEntry[];
-  filled: Array<{ id: string; taxLines: TaxLine[] }>;
-  unreadable: string[];
-} {
-  const entries: BookEntry[] = [];
+/**
+ * Adds a batch to the book, reading the tax lines of older documents from their XML; returns those lines
+ * to keep, and names the documents that cannot be read.
+ */
+function entriesOf(
+  rows: BookSourceRow[],
+  accumulator: BookAccumulator,
+  unreadable: string[],
+): Array<{ id: string; taxLines: TaxLine[] }> {
   const filled: Array<{ id: string; taxLines: TaxLine[] }> = [];
-  const unreadable: string[] = [];
   for (const row of rows) {
     let lines = row.taxLines;
     if (!lines) {
@@ -90,7 +95,7 @@ function entriesOf(rows: BookSourceRow[]): {
       lines = taxLinesOf(read.document);
       filled.push({ id: row.id, taxLines: lines });
     }
-    entries.push({ docType: row.docType, group: row.group, lines });
+    accumulator.add({ docType: row.docType, group: row.group, lines });
   }
-  return { entries, filled, unreadable };
+  return filled;
 }

@@ -49,68 +49,88 @@ export interface Book {
 const rateOf = (code: string) => `${Math.round(Number(ITBMS_RATES[code] ?? 0) * 100)}%`;
 
 interface Sums {
-  documents: Set<number>;
+  /** Lines counted: a document has one line per rate, so per row this is its documents. */
+  lines: number;
   base: Money;
   tax: Money;
 }
-const empty = (): Sums => ({ documents: new Set(), base: ZERO_MONEY, tax: ZERO_MONEY });
+const empty = (): Sums => ({ lines: 0, base: ZERO_MONEY, tax: ZERO_MONEY });
 
-/** Adds the entries: one row per document type, group and rate, then totals per rate and overall. */
-export function itbmsBook(entries: Iterable<BookEntry>): Book {
-  const rows = new Map<string, Sums & { docType: string; group: Record<string, string>; rateCode: string }>();
-  const rates = new Map<string, Sums>();
-  let count = 0;
-  for (const entry of entries) {
-    const id = count++;
+/**
+ * Adds entries as they come (a month of a busy company is read in batches, never held whole): one row per
+ * document type, group and rate, then totals per rate and overall.
+ */
+export class BookAccumulator {
+  private readonly rows = new Map<
+    string,
+    Sums & { docType: string; group: Record<string, string>; rateCode: string }
+  >();
+  private readonly rates = new Map<string, Sums>();
+  private count = 0;
+
+  add(entry: BookEntry): void {
+    this.count++;
     const sign = bookSign(entry.docType);
     const groupKey = JSON.stringify(Object.entries(entry.group).sort(([a], [b]) => a.localeCompare(b)));
     for (const line of entry.lines) {
       const key = `${entry.docType}|${groupKey}|${line.rateCode}`;
-      const row = rows.get(key) ?? {
-        ...empty(),
-        docType: entry.docType,
-        group: entry.group,
-        rateCode: line.rateCode,
-      };
-      const rate = rates.get(line.rateCode) ?? empty();
-      const base = money(line.base).times(sign);
-      const tax = money(line.tax).times(sign);
+      let row = this.rows.get(key);
+      if (!row)
+        this.rows.set(
+          key,
+          (row = { ...empty(), docType: entry.docType, group: entry.group, rateCode: line.rateCode }),
+        );
+      let rate = this.rates.get(line.rateCode);
+      if (!rate) this.rates.set(line.rateCode, (rate = empty()));
+      const base = sign < 0 ? money(line.base).times(-1) : money(line.base);
+      const tax = sign < 0 ? money(line.tax).times(-1) : money(line.tax);
       for (const sums of [row, rate]) {
-        sums.documents.add(id);
+        sums.lines++;
         sums.base = sums.base.plus(base);
         sums.tax = sums.tax.plus(tax);
       }
-      rows.set(key, row);
-      rates.set(line.rateCode, rate);
     }
   }
-  const byRate = [...rates.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([rateCode, s]) => ({ rateCode, rate: rateOf(rateCode), base: text2(s.base), tax: text2(s.tax) }));
-  return {
-    rows: [...rows.values()]
-      .map((r) => ({
-        docType: r.docType,
-        group: r.group,
-        rateCode: r.rateCode,
-        rate: rateOf(r.rateCode),
-        documents: r.documents.size,
-        base: text2(r.base),
-        tax: text2(r.tax),
-      }))
-      .sort(
-        (a, b) =>
-          a.docType.localeCompare(b.docType) ||
-          JSON.stringify(a.group).localeCompare(JSON.stringify(b.group)) ||
-          a.rateCode.localeCompare(b.rateCode),
-      ),
-    totals: {
-      documents: count,
-      base: text2([...rates.values()].reduce((a, s) => a.plus(s.base), ZERO_MONEY)),
-      tax: text2([...rates.values()].reduce((a, s) => a.plus(s.tax), ZERO_MONEY)),
-      byRate,
-    },
-  };
+
+  book(): Book {
+    const rates = [...this.rates.entries()].sort(([a], [b]) => a.localeCompare(b));
+    return {
+      rows: [...this.rows.values()]
+        .map((r) => ({
+          docType: r.docType,
+          group: r.group,
+          rateCode: r.rateCode,
+          rate: rateOf(r.rateCode),
+          documents: r.lines,
+          base: text2(r.base),
+          tax: text2(r.tax),
+        }))
+        .sort(
+          (a, b) =>
+            a.docType.localeCompare(b.docType) ||
+            JSON.stringify(a.group).localeCompare(JSON.stringify(b.group)) ||
+            a.rateCode.localeCompare(b.rateCode),
+        ),
+      totals: {
+        documents: this.count,
+        base: text2(rates.reduce((a, [, s]) => a.plus(s.base), ZERO_MONEY)),
+        tax: text2(rates.reduce((a, [, s]) => a.plus(s.tax), ZERO_MONEY)),
+        byRate: rates.map(([rateCode, s]) => ({
+          rateCode,
+          rate: rateOf(rateCode),
+          base: text2(s.base),
+          tax: text2(s.tax),
+        })),
+      },
+    };
+  }
+}
+
+/** The book of `entries`, added in one go. */
+export function itbmsBook(entries: Iterable<BookEntry>): Book {
+  const accumulator = new BookAccumulator();
+  for (const entry of entries) accumulator.add(entry);
+  return accumulator.book();
 }
 
 /** A book as CSV: one line per row, the group's fields as columns (in `groupColumns` order). */

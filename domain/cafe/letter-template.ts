@@ -1,3 +1,4 @@
+import { drawQr, type QrModules } from './qr-vector.js';
 import type { CafeModel } from './cafe-model.js';
 import { cufeLines, printable, row, rule, type Pdf } from './pdf-text.js';
 
@@ -32,7 +33,7 @@ function tableRow(doc: Pdf, cells: string[], box: { x: number; width: number }, 
 }
 
 /** US letter, as an ERP sends it: header in two columns, an items table, totals, then QR and CUFE. */
-export function drawLetter(doc: Pdf, cafe: CafeModel, qrPng: Buffer | undefined): void {
+export function drawLetter(doc: Pdf, cafe: CafeModel, qr: QrModules | undefined): void {
   const box = { x: MARGIN, width: LETTER.width - 2 * MARGIN };
   const half = box.width / 2 - 8;
   const top = MARGIN;
@@ -127,7 +128,7 @@ export function drawLetter(doc: Pdf, cafe: CafeModel, qrPng: Buffer | undefined)
   }
   rule(doc, box);
 
-  if (cafe.provisional || !qrPng) {
+  if (cafe.provisional || !qr) {
     // Nobody has signed it yet: no CUFE, no QR, only what the copy is.
     doc.font('Helvetica-Bold').fontSize(10);
     for (const legend of cafe.legends) doc.text(printable(legend), box.x, doc.y, { width: box.width });
@@ -137,7 +138,7 @@ export function drawLetter(doc: Pdf, cafe: CafeModel, qrPng: Buffer | undefined)
   const qrSize = 120;
   if (doc.y + qrSize + 20 > LETTER.height - MARGIN) doc.addPage({ size: LETTER_SIZE, margin: MARGIN });
   const footerTop = doc.y + 4;
-  doc.image(qrPng, box.x, footerTop, { width: qrSize, height: qrSize });
+  drawQr(doc, qr, box.x, footerTop, qrSize);
   const text = { x: box.x + qrSize + 16, width: box.width - qrSize - 16 };
   doc.font('Helvetica-Bold').fontSize(9).text('CUFE', text.x, footerTop, { width: text.width });
   doc.font('Courier').fontSize(8);

@@ -1,5 +1,5 @@
 import PDFDocument from 'pdfkit';
-import QRCode from 'qrcode';
+import { qrModules } from './qr-vector.js';
 import type { CafeModel } from './cafe-model.js';
 import { drawLetter, LETTER_SIZE } from './letter-template.js';
 import { drawRoll } from './roll-template.js';
@@ -19,15 +19,6 @@ export type CafeFormat = (typeof CAFE_FORMATS)[number];
  */
 export function formatOfSignedXml(xml: string): CafeFormat {
   return /<iFormCAFE>\s*2\s*<\/iFormCAFE>/.test(xml) ? 'roll' : 'letter';
-}
-
-/** The QR of `gNoFirm/dQRCode`, its exact bytes, as a PNG (error correction M, as DGI samples print it). */
-export function qrPng(qrCode: string): Promise<Buffer> {
-  return QRCode.toBuffer([{ data: Buffer.from(qrCode, 'utf8'), mode: 'byte' }], {
-    errorCorrectionLevel: 'M',
-    margin: 2,
-    scale: 8,
-  });
 }
 
 function newPdf(size: [number, number], margin: number): Pdf {
@@ -52,7 +43,7 @@ function collect(doc: Pdf): Promise<Buffer> {
 
 /** A CAFE as PDF bytes, in `format`. One model, one template per format. */
 export async function renderCafe(cafe: CafeModel, format: CafeFormat): Promise<Buffer> {
-  const qr = cafe.provisional ? undefined : await qrPng(cafe.qrCode);
+  const qr = cafe.provisional ? undefined : qrModules(cafe.qrCode);
   if (format === 'letter') {
     const doc = newPdf(LETTER_SIZE, 42);
     drawLetter(doc, cafe, qr);

@@ -1,3 +1,4 @@
+import { drawQr, type QrModules } from './qr-vector.js';
 import type { CafeModel } from './cafe-model.js';
 import { cufeLines, printable, row, rule, type Pdf } from './pdf-text.js';
 
@@ -10,7 +11,7 @@ export interface RollTemplate {
 }
 
 /** Paper tape for a POS printer: one column, everything centered or in label/amount rows. */
-export function drawRoll(doc: Pdf, cafe: CafeModel, qrPng: Buffer | undefined, paper: RollTemplate): void {
+export function drawRoll(doc: Pdf, cafe: CafeModel, qr: QrModules | undefined, paper: RollTemplate): void {
   const margin = 3 * MM;
   const box = { x: margin, width: paper.widthMm * MM - 2 * margin };
   const small = paper.widthMm < 70 ? 6.5 : 7.5;
@@ -67,7 +68,7 @@ export function drawRoll(doc: Pdf, cafe: CafeModel, qrPng: Buffer | undefined, p
   }
   rule(doc, box);
 
-  if (cafe.provisional || !qrPng) {
+  if (cafe.provisional || !qr) {
     // Nobody has signed it yet: no CUFE, no QR, only what the copy is.
     for (const legend of cafe.legends) center(legend, 'Helvetica-Bold', small);
     doc.y += margin;
@@ -86,7 +87,7 @@ export function drawRoll(doc: Pdf, cafe: CafeModel, qrPng: Buffer | undefined, p
   const qrSize = Math.min(box.width, (paper.widthMm < 70 ? 40 : 50) * MM);
   doc.moveDown(0.5);
   const qrY = doc.y;
-  doc.image(qrPng, box.x + (box.width - qrSize) / 2, qrY, { width: qrSize, height: qrSize });
+  drawQr(doc, qr, box.x + (box.width - qrSize) / 2, qrY, qrSize);
   doc.y = qrY + qrSize + 4;
   center('Consulte este documento en:', 'Helvetica', small - 0.5);
   center(cafe.consultUrl, 'Helvetica', small - 1);

@@ -12,9 +12,16 @@ export interface BookSourceRow {
 }
 
 export interface BookSource {
-  rows: BookSourceRow[];
+  /** The documents, a batch at a time (a month may not fit memory). */
+  rows: AsyncIterable<BookSourceRow[]>;
   /** Documents of the period left out, and why (an accountant asks where they went). */
   excluded: Record<string, number>;
+}
+
+const BATCH = 2_000;
+
+async function* batches<R, T>(cursor: AsyncIterable<R[]>, map: (row: R) => T): AsyncGenerator<T[]> {
+  for await (const rows of cursor) yield rows.map(map);
 }
 
 interface Window {
@@ -30,7 +37,7 @@ interface Window {
  * counts once it is); both are counted in `excluded`.
  */
 export async function salesBookSource(sql: Sql, w: Window): Promise<BookSource> {
-  const rows = await sql<
+  const rows = sql<
     Array<{
       id: string;
       doc_type: string;
@@ -45,7 +52,7 @@ export async function salesBookSource(sql: Sql, w: Window): Promise<BookSource> 
     from documents
     where company_id = ${w.companyId} and environment = ${Number(w.environment)} and status = 'authorized'
       and issued_at >= ${w.from} and issued_at < ${w.to}
-    order by doc_type, branch, point_of_sale, number`;
+    order by doc_type, branch, point_of_sale, number`.cursor(BATCH);
   const excluded = await sql<Array<{ reason: string; n: number }>>`
     select case when status = 'annulled' then 'annulled' when status = 'cancelled' then 'cancelled'
                 else 'not_authorized_yet' end as reason, count(*)::int as n
@@ -54,7 +61,7 @@ export async function salesBookSource(sql: Sql, w: Window): Promise<BookSource> 
       and issued_at >= ${w.from} and issued_at < ${w.to}
     group by 1`;
   return {
-    rows: rows.map((r) => ({
+    rows: batches(rows, (r) => ({
       id: r.id,
       docType: r.doc_type,
       group: { branch: r.branch, pointOfSale: r.point_of_sale },
@@ -67,7 +74,7 @@ export async function salesBookSource(sql: Sql, w: Window): Promise<BookSource> 
 
 /** The purchase book's documents: received documents of the period the DGI confirmed (`accepted`). */
 export async function purchaseBookSource(sql: Sql, w: Window): Promise<BookSource> {
-  const rows = await sql<
+  const rows = sql<
     Array<{
       id: string;
       doc_type: string;
@@ -82,7 +89,7 @@ export async function purchaseBookSource(sql: Sql, w: Window): Promise<BookSourc
     from received_documents
     where company_id = ${w.companyId} and environment = ${Number(w.environment)} and status = 'accepted'
       and issued_at >= ${w.from} and issued_at < ${w.to}
-    order by supplier_ruc, doc_type, number`;
+    order by supplier_ruc, doc_type, number`.cursor(BATCH);
   const excluded = await sql<Array<{ reason: string; n: number }>>`
     select status as reason, count(*)::int as n
     from received_documents
@@ -90,7 +97,7 @@ export async function purchaseBookSource(sql: Sql, w: Window): Promise<BookSourc
       and issued_at >= ${w.from} and issued_at < ${w.to}
     group by 1`;
   return {
-    rows: rows.map((r) => ({
+    rows: batches(rows, (r) => ({
       id: r.id,
       docType: r.doc_type,
       group: { supplierRuc: r.supplier_ruc, supplierName: r.supplier_name },

@@ -6,6 +6,19 @@ interface Problem {
   issues?: Array<{ path: string; rule: string; message: string }>;
 }
 
+/** FEPA_API_KEY: the key is never taken on the command line (shell history, process lists). */
+function apiKey(): string {
+  const key = process.env.FEPA_API_KEY;
+  if (!key) throw new CliUsageError('set FEPA_API_KEY to an API key of the company');
+  return key;
+}
+
+/** An API problem answer as one line (and its issues below it). */
+function problemText(what: string, status: number, problem: Problem): string {
+  const issues = (problem.issues ?? []).map((i) => `\n  ${i.path}: ${i.message} (${i.rule})`).join('');
+  return `${what}: ${status} ${problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}${issues}`;
+}
+
 /** The API's base URL: --api, else FEPA_API_URL, else the local API on FEPA_API_PORT. */
 export const apiBase = (values: Record<string, unknown>): string =>
   (
@@ -23,8 +36,7 @@ export async function callApi(
   request: { url: string; method?: 'GET' | 'POST'; body?: unknown; xml?: string; bytes?: boolean },
   err: (text: string) => void,
 ): Promise<{ ok: true; body: unknown } | { ok: false; exitCode: number }> {
-  const key = process.env.FEPA_API_KEY;
-  if (!key) throw new CliUsageError('set FEPA_API_KEY to an API key of the company');
+  const key = apiKey();
   let response: Response;
   try {
     const sent =
@@ -45,11 +57,7 @@ export async function callApi(
   if (response.ok && request.bytes) return { ok: true, body: Buffer.from(await response.arrayBuffer()) };
   const body: unknown = await response.json().catch(() => ({}));
   if (!response.ok) {
-    const problem = body as Problem;
-    const issues = (problem.issues ?? []).map((i) => `\n  ${i.path}: ${i.message} (${i.rule})`).join('');
-    err(
-      `${what}: ${response.status} ${problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}${issues}`,
-    );
+    err(problemText(what, response.status, body as Problem));
     return { ok: false, exitCode: 1 };
   }
   return { ok: true, body };
@@ -65,8 +73,7 @@ export async function downloadApi(
   file: string,
   err: (text: string) => void,
 ): Promise<{ ok: true; bytes: number } | { ok: false; exitCode: number }> {
-  const key = process.env.FEPA_API_KEY;
-  if (!key) throw new CliUsageError('set FEPA_API_KEY to an API key of the company');
+  const key = apiKey();
   let response: Response;
   try {
     response = await fetch(url, { headers: { authorization: `Bearer ${key}` } });
@@ -75,8 +82,7 @@ export async function downloadApi(
     return { ok: false, exitCode: 1 };
   }
   if (!response.ok || !response.body) {
-    const problem = (await response.json().catch(() => ({}))) as Problem;
-    err(`${what}: ${response.status} ${problem.title ?? ''}${problem.detail ? `: ${problem.detail}` : ''}`);
+    err(problemText(what, response.status, (await response.json().catch(() => ({}))) as Problem));
     return { ok: false, exitCode: 1 };
   }
   const [{ createWriteStream }, { rm }, { pipeline }, { Readable }] = await Promise.all([

@@ -1,3 +1,4 @@
+import { mappedBatches } from './cursor-batches.js';
 import type { Sql } from './database.js';
 
 /** An issued document as the archive takes it (authorized or annulled: signed and known to the DGI). */
@@ -43,7 +44,7 @@ interface Window {
 const BATCH = 200;
 
 /** The period's issued documents with a signature the DGI knows, in batches (a month may not fit memory). */
-export async function* issuedForArchive(sql: Sql, w: Window): AsyncGenerator<IssuedForArchive[]> {
+export function issuedForArchive(sql: Sql, w: Window): AsyncGenerator<IssuedForArchive[]> {
   const cursor = sql<
     Array<{
       id: string;
@@ -73,27 +74,26 @@ export async function* issuedForArchive(sql: Sql, w: Window): AsyncGenerator<Iss
       and d.status in ('authorized', 'annulled') and d.signed_xml is not null
       and d.issued_at >= ${w.from} and d.issued_at < ${w.to}
     order by d.doc_type, d.branch, d.point_of_sale, d.number`.cursor(BATCH);
-  for await (const rows of cursor)
-    yield rows.map((r) => ({
-      id: r.id,
-      docType: r.doc_type,
-      branch: r.branch,
-      pointOfSale: r.point_of_sale,
-      number: r.number,
-      cufe: r.cufe,
-      status: r.status,
-      issuedAt: r.issued_at?.toISOString() ?? null,
-      total: r.total,
-      signedXml: r.signed_xml,
-      protocol: r.protocol,
-      authorizedAt: r.authorized_at,
-      pac: r.pac,
-      authorization: r.authorization,
-    }));
+  return mappedBatches(cursor, (r) => ({
+    id: r.id,
+    docType: r.doc_type,
+    branch: r.branch,
+    pointOfSale: r.point_of_sale,
+    number: r.number,
+    cufe: r.cufe,
+    status: r.status,
+    issuedAt: r.issued_at?.toISOString() ?? null,
+    total: r.total,
+    signedXml: r.signed_xml,
+    protocol: r.protocol,
+    authorizedAt: r.authorized_at,
+    pac: r.pac,
+    authorization: r.authorization,
+  }));
 }
 
 /** The period's received documents the DGI confirmed (accepted, or annulled afterwards), in batches. */
-export async function* receivedForArchive(sql: Sql, w: Window): AsyncGenerator<ReceivedForArchive[]> {
+export function receivedForArchive(sql: Sql, w: Window): AsyncGenerator<ReceivedForArchive[]> {
   const cursor = sql<
     Array<{
       id: string;
@@ -115,18 +115,17 @@ export async function* receivedForArchive(sql: Sql, w: Window): AsyncGenerator<R
       and status in ('accepted', 'annulled')
       and issued_at >= ${w.from} and issued_at < ${w.to}
     order by supplier_ruc, doc_type, point_of_sale, number`.cursor(BATCH);
-  for await (const rows of cursor)
-    yield rows.map((r) => ({
-      id: r.id,
-      docType: r.doc_type,
-      supplierRuc: r.supplier_ruc,
-      pointOfSale: r.point_of_sale,
-      number: r.number,
-      cufe: r.cufe,
-      status: r.status,
-      issuedAt: r.issued_at?.toISOString() ?? null,
-      total: r.total,
-      xml: r.xml,
-      dgi: r.dgi,
-    }));
+  return mappedBatches(cursor, (r) => ({
+    id: r.id,
+    docType: r.doc_type,
+    supplierRuc: r.supplier_ruc,
+    pointOfSale: r.point_of_sale,
+    number: r.number,
+    cufe: r.cufe,
+    status: r.status,
+    issuedAt: r.issued_at?.toISOString() ?? null,
+    total: r.total,
+    xml: r.xml,
+    dgi: r.dgi,
+  }));
 }

@@ -1,4 +1,5 @@
 import type { TaxLine } from '../../domain/books/tax-lines.js';
+import { mappedBatches } from './cursor-batches.js';
 import type { Sql } from './database.js';
 
 /** One document of a book: its type, what it is grouped by, and its ITBMS by rate (or its XML to read). */
@@ -20,9 +21,9 @@ export interface BookSource {
 
 const BATCH = 2_000;
 
-async function* batches<R, T>(cursor: AsyncIterable<R[]>, map: (row: R) => T): AsyncGenerator<T[]> {
-  for await (const rows of cursor) yield rows.map(map);
-}
+/** Counts by reason, as the queries below give them. */
+const countsOf = (rows: ReadonlyArray<{ reason: string; n: number }>) =>
+  Object.fromEntries(rows.map((e) => [e.reason, e.n]));
 
 interface Window {
   companyId: string;
@@ -61,14 +62,14 @@ export async function salesBookSource(sql: Sql, w: Window): Promise<BookSource> 
       and issued_at >= ${w.from} and issued_at < ${w.to}
     group by 1`;
   return {
-    rows: batches(rows, (r) => ({
+    rows: mappedBatches(rows, (r) => ({
       id: r.id,
       docType: r.doc_type,
       group: { branch: r.branch, pointOfSale: r.point_of_sale },
       taxLines: r.tax_lines,
       xml: r.xml,
     })),
-    excluded: Object.fromEntries(excluded.map((e) => [e.reason, e.n])),
+    excluded: countsOf(excluded),
   };
 }
 
@@ -97,14 +98,14 @@ export async function purchaseBookSource(sql: Sql, w: Window): Promise<BookSourc
       and issued_at >= ${w.from} and issued_at < ${w.to}
     group by 1`;
   return {
-    rows: batches(rows, (r) => ({
+    rows: mappedBatches(rows, (r) => ({
       id: r.id,
       docType: r.doc_type,
       group: { supplierRuc: r.supplier_ruc, supplierName: r.supplier_name },
       taxLines: r.tax_lines,
       xml: r.xml,
     })),
-    excluded: Object.fromEntries(excluded.map((e) => [e.reason, e.n])),
+    excluded: countsOf(excluded),
   };
 }
 

@@ -43,6 +43,19 @@ function nextDocument(mutate?: (d: Record<string, any>) => void): DgiDocument {
   return result.document;
 }
 
+/** A fresh document issued now in a contingency open since `since` (iTpEmis 02). */
+const contingencyDocument = (since: Date): DgiDocument =>
+  nextDocument((d) => {
+    d.gDGen.dFechaEm = panamaDateTime(new Date());
+    const issued = requestInContingency(
+      d,
+      { since, reason: 'Sin comunicacion con el PAC durante la prueba', modality: 'prior' },
+      new Date(),
+    );
+    assert.ok(issued.ok);
+    Object.assign(d.gDGen, issued.request.gDGen);
+  });
+
 const refOf = (doc: DgiDocument): DocumentRef => ({ key: documentKeyOf(doc), cufe: doc.dId });
 
 const rule = (script: string[], doc: DgiDocument, pac: string) =>
@@ -188,16 +201,7 @@ for (const pac of PACS) {
 
     it('takes a contingency document (iTpEmis 02) issued during an outage as it is once the PAC is back', async () => {
       const since = new Date(Date.now() - 2 * 3_600_000);
-      const doc = nextDocument((d) => {
-        d.gDGen.dFechaEm = panamaDateTime(new Date());
-        const issued = requestInContingency(
-          d,
-          { since, reason: 'Sin comunicacion con el PAC durante la prueba', modality: 'prior' },
-          new Date(),
-        );
-        assert.ok(issued.ok);
-        Object.assign(d.gDGen, issued.request.gDGen);
-      });
+      const doc = contingencyDocument(since);
       assert.equal(doc.gDGen.iTpEmis, '02');
       assert.equal(parseCufe(doc.dId).ok && parseCufe(doc.dId).fields?.iTpEmis, '02');
       const adapter = pac.adapter();
@@ -225,17 +229,7 @@ for (const pac of PACS) {
     });
 
     it('takes a contingency copy the emitter signed (issue #27 §3): transmitted once, its CUFE kept; a copy whose CUFE does not follow is refused', async () => {
-      const since = new Date(Date.now() - 3_600_000);
-      const doc = nextDocument((d) => {
-        d.gDGen.dFechaEm = panamaDateTime(new Date());
-        const issued = requestInContingency(
-          d,
-          { since, reason: 'Sin comunicacion con el PAC durante la prueba', modality: 'prior' },
-          new Date(),
-        );
-        assert.ok(issued.ok);
-        Object.assign(d.gDGen, issued.request.gDGen);
-      });
+      const doc = contingencyDocument(new Date(Date.now() - 3_600_000));
       const signedXml = signForTests(doc).xml;
       // What the workflow sends: Aludra always takes fepa's signed XML; a PAC that signs gets the copy.
       const copy: Submission = pac.pacSigns

@@ -2,6 +2,7 @@ import { randomInt } from 'node:crypto';
 import { computeCufe, computeRucDv, parseCufe } from '../../domain/dgi-document/index.js';
 import { createCompany, type Company } from '../../platform/storage/company-store.js';
 import type { Sql } from '../../platform/storage/database.js';
+import type { SecretBox } from '../../platform/secrets/secret-box.js';
 
 /** A fictitious juridical RUC with a valid DV, different in every test. */
 export function randomJuridicalRuc(): { ruc: string; dv: string } {
@@ -36,11 +37,14 @@ export function documentFor(
   return doc;
 }
 
-/** A test company with an active signing certificate for its RUC (sealed with the test master key). */
-export async function createCompanyWithCertificate(sql: Sql): Promise<Company> {
+/**
+ * A test company with an active signing certificate for its RUC, sealed with the test master key (or with
+ * `box`, for processes started with a master key of their own).
+ */
+export async function createCompanyWithCertificate(sql: Sql, box?: SecretBox): Promise<Company> {
   const { CertificateService } = await import('../../app/services/certificate-service.js');
   const { makeCertificate, makeKeyPair, makeP12 } = await import('./p12-factory.js');
-  const { testSecretBox } = await import('./test-api.js');
+  const sealing = box ?? (await import('./test-api.js')).testSecretBox;
   const company = await createTestCompany(sql);
   const keys = makeKeyPair();
   const p12 = makeP12({
@@ -48,6 +52,6 @@ export async function createCompanyWithCertificate(sql: Sql): Promise<Company> {
     certificatesPem: [makeCertificate({ keys, commonName: `${company.name} ${company.ruc}` })],
     password: 'pw',
   });
-  await new CertificateService(sql, testSecretBox, 30).upload(company.id, p12, 'pw');
+  await new CertificateService(sql, sealing, 30).upload(company.id, p12, 'pw');
   return company;
 }

@@ -25,6 +25,14 @@ export const FAST: Partial<DocumentTimings> = {
   notFoundSettleMs: 300,
 };
 
+/** FAST, and contingencies that probe every 200 ms, with documents checking every second. */
+export const FAST_CONTINGENCY: Partial<DocumentTimings> = {
+  ...FAST,
+  contingencyProbeMs: 200,
+  contingencyCheckMs: 1_000,
+  contingencyTransmitSpacingMs: 20,
+};
+
 /**
  * Companies and documents against the real worker and the PAC simulator: a company (sandbox PAC
  * unless told eDoc), a document issued through DocumentService with a scripted PAC, and what the

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { DocumentTimings } from '../../common/document-messages.js';
 import { panamaDateTime } from '../../domain/contingency/contingency-emission.js';
 import { parseCufe, readRfe } from '../../domain/dgi-document/index.js';
 import { verifySignedRfe } from '../../domain/signing/verify-rfe.js';
@@ -8,7 +7,7 @@ import type { Company } from '../../platform/storage/company-store.js';
 import type { ApiCall } from '../helpers/api-client.js';
 import { documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
-import { documentScenarios } from '../helpers/document-scenarios.js';
+import { documentScenarios, FAST_CONTINGENCY } from '../helpers/document-scenarios.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
 import { pdfText } from '../helpers/pdf-tools.js';
 import { startTestApi, type TestApi } from '../helpers/test-api.js';
@@ -16,17 +15,7 @@ import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stac
 import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 import { until } from '../helpers/workflow-waits.js';
 
-const TIMINGS: Partial<DocumentTimings> = {
-  pollInitialMs: 50,
-  pollMaxMs: 200,
-  pollJitter: 0,
-  offlineRetryInitialMs: 100,
-  offlineRetryMaxMs: 300,
-  notFoundSettleMs: 300,
-  contingencyProbeMs: 200,
-  contingencyCheckMs: 1_000,
-  contingencyTransmitSpacingMs: 20,
-};
+const TIMINGS = FAST_CONTINGENCY;
 
 type Body = Record<string, any>;
 

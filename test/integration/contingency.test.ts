@@ -6,7 +6,6 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
 import { contingencyWorkflowId } from '../../common/contingency-messages.js';
-import type { DocumentTimings } from '../../common/document-messages.js';
 import { PROJECT_ROOT } from '../../platform/config/settings.js';
 import { panamaDateTime } from '../../domain/contingency/contingency-emission.js';
 import { parseCufe, readRfe } from '../../domain/dgi-document/index.js';
@@ -18,7 +17,7 @@ import type { ApiCall } from '../helpers/api-client.js';
 import { createCompanyWithCertificate, documentFor } from '../helpers/companies.js';
 import { dgiSchemaDir, loadExample } from '../helpers/dgi-fixtures.js';
 import { freePort } from '../harness/free-port.js';
-import { saveRecordedHistories } from '../helpers/document-scenarios.js';
+import { FAST_CONTINGENCY, saveRecordedHistories } from '../helpers/document-scenarios.js';
 import { until } from '../helpers/workflow-waits.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
@@ -30,18 +29,7 @@ import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 const run = promisify(execFile);
 
 /** Document and contingency timings in milliseconds (probes every 200 ms, documents check every second). */
-const TIMINGS: Partial<DocumentTimings> = {
-  pollInitialMs: 50,
-  pollMaxMs: 200,
-  pollJitter: 0,
-  offlineRetryInitialMs: 100,
-  offlineRetryMaxMs: 300,
-  notFoundSettleMs: 300,
-  annulWindowMs: 1,
-  contingencyProbeMs: 200,
-  contingencyCheckMs: 1_000,
-  contingencyTransmitSpacingMs: 20,
-};
+const TIMINGS = FAST_CONTINGENCY;
 
 type WebhookBody = Record<string, any>;
 

@@ -4,7 +4,6 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ApiKeyService } from '../../app/services/api-key-service.js';
-import { CertificateService } from '../../app/services/certificate-service.js';
 import { PROJECT_ROOT } from '../../platform/config/settings.js';
 import { connectDatabase, type Sql } from '../../platform/storage/database.js';
 import { dropDatabase, ensureDatabaseExists } from '../../platform/storage/ensure-database.js';
@@ -13,10 +12,9 @@ import { SecretBox } from '../../platform/secrets/secret-box.js';
 import { spawnManaged, type ManagedProcess } from '../../tools/dev-stack/managed-process.js';
 import { freePort } from '../harness/free-port.js';
 import { apiClient } from '../helpers/api-client.js';
-import { createTestCompany, documentFor } from '../helpers/companies.js';
+import { createCompanyWithCertificate, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
-import { makeCertificate, makeKeyPair, makeP12 } from '../helpers/p12-factory.js';
 import { tempDir } from '../helpers/temp-dir.js';
 import { harnessSetting, testTemporal } from '../helpers/test-stack.js';
 import { until } from '../helpers/workflow-waits.js';
@@ -144,15 +142,7 @@ describe('Prometheus endpoints of the API and the worker processes', () => {
 
   it('both scrape and parse; they carry documents by status and PAC, PAC call latency, certificate days, and the SDK metrics', async () => {
     // A company with a certificate valid a year, its key, and one invoice through the API process.
-    const box = new SecretBox([masterKey]);
-    const company = await createTestCompany(sql);
-    const keys = makeKeyPair();
-    const p12 = makeP12({
-      keyPem: keys.privateKeyPem,
-      certificatesPem: [makeCertificate({ keys, commonName: `${company.name} ${company.ruc}` })],
-      password: 'pw',
-    });
-    await new CertificateService(sql, box, 30).upload(company.id, p12, 'pw');
+    const company = await createCompanyWithCertificate(sql, new SecretBox([masterKey]));
     const { key } = await new ApiKeyService(sql).create({
       companyId: company.id,
       role: 'operator',

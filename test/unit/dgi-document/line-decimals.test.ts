@@ -83,3 +83,77 @@ describe("the seller's rounding convention", () => {
     );
   });
 });
+
+/**
+ * The DGI's worked example (its 2019 test sample, twelve lines, as integrators' copies of it show it): the
+ * integrator's input only (quantities, prices, per-unit discount, freight, rates, the purchase discount), and
+ * the amounts the sample writes. The sample's signed file itself is not available here, so its DigestValue is
+ * not compared (issue #27 §1); every amount is.
+ */
+describe("the DGI's twelve-line sample rebuilt from an integrator's input", () => {
+  const lines: Array<
+    [quantity: string, price: string, rate: string, extra?: { dPrUnitDesc?: string; dPrAcarItem?: string }]
+  > = [
+    ['35', '0.35', '01'],
+    ['35', '0.35', '01'],
+    ['35', '0.35', '01'],
+    ['35', '0.33', '01'],
+    ['4', '1.03', '01'],
+    ['1', '6.00', '01'],
+    ['1', '3.53', '01'],
+    ['1', '4.08', '01'],
+    ['1', '13.00', '01'],
+    ['1', '1.75', '00'],
+    ['1', '7.49', '01', { dPrUnitDesc: '0.70' }],
+    ['6', '93.00', '01', { dPrAcarItem: '5.00' }],
+  ];
+  const input = () => {
+    const doc = structuredClone(example);
+    doc.gItem = lines.map(([quantity, price, rate, extra], i) => ({
+      dDescProd: `Articulo ${i + 1}`,
+      dCodProd: `P${String(i + 1).padStart(6, '0')}`,
+      cUnidad: 'und',
+      dCantCodInt: quantity,
+      gPrecios: { dPrUnit: price, ...extra },
+      gITBMSItem: { dTasaITBMS: rate },
+    }));
+    doc.gTot = {
+      iPzPag: '1',
+      gDescBonif: [{ dDetalDesc: 'Descuento de compra', dValDesc: '10.00' }],
+      gFormaPago: [{ iFormaPago: '04' }],
+    };
+    return doc;
+  };
+
+  it("with 2 decimals every line and total is the sample's; with 6 the totals are two cents away", () => {
+    const two = validateDocument(input(), { lineDecimals: 2 });
+    assert.ok(two.ok, two.ok ? '' : JSON.stringify(two.issues.slice(0, 3)));
+    assert.deepEqual(
+      two.document.gItem.map((i) =>
+        [i.gPrecios.dPrItem, i.gITBMSItem.dValITBMS, i.gPrecios.dValTotItem].map((t) => money(t!).toFixed(2)),
+      ),
+      [
+        ['12.25', '0.86', '13.11'],
+        ['12.25', '0.86', '13.11'],
+        ['12.25', '0.86', '13.11'],
+        ['11.55', '0.81', '12.36'],
+        ['4.12', '0.29', '4.41'],
+        ['6.00', '0.42', '6.42'],
+        ['3.53', '0.25', '3.78'],
+        ['4.08', '0.29', '4.37'],
+        ['13.00', '0.91', '13.91'],
+        ['1.75', '0.00', '1.75'],
+        ['6.79', '0.48', '7.27'],
+        ['558.00', '39.06', '602.06'],
+      ],
+    );
+    const t = two.document.gTot;
+    assert.deepEqual(
+      [t.dTotNeto, t.dTotITBMS, t.dTotDesc, t.dVTotItems, t.dVTot],
+      ['645.57', '45.09', '10.00', '695.66', '685.66'],
+    );
+    const six = validateDocument(input(), { lineDecimals: 6 });
+    assert.ok(six.ok);
+    assert.deepEqual([six.document.gTot.dTotITBMS, six.document.gTot.dVTot], ['45.07', '685.64']);
+  });
+});

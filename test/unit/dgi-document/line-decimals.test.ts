@@ -130,7 +130,7 @@ describe("the DGI's twelve-line sample rebuilt from an integrator's input", () =
     assert.ok(two.ok, two.ok ? '' : JSON.stringify(two.issues.slice(0, 3)));
     assert.deepEqual(
       two.document.gItem.map((i) =>
-        [i.gPrecios.dPrItem, i.gITBMSItem.dValITBMS, i.gPrecios.dValTotItem].map((t) => money(t!).toFixed(2)),
+        [i.gPrecios.dPrItem, i.gITBMSItem.dValITBMS, i.gPrecios.dValTotItem].map((t) => money(t).toFixed(2)),
       ),
       [
         ['12.25', '0.86', '13.11'],

@@ -18,11 +18,11 @@ import type { ApiCall } from '../helpers/api-client.js';
 import { documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { documentScenarios } from '../helpers/document-scenarios.js';
-import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
-import { startTestApi, type TestApi } from '../helpers/test-api.js';
+import type { RunningSimulator } from '../helpers/pac-simulator.js';
+import { apiStatus, startApiStack, type ApiStack } from '../helpers/api-stack.js';
+import type { TestApi } from '../helpers/test-api.js';
 import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
-import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
-import { until } from '../helpers/workflow-waits.js';
+import type { TestWorker } from '../helpers/test-worker.js';
 
 const TIMINGS: Partial<DocumentTimings> = { pollInitialMs: 50, pollMaxMs: 200, pollJitter: 0 };
 const RECEIVED: Partial<ReceivedTimings> = { firstRetryMs: 200, maxRetryMs: 1_000 };
@@ -55,22 +55,23 @@ describe('the ITBMS books of a month through the API and the CLI (dev server, Po
   let worker: TestWorker;
   let api: TestApi;
 
+  let stack: ApiStack;
+
   before(async () => {
-    simulator = await startSimulator();
-    simulator.sim.updateSettings({ autoRegisterSandbox: true });
-    worker = await startTestWorker({ simulatorUrl: simulator.url });
-    const env = await testTemporal();
-    const deps = {
-      sql: testDatabase(),
-      client: env.client,
-      taskQueue: worker.taskQueue,
-      pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
-    };
-    api = await startTestApi({
-      ...deps,
+    const testClient = (await testTemporal()).client;
+    stack = await startApiStack({
       timings: TIMINGS,
-      received: new ReceivedService({ ...deps, timings: RECEIVED }),
+      api: (w) => ({
+        received: new ReceivedService({
+          sql: testDatabase(),
+          client: testClient,
+          taskQueue: w.taskQueue,
+          pacTaskQueuePrefix: w.pacTaskQueuePrefix,
+          timings: RECEIVED,
+        }),
+      }),
     });
+    ({ simulator, worker, api } = stack);
     apiUrl = api.url;
   });
   after(async () => {
@@ -82,17 +83,11 @@ describe('the ITBMS books of a month through the API and the CLI (dev server, Po
         .getHandle(w.workflowId)
         .terminate('test over')
         .catch(() => undefined);
-    await api.close();
-    await worker.stop();
-    await simulator.close();
+    await stack.close();
     await closeTestStack();
   });
 
-  const statusOf = (call: ApiCall, self: string, status: string) =>
-    until(`${self} ${status}`, async () => {
-      const got = (await call('GET', self)).body as Body;
-      return got.status === status ? got : undefined;
-    });
+  const statusOf = (call: ApiCall, self: string, status: string) => apiStatus(call, self, status);
 
   async function issue(call: ApiCall, c: Company, example: string, number: string) {
     const doc = documentFor(c, await loadExample(example), number);

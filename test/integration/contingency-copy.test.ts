@@ -8,11 +8,12 @@ import type { ApiCall } from '../helpers/api-client.js';
 import { documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { documentScenarios, FAST_CONTINGENCY } from '../helpers/document-scenarios.js';
-import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
+import type { RunningSimulator } from '../helpers/pac-simulator.js';
+import { apiStatus, startApiStack, type ApiStack } from '../helpers/api-stack.js';
 import { pdfText } from '../helpers/pdf-tools.js';
-import { startTestApi, type TestApi } from '../helpers/test-api.js';
-import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
-import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
+import type { TestApi } from '../helpers/test-api.js';
+import { closeTestStack } from '../helpers/test-stack.js';
+import type { TestWorker } from '../helpers/test-worker.js';
 import { until } from '../helpers/workflow-waits.js';
 
 const TIMINGS = FAST_CONTINGENCY;
@@ -31,24 +32,15 @@ describe('a valid copy for the customer in every contingency (Aludra, eDoc, HKA)
   let api: TestApi;
   let example: Body;
 
+  let stack: ApiStack;
+
   before(async () => {
-    simulator = await startSimulator();
-    simulator.sim.updateSettings({ autoRegisterSandbox: true }); // the sandbox takes any company's key
-    worker = await startTestWorker({ simulatorUrl: simulator.url });
-    api = await startTestApi({
-      client: (await testTemporal()).client,
-      sql: testDatabase(),
-      taskQueue: worker.taskQueue,
-      pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
-      timings: TIMINGS,
-    });
+    stack = await startApiStack({ timings: TIMINGS });
+    ({ simulator, worker, api } = stack);
     example = await loadExample('invoice-pos-6-decimals.json');
   });
   after(async () => {
-    await simulator.admin('/outage', undefined, 'DELETE');
-    await api.close();
-    await worker.stop();
-    await simulator.close();
+    await stack.close();
     await closeTestStack();
   });
 
@@ -64,16 +56,7 @@ describe('a valid copy for the customer in every contingency (Aludra, eDoc, HKA)
     return { self, links: { self, xml: `${self}/xml`, cafe: `${self}/cafe` } };
   };
 
-  const statusOf = async (call: ApiCall, self: string, status: string) => {
-    let last: Body = {};
-    return until(`${self} ${status}`, async () => {
-      last = (await call('GET', self)).body as Body;
-      return last.status === status ? last : undefined;
-    }).catch((err: Error) => {
-      const path = (last.state?.history ?? []).map((h: Body) => `${h.status} (${h.note ?? ''})`);
-      throw new Error(`${err.message}; it is ${last.status}: ${path.join(' → ')}`, { cause: err });
-    });
-  };
+  const statusOf = (call: ApiCall, self: string, status: string) => apiStatus(call, self, status);
 
   const simulatorDocs = async (company: Company, number: string) =>
     (await (await simulator.admin(`/documents?ruc=${company.ruc}&number=${number}`)).json()) as Array<{

@@ -20,11 +20,11 @@ import { freePort } from '../harness/free-port.js';
 import { FAST_CONTINGENCY, saveRecordedHistories } from '../helpers/document-scenarios.js';
 import { until } from '../helpers/workflow-waits.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
-import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
+import type { RunningSimulator } from '../helpers/pac-simulator.js';
+import { apiStatus, startApiStack, type ApiStack } from '../helpers/api-stack.js';
 import { pdfText } from '../helpers/pdf-tools.js';
-import { startTestApi, testSecretBox, type TestApi } from '../helpers/test-api.js';
+import { testSecretBox, type TestApi } from '../helpers/test-api.js';
 import { closeTestStack, testDatabase, testTemporal } from '../helpers/test-stack.js';
-import { startTestWorker, type TestWorker } from '../helpers/test-worker.js';
 
 const run = promisify(execFile);
 
@@ -35,7 +35,6 @@ type WebhookBody = Record<string, any>;
 
 describe('contingency operation (iTpEmis 02) on the real dev server, over real HTTP', () => {
   let simulator: RunningSimulator;
-  let worker: TestWorker;
   let api: TestApi;
   let example: Record<string, any>;
   let receiver: WebhookReceiver;
@@ -43,17 +42,11 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
   let received: WebhookBody[] = [];
   const recorded: Array<[string, WorkflowHandle]> = [];
 
+  let stack: ApiStack;
+
   before(async () => {
-    simulator = await startSimulator();
-    simulator.sim.updateSettings({ autoRegisterSandbox: true });
-    worker = await startTestWorker({ simulatorUrl: simulator.url, dgiSchemaDir: dgiSchemaDir() });
-    api = await startTestApi({
-      client: (await testTemporal()).client,
-      sql: testDatabase(),
-      taskQueue: worker.taskQueue,
-      pacTaskQueuePrefix: worker.pacTaskQueuePrefix,
-      timings: TIMINGS,
-    });
+    stack = await startApiStack({ timings: TIMINGS, worker: { dgiSchemaDir: dgiSchemaDir() } });
+    ({ simulator, api } = stack);
     example = await loadExample('invoice-spec-example.json');
     receiver = await startWebhookReceiver();
     receiverUrl = receiver.url;
@@ -61,10 +54,7 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
   });
   after(async () => {
     await saveRecordedHistories(recorded);
-    await simulator.admin('/outage', undefined, 'DELETE');
-    await api.close();
-    await worker.stop();
-    await simulator.close();
+    await stack.close();
     await receiver.close();
     await closeTestStack();
   });
@@ -98,25 +88,7 @@ describe('contingency operation (iTpEmis 02) on the real dev server, over real H
     return created.body as { id: string; links: { self: string; xml: string } };
   };
 
-  const statusOf = async (call: ApiCall, self: string, status: string, ms = 30_000) => {
-    let last: Record<string, any> = {};
-    try {
-      return await until(
-        `${self} ${status}`,
-        async () => {
-          last = (await call('GET', self)).body as Record<string, any>;
-          return last.status === status ? last : undefined;
-        },
-        ms,
-      );
-    } catch (err) {
-      const path = (last.state?.history ?? []).map((h: any) => `${h.status} (${h.note ?? ''})`);
-      throw new Error(
-        `${(err as Error).message}; it is ${last.status}: ${path.join(' → ')}; PAC: ${JSON.stringify(last.state?.lastPac)}`,
-        { cause: err },
-      );
-    }
-  };
+  const statusOf = apiStatus;
 
   const submissionsOf = async (company: Company, number: string) => {
     const docs = (await (

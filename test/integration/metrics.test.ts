@@ -12,6 +12,7 @@ import { SecretBox } from '../../platform/secrets/secret-box.js';
 import { spawnManaged, type ManagedProcess } from '../../tools/dev-stack/managed-process.js';
 import { freePort } from '../harness/free-port.js';
 import { apiClient } from '../helpers/api-client.js';
+import { apiStatus } from '../helpers/api-stack.js';
 import { createCompanyWithCertificate, documentFor } from '../helpers/companies.js';
 import { loadExample } from '../helpers/dgi-fixtures.js';
 import { startSimulator, type RunningSimulator } from '../helpers/pac-simulator.js';
@@ -153,11 +154,7 @@ describe('Prometheus endpoints of the API and the worker processes', () => {
     const created = await call('POST', `/v1/companies/${company.id}/documents`, doc);
     assert.equal(created.status, 202, JSON.stringify(created.body));
     const self = (created.body as { links: { self: string } }).links.self;
-    await until(
-      'authorized',
-      async () => ((await call('GET', self)).body.status === 'authorized' ? true : undefined),
-      60_000,
-    );
+    await apiStatus(call, self, 'authorized', 60_000);
 
     const scrape = async (url: string) => {
       const res = await fetch(url);

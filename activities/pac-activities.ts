@@ -166,7 +166,8 @@ export function createPacActivities(deps: PacActivityDeps) {
         answered: pacAnswered(result),
       });
     let signedXml: string | undefined;
-    if (copyOf && result.cufe && result.cufe !== copyOf.cufe)
+    const mismatched = copyOf !== undefined && result.cufe !== undefined && result.cufe !== copyOf.cufe;
+    if (mismatched)
       // The customer holds fepa's contingency copy: a PAC that issues another CUFE leaves it invalid.
       result = {
         ...result,
@@ -192,7 +193,8 @@ export function createPacActivities(deps: PacActivityDeps) {
       raw: result.raw,
     });
     await savePacFacts(deps.sql, documentId, {
-      cufe: result.cufe,
+      // The row keeps the CUFE its signed XML carries; the PAC's other one stays in the exchange and message.
+      cufe: mismatched ? undefined : result.cufe,
       protocol: result.protocol,
       authorizedAt: result.authorizedAt,
       pacCode: result.pacCode,
